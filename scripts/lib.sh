@@ -1,0 +1,81 @@
+# Shared helpers of scripts/demo.sh, scripts/test.sh and bench/*.sh (sourced, not run).
+# A throwaway PostgreSQL 15 cluster lives under the build tree (.run/), owned by
+# the postgres user when run as root (PostgreSQL refuses to run as root).
+
+DSKV2_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+DSKV2_PG_MAJOR=15
+DSKV2_PACKAGES=(
+    postgresql-15 postgresql-server-dev-15    # one command: server and headers match
+    postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
+    make g++ cmake libgtest-dev
+    clang libclang-rt-14-dev                  # libFuzzer, sanitizers, PGXS bitcode
+)
+
+log() { printf '\n==> %s\n' "$*"; }
+
+# Installs every package the project needs (Debian 12, as root). Idempotent.
+install_deps() {
+    local missing=() pkg
+    for pkg in "${DSKV2_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        echo "missing packages: ${missing[*]} (run as root, or install them)" >&2
+        return 1
+    fi
+    log "apt-get install ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+pg_bindir() { "$(command -v pg_config)" --bindir; }
+
+# Runs a command as the cluster's owner.
+as_pg_owner() {
+    if [ "$(id -u)" -eq 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+# cluster_start NAME [extra postgres -c settings...]: initdb + start a throwaway
+# cluster, export PGHOST/PGPORT/PGUSER, and stop it when the calling shell exits.
+cluster_start() {
+    local name=$1; shift
+    local bindir; bindir=$(pg_bindir)
+    DSKV2_RUN_DIR=${DSKV2_RUN_DIR:-$DSKV2_ROOT/.run/$name}
+    # The Unix socket path must stay short (107 bytes), and the postgres user must
+    # be able to reach the tree; otherwise fall back to a private temp directory.
+    if [ ${#DSKV2_RUN_DIR} -gt 80 ]; then DSKV2_RUN_DIR=$(mktemp -d "/tmp/dskv2-$name.XXXXXX"); fi
+    rm -rf "$DSKV2_RUN_DIR"; mkdir -p "$DSKV2_RUN_DIR"
+    if [ "$(id -u)" -eq 0 ]; then
+        chown postgres:postgres "$DSKV2_RUN_DIR"
+        if ! runuser -u postgres -- test -w "$DSKV2_RUN_DIR"; then
+            DSKV2_RUN_DIR=$(mktemp -d "/tmp/dskv2-$name.XXXXXX")
+            chown postgres:postgres "$DSKV2_RUN_DIR"
+        fi
+    fi
+    DSKV2_PGDATA=$DSKV2_RUN_DIR/data
+    export PGHOST=$DSKV2_RUN_DIR PGPORT=${DSKV2_PGPORT:-54329} PGUSER=postgres PGDATABASE=postgres
+    log "starting a throwaway PostgreSQL $DSKV2_PG_MAJOR cluster in $DSKV2_RUN_DIR (port $PGPORT)"
+    as_pg_owner "$bindir/initdb" -D "$DSKV2_PGDATA" -U postgres --auth=trust \
+        --encoding=UTF8 --locale=C.UTF-8 >"$DSKV2_RUN_DIR/initdb.log" 2>&1 \
+        || { cat "$DSKV2_RUN_DIR/initdb.log"; return 1; }
+    local opts="-c listen_addresses='' -k $DSKV2_RUN_DIR -p $PGPORT" setting
+    for setting in "$@"; do opts="$opts -c $setting"; done
+    trap cluster_stop EXIT
+    as_pg_owner "$bindir/pg_ctl" -D "$DSKV2_PGDATA" -l "$DSKV2_RUN_DIR/server.log" -o "$opts" -w start >/dev/null \
+        || { cat "$DSKV2_RUN_DIR/server.log"; return 1; }
+}
+
+cluster_stop() {
+    [ -n "${DSKV2_PGDATA:-}" ] && [ -d "$DSKV2_PGDATA" ] || return 0
+    as_pg_owner "$(pg_bindir)/pg_ctl" -D "$DSKV2_PGDATA" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# build_extension: PGXS build and install (as root: into the system's PostgreSQL).
+build_extension() {
+    make -C "$DSKV2_ROOT" -s -j"$(nproc)" && make -C "$DSKV2_ROOT" -s install
+}

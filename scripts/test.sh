@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Runs every test of dropskills_v2 on a Debian 12 machine (as root: installs what
+# it needs). Layers: version check, GoogleTest (plain and under ASan/UBSan),
+# libFuzzer harnesses (bounded), pg_regress (make installcheck) and pgTAP
+# (pg_prove) against a real, throwaway PostgreSQL 15 cluster.
+# Ends with one line: "N passed, N failed".
+#   DSKV2_FUZZ_SECONDS  seconds per fuzzer (default 60)
+set -uo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$DSKV2_ROOT"
+
+PASSED=0
+FAILED=0
+FAILURES=()
+count() {  # count PASSED_N FAILED_N LABEL
+    PASSED=$((PASSED + $1)); FAILED=$((FAILED + $2))
+    [ "$2" -gt 0 ] && FAILURES+=("$3: $2 failed")
+    printf -- '--- %s: %d passed, %d failed\n' "$3" "$1" "$2"
+}
+# check LABEL CMD...: one test that passes when CMD exits 0.
+check() {
+    local label=$1; shift
+    if "$@"; then count 1 0 "$label"; else count 0 1 "$label"; fi
+}
+summary() {
+    cluster_stop
+    echo
+    [ ${#FAILURES[@]} -gt 0 ] && printf 'failed: %s\n' "${FAILURES[@]}"
+    echo "$PASSED passed, $FAILED failed"
+}
+trap summary EXIT
+
+install_deps || { FAILED=$((FAILED + 1)); FAILURES+=("install_deps"); exit 1; }
+NPROC=$(nproc)
+
+log "version: META.json, control file, install script"
+check "version" make -s check-version
+
+# ctest_layer LABEL BUILD_DIR CMAKE_ARGS...: build the core's unit tests and run them.
+ctest_layer() {
+    local label=$1 dir=$2; shift 2
+    log "$label"
+    if ! { cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null \
+           && cmake --build "$dir" -j"$NPROC" >/dev/null; }; then
+        cmake --build "$dir" 2>&1 | tail -30
+        count 0 1 "$label (build)"; return
+    fi
+    local out total failed
+    out=$(cd "$dir" && ctest --output-on-failure -j"$NPROC" 2>&1); echo "$out" | tail -15
+    total=$(echo "$out" | sed -n 's/.*tests passed, \([0-9]*\) tests\{0,1\} failed out of \([0-9]*\).*/\2/p')
+    failed=$(echo "$out" | sed -n 's/.*tests passed, \([0-9]*\) tests\{0,1\} failed out of \([0-9]*\).*/\1/p')
+    if [ -z "$total" ]; then count 0 1 "$label (no ctest summary)"; return; fi
+    count $((total - failed)) "$failed" "$label"
+}
+ctest_layer "GoogleTest (core)" build-unit
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest_layer "GoogleTest under ASan/UBSan" build-asan -DDSKV2_SANITIZE=ON
+
+log "libFuzzer harnesses (${DSKV2_FUZZ_SECONDS:-60}s each)"
+if CXX=clang++ cmake -S . -B build-fuzz -DDSKV2_FUZZ=ON -DDSKV2_TESTS=OFF >/dev/null \
+   && cmake --build build-fuzz -j"$NPROC" >/dev/null; then
+    for fuzzer in build-fuzz/*_fuzz; do
+        name=$(basename "$fuzzer")
+        corpus=build-fuzz/corpus-$name; mkdir -p "$corpus"
+        seeds=fuzz/seeds/${name%_fuzz}; [ -d "$seeds" ] || seeds=
+        check "fuzz $name" "$fuzzer" -max_total_time="${DSKV2_FUZZ_SECONDS:-60}" -print_final_stats=1 \
+            -artifact_prefix=build-fuzz/ "$corpus" $seeds
+    done
+else
+    count 0 1 "fuzzers (build)"
+fi
+
+log "extension: make && make install"
+if ! build_extension; then count 0 1 "extension build"; exit 1; fi
+count 1 0 "extension build"
+
+cluster_start test fsync=off synchronous_commit=off full_page_writes=off || { count 0 1 "cluster start"; exit 1; }
+
+log "pg_regress: make installcheck"
+out=$(make -s installcheck 2>&1); echo "$out" | tail -25
+ok=$(echo "$out" | grep -cE '\.\.\. ok|^ok [0-9]+ ')
+bad=$(echo "$out" | grep -cE '\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ ')
+[ -f regression.diffs ] && [ "$bad" -gt 0 ] && head -100 regression.diffs
+[ $((ok + bad)) -eq 0 ] && bad=1
+count "$ok" "$bad" "pg_regress"
+
+log "pgTAP: pg_prove test/"
+psql -qX -c "CREATE DATABASE dskv2_tap" -c "" >/dev/null && psql -qX -d dskv2_tap -c "CREATE EXTENSION pgtap" >/dev/null
+out=$(PGDATABASE=dskv2_tap pg_prove --ext .sql test/ 2>&1); echo "$out" | tail -25
+tests=$(echo "$out" | sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p')
+bad=$(echo "$out" | sed -n 's/.*Failed \([0-9]*\)\/[0-9]* subtests.*/\1/p' | awk '{s+=$1} END {print s+0}')
+if [ -z "$tests" ] || ! echo "$out" | grep -q '^Result: PASS'; then
+    [ "$bad" -eq 0 ] && bad=1
+fi
+count $(( ${tests:-0} - bad < 0 ? 0 : ${tests:-0} - bad )) "$bad" "pgTAP"
+
+[ "$FAILED" -eq 0 ]

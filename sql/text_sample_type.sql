@@ -1,0 +1,86 @@
+-- dskv2_detect_sample_type: the SQL-visible contract of SPEC §5.
+SET client_min_messages = warning;
+CREATE EXTENSION IF NOT EXISTS dropskills_v2;
+RESET client_min_messages;
+
+SELECT source, hint, dskv2_detect_sample_type(source, hint) AS type
+FROM (VALUES
+    ('https://cdn.dropskills.fr/samples/Guide%20Complet.PDF', 'PDF'),
+    ('https://www.youtube.com/watch?v=abc', 'Vidéo'),
+    ('youtu.be/xyz', NULL),
+    ('https://music.youtube.com/watch?v=abc', NULL),
+    ('https://vimeo.com/123456', NULL),
+    ('https://open.spotify.com/episode/42', NULL),
+    ('https://docs.google.com/document/d/abc/edit', NULL),
+    ('https://docs.google.com/spreadsheets/d/abc/edit', NULL),
+    ('https://docs.google.com/presentation/d/abc/edit', NULL),
+    ('https://www.canva.com/design/DAF/view', NULL),
+    ('https://drive.google.com/drive/folders/abc', NULL),
+    ('extrait.mp3', 'audio/mpeg'),
+    ('x.mp4', 'application/pdf'),                -- a specific MIME beats the extension
+    ('a.mp3', 'Vidéo'),                          -- the extension beats a format word
+    ('modele.xlsx', 'application/octet-stream'), -- a generic MIME is refined by the extension
+    ('cours.pdf.gz', NULL),
+    ('playlist.m3u8?token=1#t=2', NULL),
+    ('IMAGE.JPEG', NULL),
+    ('livre.epub', NULL),
+    ('sous-titres.vtt', NULL),
+    ('https://example.com/formation', NULL),
+    ('https://example.com/page.php?id=3', NULL),
+    ('www.example.com', NULL),
+    ('data:application/pdf;base64,JVBERi0xLjQK', NULL),
+    ('setup.exe', NULL),
+    ('image-disque.iso', NULL),
+    (NULL, 'Vidéo'),
+    (NULL, 'livre audio'),
+    (NULL, 'Tableur'),
+    (NULL, 'n''importe quoi'),
+    (NULL, NULL),
+    ('', ''),
+    ('%%%', NULL),
+    ('http://', NULL)
+) AS s(source, hint);
+
+-- Magic bytes beat everything else.
+SELECT name, dskv2_detect_sample_type(source, hint, head) AS type
+FROM (VALUES
+    ('pdf named mp4',   'apercu.mp4', NULL, '\x255044462d312e370a'::bytea),
+    ('png',              NULL, NULL, '\x89504e470d0a1a0a0000000d49484452'::bytea),
+    ('jpeg',             NULL, NULL, '\xffd8ffe000104a464946'::bytea),
+    ('gif',              NULL, NULL, '\x474946383961'::bytea),
+    ('zip',              NULL, NULL, '\x504b0304140000000800'::bytea),
+    ('zip named epub',   'livre.epub', NULL, '\x504b0304140000000800'::bytea),
+    ('zip named docx',   'cours.docx', NULL, '\x504b0304140000000800'::bytea),
+    ('mp4 (isom)',       NULL, NULL, '\x000000206674797069736f6d0000020069736f6d'::bytea),
+    ('m4a',              NULL, NULL, '\x00000020667479704d344120000000004d344120'::bytea),
+    ('webm',             NULL, NULL, '\x1a45dfa3'::bytea),
+    ('wav',              NULL, NULL, '\x524946462400000057415645666d7420'::bytea),
+    ('ogg',              NULL, NULL, '\x4f67675300020000'::bytea),
+    ('flac',             NULL, NULL, '\x664c614300000022'::bytea),
+    ('mp3 id3',          NULL, NULL, '\x494433030000'::bytea),
+    ('gzip',             NULL, NULL, '\x1f8b0800'::bytea),
+    ('7z',               NULL, NULL, '\x377abcaf271c'::bytea),
+    ('rar',              NULL, NULL, '\x526172211a0700'::bytea),
+    ('elf',              'tool.pdf', NULL, '\x7f454c46020101'::bytea),
+    ('plain text',       NULL, NULL, convert_to('Bonjour, voici le plan du cours.', 'UTF8')),
+    ('html',             NULL, NULL, convert_to('<!DOCTYPE html><html><body>', 'UTF8')),
+    ('binary junk',      NULL, NULL, '\x00ff00fe01'::bytea),
+    ('empty head',       NULL, NULL, ''::bytea)
+) AS h(name, source, hint, head);
+
+-- Not STRICT: NULLs are answers, not errors.
+SELECT dskv2_detect_sample_type(NULL) AS all_null,
+       dskv2_detect_sample_type(NULL, NULL, NULL) AS three_nulls;
+
+-- Never raises, whatever the bytes: deterministic pseudo-random heads, sources and hints.
+SELECT dskv2_detect_sample_type(src, hint, head) AS type, count(*) > 0 AS seen
+FROM (
+    SELECT (ARRAY['https://', '', 'www.', 'data:', 'ftp://'])[1 + g % 5] || md5(g::text)
+               || (ARRAY['.pdf', '.mp4', '', '/', '.docx', '?x=.zip', '.tar.gz'])[1 + g % 7] AS src,
+           CASE WHEN g % 3 = 0 THEN NULL ELSE md5((g * 7)::text) END AS hint,
+           decode(md5((g * 3)::text) || md5((g * 5)::text), 'hex') AS head
+    FROM generate_series(1, 3000) g
+) r
+GROUP BY 1 ORDER BY 1;
+SELECT count(DISTINCT dskv2_detect_sample_type(NULL, NULL, decode(repeat(md5(g::text), 1 + g % 50), 'hex'))) > 0 AS random_heads_ok
+FROM generate_series(1, 5000) g;
