@@ -6,7 +6,7 @@
 \pset pager off
 BEGIN;
 CREATE EXTENSION dropskills_v2;
-SELECT plan(14);
+SELECT plan(15);
 
 -- Messy legacy titles: accents in NFC and NFD, ligatures, entities, emoji,
 -- typographic quotes, other scripts, control characters, very long titles, NULLs.
@@ -79,7 +79,10 @@ SELECT is(dskv2_detect_sample_type('x.mp4', NULL, head), 'pdf', 'a toasted 4 MB 
 FROM big_files WHERE name = 'big.pdf';
 SELECT is(dskv2_detect_sample_type('x.mp4', NULL, head), 'video', 'a 4 MB unrecognised head falls back to the extension')
 FROM big_files WHERE name = 'big.bin';
-SELECT is(dskv2_detect_sample_type(repeat('a/', 500000) || 'file.PDF'), 'pdf', 'a 1 MB source is handled');
+SELECT is(dskv2_detect_sample_type('data:application/pdf;base64,' || repeat('JVBERi0xLjQK', 100000)), 'pdf',
+          'a 1 MB data: URL is read from its start');
+SELECT is(dskv2_detect_sample_type(repeat('a/', 500000) || 'file.PDF'), 'unknown',
+          'only the first 64 KiB of a source are read: a 1 MB path has no visible extension');
 
 SELECT * FROM finish();
 ROLLBACK;
