@@ -47,6 +47,9 @@ check-version:
 	@control=$$(sed -n "s/^default_version = '\([^']*\)'/\1/p" $(EXTENSION).control); \
 	if [ -z "$(EXTVERSION)" ] || [ "$$control" != "$(EXTVERSION)" ]; then \
 		echo "version mismatch: META.json '$(EXTVERSION)' vs $(EXTENSION).control '$$control'"; exit 1; fi; \
+	provides=$$(sed -n 's/^            "version": "\([^"]*\)".*/\1/p' META.json); \
+	if [ "$$provides" != "$(EXTVERSION)" ] || ! grep -q '"file": "extension/$(EXTENSION)--$(EXTVERSION).sql"' META.json; then \
+		echo "META.json: provides.$(EXTENSION) must name version $(EXTVERSION) and its install script"; exit 1; fi; \
 	if [ ! -f extension/$(EXTENSION)--$(EXTVERSION).sql ]; then \
 		echo "missing extension/$(EXTENSION)--$(EXTVERSION).sql"; exit 1; fi; \
 	echo "version $(EXTVERSION): META.json, control file and install script agree"
