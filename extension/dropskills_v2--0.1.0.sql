@@ -53,3 +53,709 @@ BEGIN
     END LOOP;
 END
 $dskv2$;
+
+--------------------------------------------------------------------------------
+-- Target schema (SPEC §3). Its objects are created at run time, owned by the
+-- caller, and are NOT members of the extension: DROP EXTENSION never drops them.
+-- No column default, CHECK, index, view or policy in a target schema calls a
+-- dskv2_* function or uses an extension type.
+--------------------------------------------------------------------------------
+
+-- The ownership marker is the target schema's comment: pg_dump/pg_restore carry
+-- it and DROP/CREATE EXTENSION leave it alone.
+CREATE FUNCTION @extschema@.dskv2_target_marker()
+RETURNS pg_catalog.text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT 'dropskills_v2 target schema: created and managed by the dropskills_v2 extension (do not edit this comment)'::pg_catalog.text $$;
+
+-- Raises 42P06 unless `target` may be created or managed by dskv2.
+-- Returns true when the schema exists already (with the marker).
+CREATE FUNCTION @extschema@.dskv2_check_target(target pg_catalog.name, source pg_catalog.name DEFAULT NULL)
+RETURNS pg_catalog.bool
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    schema_oid pg_catalog.oid;
+    marker pg_catalog.text;
+BEGIN
+    IF target IS NULL OR target = '' THEN
+        RAISE EXCEPTION 'dskv2: target schema name must not be empty' USING ERRCODE = '22023';
+    END IF;
+    IF target IN ('pg_catalog', 'information_schema', 'auth', 'extensions', 'pg_toast', 'public',
+                  'storage', 'realtime', 'graphql', 'graphql_public', 'vault', 'supabase_functions')
+       OR target LIKE 'pg\_%' THEN
+        RAISE EXCEPTION 'dskv2: refusing target schema "%": it is a system or platform schema', target
+            USING ERRCODE = '42P06',
+                  HINT = 'Use a dedicated schema such as dropskills_v2.';
+    END IF;
+    IF source IS NOT NULL AND target = source THEN
+        RAISE EXCEPTION 'dskv2: target schema "%" is the source schema', target
+            USING ERRCODE = '42P06';
+    END IF;
+    SELECT n.oid, pg_catalog.obj_description(n.oid, 'pg_namespace')
+      INTO schema_oid, marker
+      FROM pg_catalog.pg_namespace n WHERE n.nspname = target;
+    IF schema_oid IS NULL THEN
+        RETURN false;
+    END IF;
+    IF marker IS DISTINCT FROM @extschema@.dskv2_target_marker() THEN
+        RAISE EXCEPTION 'dskv2: schema "%" exists but was not created by dropskills_v2', target
+            USING ERRCODE = '42P06',
+                  DETAIL = 'Its comment does not carry the dropskills_v2 ownership marker.',
+                  HINT = 'Choose another target schema, or drop this one yourself.';
+    END IF;
+    RETURN true;
+END
+$$;
+
+-- The legacy sequences' last values decide where V2 identities start: above
+-- them plus a gap of 1,000,000, so rows the application creates in V2 never
+-- collide with legacy rows still arriving. Identities only ever move up.
+CREATE FUNCTION @extschema@.dskv2_bump_identities(source pg_catalog.name, target pg_catalog.name)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    pair pg_catalog.text[];
+    legacy_seq pg_catalog.regclass;
+    legacy_last pg_catalog.int8;
+    legacy_max pg_catalog.int8;
+    v2_seq pg_catalog.regclass;
+    v2_next pg_catalog.int8;
+    wanted pg_catalog.int8;
+BEGIN
+    FOREACH pair SLICE 1 IN ARRAY ARRAY[['categories', 'categories'], ['samples', 'samples'],
+                                        ['trending_ideas', 'trending_ideas'], ['admin_logs', 'admin_logs']] LOOP
+        v2_seq := pg_catalog.pg_get_serial_sequence(pg_catalog.format('%I.%I', target, pair[2]), 'id')::pg_catalog.regclass;
+        CONTINUE WHEN v2_seq IS NULL;
+        legacy_last := 0;
+        IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', source, pair[1])) IS NOT NULL THEN
+            legacy_seq := pg_catalog.pg_get_serial_sequence(pg_catalog.format('%I.%I', source, pair[1]), 'id')::pg_catalog.regclass;
+            IF legacy_seq IS NOT NULL THEN
+                legacy_last := COALESCE(pg_catalog.pg_sequence_last_value(legacy_seq), 0);
+            END IF;
+            EXECUTE pg_catalog.format('SELECT COALESCE(max(id), 0)::pg_catalog.int8 FROM %I.%I', source, pair[1])
+                INTO legacy_max;
+            legacy_last := GREATEST(legacy_last, legacy_max);
+        END IF;
+        wanted := legacy_last + 1000001;
+        EXECUTE pg_catalog.format('SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM %s', v2_seq)
+            INTO v2_next;
+        IF v2_next IS NULL OR v2_next < wanted THEN
+            EXECUTE pg_catalog.format('ALTER TABLE %I.%I ALTER COLUMN id RESTART WITH %s', target, pair[2], wanted);
+        END IF;
+    END LOOP;
+END
+$$;
+
+CREATE FUNCTION @extschema@.dskv2_create_schema(target pg_catalog.name DEFAULT 'dropskills_v2')
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    existed pg_catalog.bool;
+BEGIN
+    existed := @extschema@.dskv2_check_target(target);
+    IF NOT existed THEN
+        EXECUTE pg_catalog.format('CREATE SCHEMA %I', target);
+        EXECUTE pg_catalog.format('COMMENT ON SCHEMA %I IS %L', target, @extschema@.dskv2_target_marker());
+    END IF;
+
+    -- Every table below carries migration_run_id: the run that brought the row
+    -- from legacy (provenance); NULL for rows the application created in V2.
+    EXECUTE pg_catalog.format($ddl$
+    CREATE TABLE IF NOT EXISTS %1$I.migration_runs (
+        id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        mode        text NOT NULL CHECK (mode IN ('atomic', 'batched', 'retry', 'sync')),
+        status      text NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'completed', 'failed', 'interrupted')),
+        params      jsonb NOT NULL DEFAULT '{}',
+        report      jsonb,
+        error       text,
+        pid         integer NOT NULL DEFAULT pg_backend_pid(),
+        started_by  text NOT NULL DEFAULT current_user,
+        started_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
+        finished_at timestamptz
+    );
+    CREATE TABLE IF NOT EXISTS %1$I.migration_rejects (
+        source_table text NOT NULL,
+        source_key   text NOT NULL,
+        reason       text NOT NULL,
+        row_data     jsonb,
+        run_id       bigint,
+        created_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
+        UNIQUE (source_table, source_key)
+    );
+    CREATE INDEX IF NOT EXISTS migration_rejects_run_id_idx ON %1$I.migration_rejects (run_id);
+    -- Per legacy table: the checkpoint ledger and progress of batched runs.
+    CREATE TABLE IF NOT EXISTS %1$I.migration_state (
+        source_table text PRIMARY KEY,
+        target_table text NOT NULL,
+        run_id       bigint,
+        status       text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'running', 'done')),
+        rows_total   bigint NOT NULL DEFAULT 0,
+        rows_done    bigint NOT NULL DEFAULT 0,
+        last_seq     bigint NOT NULL DEFAULT 0,
+        counters     jsonb NOT NULL DEFAULT '{}',
+        migrated_once boolean NOT NULL DEFAULT false,
+        started_at   timestamptz,
+        updated_at   timestamptz
+    );
+    -- The processing order of a batched run, frozen when the run starts.
+    CREATE TABLE IF NOT EXISTS %1$I.migration_queue (
+        source_table text NOT NULL,
+        seq          bigint NOT NULL,
+        source_key   text NOT NULL,
+        PRIMARY KEY (source_table, seq)
+    );
+    -- Legacy rows folded into an existing V2 row (duplicate favorites, tags).
+    CREATE TABLE IF NOT EXISTS %1$I.migration_merges (
+        source_table text NOT NULL,
+        source_key   text NOT NULL,
+        target_key   text NOT NULL,
+        run_id       bigint,
+        PRIMARY KEY (source_table, source_key)
+    );
+
+    CREATE TABLE IF NOT EXISTS %1$I.users (
+        id                  uuid PRIMARY KEY,
+        email               text,
+        full_name           text,
+        avatar_url          text,
+        role                text NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'premium', 'admin')),
+        subscription_status text,
+        stripe_customer_id  text,
+        created_at          timestamptz DEFAULT now(),
+        updated_at          timestamptz,
+        legacy              jsonb,
+        migration_run_id    bigint
+    );
+    CREATE UNIQUE INDEX IF NOT EXISTS users_email_lower_key ON %1$I.users (lower(email));
+
+    CREATE TABLE IF NOT EXISTS %1$I.categories (
+        id               integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+        name             text NOT NULL,
+        slug             text COLLATE "C" NOT NULL UNIQUE,
+        description      text,
+        icon             text,
+        created_at       timestamptz DEFAULT now(),
+        legacy           jsonb,
+        migration_run_id bigint
+    );
+
+    CREATE TABLE IF NOT EXISTS %1$I.packs (
+        id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+        slug             text COLLATE "C" NOT NULL UNIQUE,
+        title            text NOT NULL,
+        description      text,
+        price            numeric(10,2) CHECK (price >= 0),
+        category_id      integer REFERENCES %1$I.categories (id) ON DELETE SET NULL,
+        cover_url        text,
+        file_url         text,
+        format           text,
+        language         text,
+        is_premium       boolean NOT NULL DEFAULT false,
+        status           text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'published', 'archived')),
+        author_id        uuid REFERENCES %1$I.users (id) ON DELETE SET NULL,
+        created_at       timestamptz DEFAULT now(),
+        updated_at       timestamptz,
+        legacy           jsonb,
+        migration_run_id bigint
+    );
+    CREATE INDEX IF NOT EXISTS packs_category_id_idx ON %1$I.packs (category_id);
+    CREATE INDEX IF NOT EXISTS packs_author_id_idx ON %1$I.packs (author_id);
+
+    CREATE TABLE IF NOT EXISTS %1$I.samples (
+        id               integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+        pack_id          uuid NOT NULL REFERENCES %1$I.packs (id) ON DELETE CASCADE,
+        title            text,
+        url              text,
+        type             text NOT NULL CHECK (type IN ('pdf', 'video', 'audio', 'image', 'document', 'spreadsheet',
+                                                       'presentation', 'archive', 'ebook', 'text', 'link', 'unknown')),
+        created_at       timestamptz DEFAULT now(),
+        legacy           jsonb,
+        migration_run_id bigint
+    );
+    CREATE INDEX IF NOT EXISTS samples_pack_id_idx ON %1$I.samples (pack_id);
+
+    CREATE TABLE IF NOT EXISTS %1$I.tags (
+        id               bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+        name             text NOT NULL,
+        slug             text COLLATE "C" NOT NULL UNIQUE,
+        migration_run_id bigint
+    );
+
+    CREATE TABLE IF NOT EXISTS %1$I.pack_tags (
+        pack_id          uuid NOT NULL REFERENCES %1$I.packs (id) ON DELETE CASCADE,
+        tag_id           bigint NOT NULL REFERENCES %1$I.tags (id) ON DELETE CASCADE,
+        legacy           jsonb,
+        legacy_id        integer,
+        migration_run_id bigint,
+        PRIMARY KEY (pack_id, tag_id)
+    );
+    CREATE INDEX IF NOT EXISTS pack_tags_tag_id_idx ON %1$I.pack_tags (tag_id);
+    CREATE UNIQUE INDEX IF NOT EXISTS pack_tags_legacy_id_key ON %1$I.pack_tags (legacy_id);
+
+    CREATE TABLE IF NOT EXISTS %1$I.favorites (
+        user_id          uuid NOT NULL REFERENCES %1$I.users (id) ON DELETE CASCADE,
+        pack_id          uuid NOT NULL REFERENCES %1$I.packs (id) ON DELETE CASCADE,
+        created_at       timestamptz DEFAULT now(),
+        legacy           jsonb,
+        legacy_id        integer,
+        migration_run_id bigint,
+        PRIMARY KEY (user_id, pack_id)
+    );
+    CREATE INDEX IF NOT EXISTS favorites_pack_id_idx ON %1$I.favorites (pack_id);
+    CREATE UNIQUE INDEX IF NOT EXISTS favorites_legacy_id_key ON %1$I.favorites (legacy_id);
+
+    CREATE TABLE IF NOT EXISTS %1$I.user_packs (
+        user_id          uuid NOT NULL REFERENCES %1$I.users (id) ON DELETE CASCADE,
+        pack_id          uuid NOT NULL REFERENCES %1$I.packs (id) ON DELETE CASCADE,
+        access           text NOT NULL DEFAULT 'purchased' CHECK (access IN ('purchased', 'gifted', 'subscription', 'trial')),
+        acquired_at      timestamptz NOT NULL DEFAULT now(),
+        last_accessed_at timestamptz,
+        progress         numeric(5,2) NOT NULL DEFAULT 0 CHECK (progress >= 0 AND progress <= 100),
+        PRIMARY KEY (user_id, pack_id)
+    );
+    CREATE INDEX IF NOT EXISTS user_packs_pack_id_idx ON %1$I.user_packs (pack_id);
+
+    CREATE TABLE IF NOT EXISTS %1$I.pack_stats (
+        pack_id          uuid PRIMARY KEY REFERENCES %1$I.packs (id) ON DELETE CASCADE,
+        views            bigint NOT NULL DEFAULT 0,
+        downloads        bigint NOT NULL DEFAULT 0,
+        favorites_count  bigint NOT NULL DEFAULT 0,
+        last_viewed_at   timestamptz,
+        updated_at       timestamptz,
+        legacy           jsonb,
+        migration_run_id bigint
+    );
+
+    CREATE TABLE IF NOT EXISTS %1$I.ai_tools (
+        id                  bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+        slug                text COLLATE "C" NOT NULL UNIQUE,
+        name                text NOT NULL,
+        provider            text,
+        model               text,
+        config              jsonb NOT NULL DEFAULT '{}',
+        is_active           boolean NOT NULL DEFAULT true,
+        daily_quota         integer CHECK (daily_quota >= 0),
+        input_price_per_1k  numeric NOT NULL DEFAULT 0 CHECK (input_price_per_1k >= 0),
+        output_price_per_1k numeric NOT NULL DEFAULT 0 CHECK (output_price_per_1k >= 0),
+        created_at          timestamptz NOT NULL DEFAULT now()
+    );
+
+    CREATE TABLE IF NOT EXISTS %1$I.ai_usage (
+        id            bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+        user_id       uuid REFERENCES %1$I.users (id) ON DELETE SET NULL,
+        tool_id       bigint NOT NULL REFERENCES %1$I.ai_tools (id),
+        input_tokens  integer NOT NULL DEFAULT 0,
+        output_tokens integer NOT NULL DEFAULT 0,
+        cost          numeric NOT NULL DEFAULT 0,
+        request_id    text UNIQUE,
+        source_table  text,
+        source_record text,
+        metadata      jsonb,
+        created_at    timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE INDEX IF NOT EXISTS ai_usage_user_id_idx ON %1$I.ai_usage (user_id);
+    CREATE INDEX IF NOT EXISTS ai_usage_tool_id_idx ON %1$I.ai_usage (tool_id);
+    CREATE INDEX IF NOT EXISTS ai_usage_quota_idx ON %1$I.ai_usage (user_id, tool_id, created_at);
+
+    CREATE TABLE IF NOT EXISTS %1$I.admin_logs (
+        id               bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+        actor_id         uuid,
+        actor_role       text,
+        action           text NOT NULL,
+        table_name       text,
+        record_id        text,
+        old_data         jsonb,
+        new_data         jsonb,
+        details          jsonb,
+        txid             bigint,
+        source           text NOT NULL DEFAULT 'trigger' CHECK (source IN ('legacy', 'trigger', 'migration')),
+        created_at       timestamptz DEFAULT now(),
+        legacy           jsonb,
+        migration_run_id bigint
+    );
+    CREATE INDEX IF NOT EXISTS admin_logs_actor_id_idx ON %1$I.admin_logs (actor_id);
+
+    CREATE TABLE IF NOT EXISTS %1$I.trending_ideas (
+        id               integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+        title            text NOT NULL,
+        slug             text COLLATE "C" UNIQUE,
+        description      text,
+        category_id      integer REFERENCES %1$I.categories (id) ON DELETE SET NULL,
+        category_label   text,
+        score            numeric,
+        source           text,
+        data             jsonb,
+        created_at       timestamptz DEFAULT now(),
+        legacy           jsonb,
+        migration_run_id bigint
+    );
+    CREATE INDEX IF NOT EXISTS trending_ideas_category_id_idx ON %1$I.trending_ideas (category_id);
+    $ddl$, target);
+
+    -- users.id follows auth.users when the table exists (Supabase). Adding the
+    -- foreign key takes a SHARE ROW EXCLUSIVE lock on auth.users: done under a
+    -- short lock_timeout with retries.
+    IF pg_catalog.to_regclass('auth.users') IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM pg_catalog.pg_constraint
+         WHERE conrelid = pg_catalog.format('%I.users', target)::pg_catalog.regclass AND conname = 'users_id_auth_fkey') THEN
+        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format(
+            'ALTER TABLE %I.users ADD CONSTRAINT users_id_auth_fkey FOREIGN KEY (id) REFERENCES auth.users (id) ON DELETE CASCADE',
+            target));
+    END IF;
+
+    IF pg_catalog.to_regnamespace('public') IS NOT NULL THEN
+        PERFORM @extschema@.dskv2_bump_identities('public', target);
+    END IF;
+END
+$$;
+
+-- Runs one DDL statement that locks a legacy or auth table under a short
+-- lock_timeout (dskv2.lock_timeout, default 500ms), retrying with a doubling
+-- backoff (dskv2.lock_retries attempts, default 8) instead of queueing behind
+-- the application's transactions and blocking them in turn.
+CREATE FUNCTION @extschema@.dskv2_ddl_with_retry(statement pg_catalog.text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    attempts pg_catalog.int4 := COALESCE(NULLIF(pg_catalog.current_setting('dskv2.lock_retries', true), '')::pg_catalog.int4, 8);
+    timeout pg_catalog.text := COALESCE(NULLIF(pg_catalog.current_setting('dskv2.lock_timeout', true), ''), '500ms');
+    previous pg_catalog.text := pg_catalog.current_setting('lock_timeout');
+    pause pg_catalog.float8 := 0.05;
+BEGIN
+    FOR attempt IN 1..GREATEST(attempts, 1) LOOP
+        BEGIN
+            PERFORM pg_catalog.set_config('lock_timeout', timeout, true);
+            EXECUTE statement;
+            PERFORM pg_catalog.set_config('lock_timeout', previous, true);
+            RETURN;
+        EXCEPTION WHEN lock_not_available THEN
+            PERFORM pg_catalog.set_config('lock_timeout', previous, true);
+            IF attempt >= attempts THEN
+                RAISE EXCEPTION 'dskv2: could not get the lock for: %', statement
+                    USING ERRCODE = '55P03',
+                          DETAIL = pg_catalog.format('%s attempts with lock_timeout %s', attempts, timeout),
+                          HINT = 'Long transactions hold a conflicting lock; retry when they are done.';
+            END IF;
+            RAISE NOTICE 'dskv2: lock not available, retrying in % s (attempt %/%)', pause, attempt, attempts;
+            PERFORM pg_catalog.pg_sleep(pause);
+            pause := LEAST(pause * 2, 5);
+        END;
+    END LOOP;
+END
+$$;
+
+--------------------------------------------------------------------------------
+-- The mapping (C++ core, src/core/mapping.cpp) as seen from SQL. Internal.
+--------------------------------------------------------------------------------
+
+CREATE FUNCTION @extschema@.dskv2_mapping_tables()
+RETURNS TABLE (ord pg_catalog.int4, source_table pg_catalog.text, target_table pg_catalog.text,
+               parents pg_catalog.text[])
+AS 'MODULE_PATHNAME', 'dskv2_mapping_tables'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+
+CREATE FUNCTION @extschema@.dskv2_source_drift(source_table pg_catalog.text, source pg_catalog.name)
+RETURNS TABLE (relation pg_catalog.text, column_name pg_catalog.text, kind pg_catalog.text)
+AS 'MODULE_PATHNAME', 'dskv2_source_drift'
+LANGUAGE C STABLE;
+
+CREATE FUNCTION @extschema@.dskv2_mapping_sql(source_table pg_catalog.text, purpose pg_catalog.text,
+                                              source pg_catalog.name, target pg_catalog.name,
+                                              run_id pg_catalog.int8 DEFAULT 0,
+                                              row_set pg_catalog.text DEFAULT 'pending')
+RETURNS pg_catalog.text
+AS 'MODULE_PATHNAME', 'dskv2_mapping_sql'
+LANGUAGE C STABLE;
+
+CREATE FUNCTION @extschema@.dskv2_claim_slug(tbl pg_catalog.regclass, slug_column pg_catalog.text,
+                                             base pg_catalog.text, fallback pg_catalog.text)
+RETURNS pg_catalog.text
+AS 'MODULE_PATHNAME', 'dskv2_claim_slug'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION @extschema@.dskv2_in_transaction_block()
+RETURNS pg_catalog.bool
+AS 'MODULE_PATHNAME', 'dskv2_in_transaction_block'
+LANGUAGE C VOLATILE;
+
+--------------------------------------------------------------------------------
+-- Migration (SPEC §4, §5, §6)
+--------------------------------------------------------------------------------
+
+-- The advisory lock key of migrations into one target: (0x64736b32, hashtext(target)).
+CREATE FUNCTION @extschema@.dskv2_lock_key(target pg_catalog.name)
+RETURNS pg_catalog.int4
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT pg_catalog.hashtext(target::pg_catalog.text) $$;
+
+-- Takes the migration lock of `target` (transaction-level for a one-transaction
+-- run, session-level for a batched run), or raises 55P03 naming the holder.
+CREATE FUNCTION @extschema@.dskv2_take_lock(target pg_catalog.name, session_level pg_catalog.bool)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    got pg_catalog.bool;
+    holder pg_catalog.int4;
+BEGIN
+    IF session_level THEN
+        got := pg_catalog.pg_try_advisory_lock(1685285682, @extschema@.dskv2_lock_key(target));
+    ELSE
+        got := pg_catalog.pg_try_advisory_xact_lock(1685285682, @extschema@.dskv2_lock_key(target));
+    END IF;
+    IF NOT got THEN
+        SELECT l.pid INTO holder FROM pg_catalog.pg_locks l
+         WHERE l.locktype = 'advisory' AND l.classid = 1685285682
+           AND l.objid = @extschema@.dskv2_lock_key(target)::pg_catalog.oid AND l.objsubid = 2 AND l.granted
+         LIMIT 1;
+        RAISE EXCEPTION 'dskv2: another migration into "%" is running (pid %)', target, holder
+            USING ERRCODE = '55P03',
+                  HINT = 'Wait for it to finish, or stop it with pg_cancel_backend(pid).';
+    END IF;
+END
+$$;
+
+-- Validates source and target before anything is written: 3F000 for a missing
+-- source schema, 42P06 for a target dskv2 may not use, 42P01/42703 for a legacy
+-- table or required column that is missing (named).
+CREATE FUNCTION @extschema@.dskv2_check_source(source pg_catalog.name, target pg_catalog.name,
+                                               tables pg_catalog.text[] DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t pg_catalog.text;
+BEGIN
+    IF source IS NULL OR pg_catalog.to_regnamespace(pg_catalog.quote_ident(source)) IS NULL THEN
+        RAISE EXCEPTION 'dskv2: source schema "%" does not exist', source USING ERRCODE = '3F000';
+    END IF;
+    PERFORM @extschema@.dskv2_check_target(target, source);
+    FOR t IN SELECT m.source_table FROM @extschema@.dskv2_mapping_tables() m
+              WHERE tables IS NULL OR m.source_table = ANY (tables) ORDER BY m.ord LOOP
+        -- Generating the SQL checks every required table and column.
+        PERFORM @extschema@.dskv2_mapping_sql(t, 'mapped', source, target);
+    END LOOP;
+END
+$$;
+
+-- Marks runs whose backend is gone (crash, kill, cancel) as interrupted.
+CREATE FUNCTION @extschema@.dskv2_close_stale_runs(target pg_catalog.name)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    EXECUTE pg_catalog.format(
+        'UPDATE %I.migration_runs r SET status = ''interrupted'', finished_at = pg_catalog.clock_timestamp()
+          WHERE r.status = ''running'' AND r.pid <> pg_catalog.pg_backend_pid()
+            AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.pid = r.pid)', target);
+END
+$$;
+
+-- Migrates one legacy table's rows of one row set ('pending', 'keys' with $1,
+-- 'quarantined') in one statement; returns the counters.
+CREATE FUNCTION @extschema@.dskv2_run_mapping(source_table pg_catalog.text, source pg_catalog.name,
+                                              target pg_catalog.name, run_id pg_catalog.int8,
+                                              row_set pg_catalog.text, keys pg_catalog.text[] DEFAULT NULL,
+                                              OUT rows_read pg_catalog.int8, OUT rows_written pg_catalog.int8,
+                                              OUT rows_merged pg_catalog.int8, OUT rows_rejected pg_catalog.int8,
+                                              OUT warnings pg_catalog.int8)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    statement pg_catalog.text := @extschema@.dskv2_mapping_sql(source_table, 'migrate', source, target, run_id, row_set);
+BEGIN
+    -- Legacy tables are read as they are: a role that legacy RLS would restrict
+    -- gets an error, never a silent subset.
+    PERFORM pg_catalog.set_config('row_security', 'off', true);
+    IF row_set = 'keys' THEN
+        EXECUTE statement INTO rows_read, rows_written, rows_merged, rows_rejected, warnings USING keys;
+    ELSE
+        EXECUTE statement INTO rows_read, rows_written, rows_merged, rows_rejected, warnings;
+    END IF;
+END
+$$;
+
+-- Raises 55000 when a parent of `source_table` has never been migrated into `target`.
+CREATE FUNCTION @extschema@.dskv2_check_parents(source_table pg_catalog.text, target pg_catalog.name)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    parent pg_catalog.text;
+    done pg_catalog.bool;
+BEGIN
+    FOR parent IN SELECT unnest(m.parents) FROM @extschema@.dskv2_mapping_tables() m WHERE m.source_table = $1 LOOP
+        EXECUTE pg_catalog.format('SELECT EXISTS (SELECT 1 FROM %I.migration_state s WHERE s.source_table = $1 AND s.migrated_once)', target)
+            INTO done USING parent;
+        IF NOT done THEN
+            RAISE EXCEPTION 'dskv2: cannot migrate %: its parent table % has not been migrated yet', source_table, parent
+                USING ERRCODE = '55000',
+                      HINT = pg_catalog.format('Run dskv2_migrate_table(%L) first, or dskv2_migrate_all().', parent);
+        END IF;
+    END LOOP;
+END
+$$;
+
+-- Records one table's progress in the checkpoint ledger.
+CREATE FUNCTION @extschema@.dskv2_record_state(target pg_catalog.name, source_table pg_catalog.text,
+                                               run_id pg_catalog.int8, status pg_catalog.text,
+                                               rows_total pg_catalog.int8, rows_done pg_catalog.int8,
+                                               last_seq pg_catalog.int8, counters pg_catalog.jsonb)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    EXECUTE pg_catalog.format($sql$
+        INSERT INTO %I.migration_state AS s (source_table, target_table, run_id, status, rows_total, rows_done,
+                                             last_seq, counters, migrated_once, started_at, updated_at)
+        SELECT $1, m.target_table, $2, $3, $4, $5, $6, $7, $3 = 'done', pg_catalog.clock_timestamp(),
+               pg_catalog.clock_timestamp()
+          FROM @extschema@.dskv2_mapping_tables() m WHERE m.source_table = $1
+        ON CONFLICT (source_table) DO UPDATE
+           SET run_id = EXCLUDED.run_id, status = EXCLUDED.status, rows_total = EXCLUDED.rows_total,
+               rows_done = EXCLUDED.rows_done, last_seq = EXCLUDED.last_seq, counters = EXCLUDED.counters,
+               migrated_once = s.migrated_once OR EXCLUDED.migrated_once,
+               started_at = CASE WHEN s.run_id IS DISTINCT FROM EXCLUDED.run_id THEN EXCLUDED.started_at
+                                 ELSE s.started_at END,
+               updated_at = EXCLUDED.updated_at$sql$, target)
+        USING source_table, run_id, status, rows_total, rows_done, last_seq, counters;
+END
+$$;
+
+CREATE FUNCTION @extschema@.dskv2_start_run(target pg_catalog.name, mode pg_catalog.text, params pg_catalog.jsonb)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    run_id pg_catalog.int8;
+BEGIN
+    PERFORM @extschema@.dskv2_close_stale_runs(target);
+    EXECUTE pg_catalog.format('INSERT INTO %I.migration_runs (mode, params) VALUES ($1, $2) RETURNING id', target)
+        INTO run_id USING mode, params;
+    RETURN run_id;
+END
+$$;
+
+CREATE FUNCTION @extschema@.dskv2_finish_run(target pg_catalog.name, run_id pg_catalog.int8, status pg_catalog.text,
+                                             report pg_catalog.jsonb, error pg_catalog.text DEFAULT NULL)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    EXECUTE pg_catalog.format('UPDATE %I.migration_runs SET status = $2, report = $3, error = $4,
+                                      finished_at = pg_catalog.clock_timestamp() WHERE id = $1', target)
+        USING run_id, status, report, error;
+END
+$$;
+
+-- One-transaction migration of the given legacy tables (all when NULL), in
+-- report order. Shared by dskv2_migrate_all, dskv2_migrate_table and dskv2_retry_rejects.
+CREATE FUNCTION @extschema@.dskv2_migrate_tables(source pg_catalog.name, target pg_catalog.name,
+                                                 tables pg_catalog.text[], mode pg_catalog.text)
+RETURNS TABLE (source_table pg_catalog.text, target_table pg_catalog.text, rows_read pg_catalog.int8,
+               rows_written pg_catalog.int8, rows_merged pg_catalog.int8, rows_rejected pg_catalog.int8,
+               warnings pg_catalog.int8, duration_ms pg_catalog.numeric)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m record;
+    run_id pg_catalog.int8;
+    started pg_catalog.timestamptz;
+    counters record;
+    report pg_catalog.jsonb := '[]';
+BEGIN
+    PERFORM @extschema@.dskv2_take_lock(target, false);
+    PERFORM @extschema@.dskv2_check_source(source, target, tables);
+    PERFORM @extschema@.dskv2_create_schema(target);
+    PERFORM @extschema@.dskv2_bump_identities(source, target);
+    run_id := @extschema@.dskv2_start_run(target, mode,
+        pg_catalog.jsonb_build_object('source', source, 'target', target, 'tables', tables));
+
+    FOR m IN SELECT t.* FROM @extschema@.dskv2_mapping_tables() t
+              WHERE tables IS NULL OR t.source_table = ANY (tables) ORDER BY t.ord LOOP
+        IF mode <> 'retry' THEN
+            PERFORM @extschema@.dskv2_check_parents(m.source_table, target);
+        END IF;
+        RAISE NOTICE 'dskv2: % -> %.% ...', m.source_table, target, m.target_table;
+        started := pg_catalog.clock_timestamp();
+        SELECT * INTO counters FROM @extschema@.dskv2_run_mapping(
+            m.source_table, source, target, run_id, CASE WHEN mode = 'retry' THEN 'quarantined' ELSE 'pending' END);
+        source_table := m.source_table;
+        target_table := m.target_table;
+        rows_read := counters.rows_read;
+        rows_written := counters.rows_written;
+        rows_merged := counters.rows_merged;
+        rows_rejected := counters.rows_rejected;
+        warnings := counters.warnings;
+        duration_ms := round((extract(epoch FROM pg_catalog.clock_timestamp() - started) * 1000)::pg_catalog.numeric, 3);
+        PERFORM @extschema@.dskv2_record_state(target, m.source_table, run_id, 'done', rows_read, rows_read, 0,
+            pg_catalog.jsonb_build_object('rows_read', rows_read, 'rows_written', rows_written,
+                                          'rows_merged', rows_merged, 'rows_rejected', rows_rejected,
+                                          'warnings', warnings));
+        RAISE NOTICE 'dskv2: % done: % read, % written, % merged, % rejected, % warnings',
+            m.source_table, rows_read, rows_written, rows_merged, rows_rejected, warnings;
+        report := report || pg_catalog.jsonb_build_array(pg_catalog.jsonb_build_object(
+            'source_table', source_table, 'target_table', target_table, 'rows_read', rows_read,
+            'rows_written', rows_written, 'rows_merged', rows_merged, 'rows_rejected', rows_rejected,
+            'warnings', warnings));
+        RETURN NEXT;
+    END LOOP;
+    PERFORM @extschema@.dskv2_finish_run(target, run_id, 'completed', report);
+END
+$$;
+
+CREATE FUNCTION @extschema@.dskv2_migrate_all(source pg_catalog.name DEFAULT 'public',
+                                              target pg_catalog.name DEFAULT 'dropskills_v2')
+RETURNS TABLE (source_table pg_catalog.text, target_table pg_catalog.text, rows_read pg_catalog.int8,
+               rows_written pg_catalog.int8, rows_merged pg_catalog.int8, rows_rejected pg_catalog.int8,
+               warnings pg_catalog.int8, duration_ms pg_catalog.numeric)
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT * FROM @extschema@.dskv2_migrate_tables(source, target, NULL, 'atomic') $$;
+
+CREATE FUNCTION @extschema@.dskv2_migrate_table(source_table pg_catalog.text,
+                                                source pg_catalog.name DEFAULT 'public',
+                                                target pg_catalog.name DEFAULT 'dropskills_v2')
+RETURNS TABLE (source_table pg_catalog.text, target_table pg_catalog.text, rows_read pg_catalog.int8,
+               rows_written pg_catalog.int8, rows_merged pg_catalog.int8, rows_rejected pg_catalog.int8,
+               warnings pg_catalog.int8, duration_ms pg_catalog.numeric)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM @extschema@.dskv2_mapping_tables() m WHERE m.source_table = $1) THEN
+        RAISE EXCEPTION 'dskv2: unknown legacy table "%"', $1 USING ERRCODE = '22023',
+            HINT = 'One of: ' || (SELECT pg_catalog.string_agg(m.source_table, ', ' ORDER BY m.ord)
+                                    FROM @extschema@.dskv2_mapping_tables() m);
+    END IF;
+    RETURN QUERY SELECT * FROM @extschema@.dskv2_migrate_tables(source, target, ARRAY[$1], 'atomic');
+END
+$$;
+
+CREATE FUNCTION @extschema@.dskv2_retry_rejects(source pg_catalog.name DEFAULT 'public',
+                                                target pg_catalog.name DEFAULT 'dropskills_v2')
+RETURNS TABLE (source_table pg_catalog.text, target_table pg_catalog.text, rows_read pg_catalog.int8,
+               rows_written pg_catalog.int8, rows_merged pg_catalog.int8, rows_rejected pg_catalog.int8,
+               warnings pg_catalog.int8, duration_ms pg_catalog.numeric)
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT * FROM @extschema@.dskv2_migrate_tables(source, target, NULL, 'retry') $$;

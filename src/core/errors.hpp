@@ -12,6 +12,8 @@ namespace dskv2::core {
 
 enum class ErrorCode {
     kInvalidParameterValue,  // 22023
+    kUndefinedTable,         // 42P01
+    kUndefinedColumn,        // 42703
     kInternal,               // XX000
 };
 

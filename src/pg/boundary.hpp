@@ -41,6 +41,10 @@ inline int SqlStateOf(core::ErrorCode code) noexcept {
     switch (code) {
         case core::ErrorCode::kInvalidParameterValue:
             return ERRCODE_INVALID_PARAMETER_VALUE;
+        case core::ErrorCode::kUndefinedTable:
+            return ERRCODE_UNDEFINED_TABLE;
+        case core::ErrorCode::kUndefinedColumn:
+            return ERRCODE_UNDEFINED_COLUMN;
         case core::ErrorCode::kInternal:
             return ERRCODE_INTERNAL_ERROR;
     }

@@ -1,0 +1,747 @@
+// The V1 -> V2 mapping of SPEC §4 as data: per legacy table, the relations it
+// reads, the SQL of its mapped rows (V2 columns, reject reason in priority
+// order, warning flag, processing order), how a quarantined row is recorded,
+// and how it is written.
+//
+// Templates use @{...} placeholders (never plain braces: SQL has '{}' jsonb):
+//   @{src} @{tgt} @{ext}       quoted source, target and extension schemas
+//   @{c:alias.column}          a legacy column, or NULL::type when an optional one is missing
+//   @{legacy:alias}            the alias's unknown columns as jsonb (NULL when none)
+//   @{rows:table:key}          the row-set predicate (pending, one batch, quarantined)
+//   @{parent:table:key}        the parent exists (in V2, or predicted by the dry run)
+//   @{key}                     the key in `done` (typed) and `row_data` (text) templates
+#include "core/mapping.hpp"
+
+#include "core/errors.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace dskv2::core {
+namespace {
+
+constexpr std::string_view kUsersMapped = R"SQL(
+SELECT x._source, x._key,
+       CASE WHEN x._orphan THEN 'orphan_user'
+            WHEN x.email IS NOT NULL
+                 AND (EXISTS (SELECT 1 FROM @{tgt}.users dv WHERE lower(dv.email) = x.email AND dv.id <> x.id)
+                      OR count(*) FILTER (WHERE x._deleted_at IS NULL) OVER w > 0) THEN 'duplicate_email'
+            WHEN x._deleted_at IS NOT NULL THEN 'deleted_user'
+       END AS _reason,
+       x._warn, x._o1, x._o2,
+       x.id, x.email, x.full_name, x.avatar_url, x.role, x.subscription_status, x.stripe_customer_id,
+       x.created_at, x.updated_at, x.legacy
+FROM (
+    SELECT 'auth.users'::text AS _source, a.id::text AS _key, false AS _orphan,
+           @{c:a.deleted_at} AS _deleted_at,
+           (@{c:p.role} IS NOT NULL AND lower(btrim(@{c:p.role})) NOT IN ('user', 'premium', 'admin')) AS _warn,
+           @{c:a.created_at} AS _o1, a.id AS _o2,
+           a.id,
+           NULLIF(lower(btrim(a.email::text)), '') AS email,
+           COALESCE(@{c:p.full_name}, @{c:a.raw_user_meta_data} ->> 'full_name') AS full_name,
+           @{c:p.avatar_url} AS avatar_url,
+           CASE WHEN lower(btrim(@{c:p.role})) IN ('user', 'premium', 'admin') THEN lower(btrim(@{c:p.role}))
+                ELSE 'user' END AS role,
+           @{c:p.subscription_status} AS subscription_status,
+           @{c:p.stripe_customer_id} AS stripe_customer_id,
+           @{c:a.created_at} AS created_at,
+           COALESCE(@{c:p.updated_at}, @{c:a.updated_at}) AS updated_at,
+           NULLIF(COALESCE(@{legacy:p}, '{}'::jsonb)
+                  || CASE WHEN @{c:p.role} IS NOT NULL AND lower(btrim(@{c:p.role})) NOT IN ('user', 'premium', 'admin')
+                          THEN jsonb_build_object('role', @{c:p.role}) ELSE '{}'::jsonb END,
+                  '{}'::jsonb) AS legacy
+    FROM auth.users a LEFT JOIN @{src}.profiles p ON p.id = a.id
+    WHERE @{rows:auth.users:a.id}
+    UNION ALL
+    SELECT 'profiles'::text, p.id::text, true, NULL::timestamptz, false, @{c:p.created_at}, p.id,
+           p.id, NULL::text, NULL::text, NULL::text, 'user'::text, NULL::text, NULL::text,
+           @{c:p.created_at}, NULL::timestamptz, NULL::jsonb
+    FROM @{src}.profiles p
+    WHERE NOT EXISTS (SELECT 1 FROM auth.users oa WHERE oa.id = p.id) AND @{rows:profiles:p.id}
+) x
+WINDOW w AS (PARTITION BY x.email ORDER BY x._o1 NULLS LAST, x._o2 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+)SQL";
+
+// Only the columns SPEC §2 lists are ever read from auth.users: no password
+// hash or token reaches V2, the quarantine or a log.
+constexpr std::string_view kUsersRowData = R"SQL(
+(SELECT jsonb_build_object('id', a.id, 'email', a.email, 'raw_user_meta_data', @{c:a.raw_user_meta_data},
+                           'created_at', @{c:a.created_at}, 'updated_at', @{c:a.updated_at},
+                           'last_sign_in_at', @{c:a.last_sign_in_at}, 'deleted_at', @{c:a.deleted_at},
+                           'profile', (SELECT to_jsonb(p) FROM @{src}.profiles p WHERE p.id = a.id))
+   FROM auth.users a WHERE a.id = (@{key})::uuid
+ UNION ALL
+ SELECT to_jsonb(p) FROM @{src}.profiles p
+  WHERE p.id = (@{key})::uuid AND NOT EXISTS (SELECT 1 FROM auth.users oa WHERE oa.id = p.id)
+ LIMIT 1)
+)SQL";
+
+constexpr std::string_view kCategoriesMapped = R"SQL(
+SELECT 'categories'::text AS _source, s.id::text AS _key, NULL::text AS _reason, false AS _warn,
+       @{c:s.created_at} AS _o1, s.id AS _o2,
+       @{ext}.dskv2_slugify(s.name) AS _slug_base,
+       s.id, s.name, @{c:s.description} AS description, @{c:s.icon} AS icon,
+       @{c:s.created_at} AS created_at, @{legacy:s} AS legacy
+FROM @{src}.categories s
+WHERE @{rows:categories:s.id}
+)SQL";
+
+constexpr std::string_view kProductsMapped = R"SQL(
+SELECT 'products'::text AS _source, s.id::text AS _key,
+       CASE WHEN @{c:s.price} < 0 THEN 'negative_price' END AS _reason,
+       (@{c:s.created_by} IS NOT NULL AND NOT @{parent:auth.users:@{c:s.created_by}})
+         OR (@{c:s.category_id} IS NOT NULL AND NOT @{parent:categories:@{c:s.category_id}}) AS _warn,
+       @{c:s.created_at} AS _o1, s.id AS _o2,
+       @{ext}.dskv2_slugify(s.title) AS _slug_base,
+       s.id, s.title, @{c:s.description} AS description, @{c:s.price} AS price,
+       CASE WHEN @{parent:categories:@{c:s.category_id}} THEN @{c:s.category_id} END AS category_id,
+       @{c:s.thumbnail_url} AS cover_url, @{c:s.file_url} AS file_url, @{c:s.format} AS format,
+       @{c:s.language} AS language, COALESCE(@{c:s.is_premium}, false) AS is_premium,
+       CASE WHEN @{c:s.is_published} THEN 'published' ELSE 'draft' END AS status,
+       CASE WHEN @{parent:auth.users:@{c:s.created_by}} THEN @{c:s.created_by} END AS author_id,
+       @{c:s.created_at} AS created_at, @{c:s.updated_at} AS updated_at, @{legacy:s} AS legacy
+FROM @{src}.products s
+WHERE @{rows:products:s.id}
+)SQL";
+
+constexpr std::string_view kSamplesMapped = R"SQL(
+SELECT 'samples'::text AS _source, s.id::text AS _key,
+       CASE WHEN s.product_id IS NULL OR NOT @{parent:products:s.product_id} THEN 'orphan_pack' END AS _reason,
+       false AS _warn, @{c:s.created_at} AS _o1, s.id AS _o2,
+       s.id, s.product_id AS pack_id, @{c:s.title} AS title, s.file_url AS url,
+       @{ext}.dskv2_detect_sample_type(s.file_url, @{c:s.file_type}) AS type,
+       @{c:s.created_at} AS created_at, @{legacy:s} AS legacy
+FROM @{src}.samples s
+WHERE @{rows:samples:s.id}
+)SQL";
+
+// Tags have no created_at in the legacy schema: processing order is by id.
+constexpr std::string_view kTagsMapped = R"SQL(
+SELECT 'tags'::text AS _source, s.id::text AS _key,
+       CASE WHEN s.product_id IS NULL OR NOT @{parent:products:s.product_id} THEN 'orphan_pack'
+            WHEN @{ext}.dskv2_slugify(s.name) = '' THEN 'empty_tag' END AS _reason,
+       false AS _warn, NULL::timestamptz AS _o1, s.id AS _o2,
+       @{ext}.dskv2_slugify(s.name) AS _slug_base, btrim(s.name) AS _name,
+       s.product_id AS pack_id, @{legacy:s} AS legacy
+FROM @{src}.tags s
+WHERE @{rows:tags:s.id}
+)SQL";
+
+constexpr std::string_view kFavoritesMapped = R"SQL(
+SELECT 'favorites'::text AS _source, s.id::text AS _key,
+       CASE WHEN s.user_id IS NULL OR NOT @{parent:auth.users:s.user_id} THEN 'orphan_user'
+            WHEN s.product_id IS NULL OR NOT @{parent:products:s.product_id} THEN 'orphan_pack' END AS _reason,
+       false AS _warn, @{c:s.created_at} AS _o1, s.id AS _o2,
+       s.user_id, s.product_id AS pack_id, @{c:s.created_at} AS created_at, @{legacy:s} AS legacy
+FROM @{src}.favorites s
+WHERE @{rows:favorites:s.id}
+)SQL";
+
+// product_stats has no created_at: processing order is by product_id.
+constexpr std::string_view kProductStatsMapped = R"SQL(
+SELECT 'product_stats'::text AS _source, s.product_id::text AS _key,
+       CASE WHEN NOT @{parent:products:s.product_id} THEN 'orphan_pack' END AS _reason,
+       COALESCE(@{c:s.views} < 0 OR @{c:s.downloads} < 0 OR @{c:s.favorites_count} < 0, false) AS _warn,
+       NULL::timestamptz AS _o1, s.product_id AS _o2,
+       s.product_id AS pack_id,
+       GREATEST(COALESCE(@{c:s.views}, 0), 0)::bigint AS views,
+       GREATEST(COALESCE(@{c:s.downloads}, 0), 0)::bigint AS downloads,
+       GREATEST(COALESCE(@{c:s.favorites_count}, 0), 0)::bigint AS favorites_count,
+       @{c:s.last_viewed_at} AS last_viewed_at, @{c:s.updated_at} AS updated_at, @{legacy:s} AS legacy
+FROM @{src}.product_stats s
+WHERE @{rows:product_stats:s.product_id}
+)SQL";
+
+constexpr std::string_view kTrendingIdeasMapped = R"SQL(
+SELECT 'trending_ideas'::text AS _source, s.id::text AS _key, NULL::text AS _reason, false AS _warn,
+       @{c:s.created_at} AS _o1, s.id AS _o2,
+       @{ext}.dskv2_slugify(s.title) AS _slug_base,
+       s.id, s.title, @{c:s.description} AS description,
+       (SELECT c.id FROM @{tgt}.categories c WHERE c.slug = @{ext}.dskv2_slugify(@{c:s.category})) AS category_id,
+       @{c:s.category} AS category_label, @{c:s.score} AS score, @{c:s.source} AS source,
+       @{c:s.metadata} AS data, @{c:s.created_at} AS created_at, @{legacy:s} AS legacy
+FROM @{src}.trending_ideas s
+WHERE @{rows:trending_ideas:s.id}
+)SQL";
+
+// details: the legacy object (a non-object value is kept under
+// "legacy_details"), with the ip_address column added as a key when present.
+constexpr std::string_view kAdminLogsMapped = R"SQL(
+SELECT 'admin_logs'::text AS _source, s.id::text AS _key, NULL::text AS _reason, false AS _warn,
+       @{c:s.created_at} AS _o1, s.id AS _o2,
+       s.id, @{c:s.admin_id} AS actor_id, s.action, @{c:s.target_type} AS table_name,
+       @{c:s.target_id} AS record_id,
+       CASE WHEN @{c:s.details} IS NULL THEN '{}'::jsonb
+            WHEN jsonb_typeof(@{c:s.details}) = 'object' THEN @{c:s.details}
+            ELSE jsonb_build_object('legacy_details', @{c:s.details}) END
+         || CASE WHEN @{c:s.ip_address} IS NOT NULL THEN jsonb_build_object('ip_address', @{c:s.ip_address})
+                 ELSE '{}'::jsonb END AS details,
+       'legacy'::text AS source, @{c:s.created_at} AS created_at, @{legacy:s} AS legacy
+FROM @{src}.admin_logs s
+WHERE @{rows:admin_logs:s.id}
+)SQL";
+
+TableMapping Make(std::string_view name, std::string_view target, std::string_view key_type,
+                  std::string_view target_key, std::vector<RelationSpec> relations,
+                  std::vector<std::string_view> parents, std::string_view mapped,
+                  std::string_view done, std::vector<std::string_view> insert_columns,
+                  std::string_view slug_column, std::string_view slug_fallback, Writer writer,
+                  std::string_view row_data = {}) {
+    TableMapping m;
+    m.name = name;
+    m.target = target;
+    m.key_type = key_type;
+    m.target_key = target_key;
+    m.relations = std::move(relations);
+    m.parents = std::move(parents);
+    m.mapped = mapped;
+    m.done = done;
+    m.insert_columns = std::move(insert_columns);
+    m.slug_column = slug_column;
+    m.slug_fallback = slug_fallback;
+    m.writer = writer;
+    m.row_data = row_data;
+    return m;
+}
+
+// A source row as jsonb for the quarantine: the whole legacy row.
+std::string_view WholeRow(std::string_view relation) {
+    static const std::map<std::string_view, std::string, std::less<>> rows = [] {
+        std::map<std::string_view, std::string, std::less<>> r;
+        for (std::string_view t : {"categories", "samples", "tags", "favorites", "trending_ideas",
+                                   "admin_logs"}) {
+            r.emplace(t, "(SELECT to_jsonb(s) FROM @{src}." + std::string(t) +
+                             " s WHERE s.id = (@{key})::integer)");
+        }
+        r.emplace("products",
+                  "(SELECT to_jsonb(s) FROM @{src}.products s WHERE s.id = (@{key})::uuid)");
+        r.emplace("product_stats",
+                  "(SELECT to_jsonb(s) FROM @{src}.product_stats s WHERE s.product_id = "
+                  "(@{key})::uuid)");
+        return r;
+    }();
+    return rows.at(relation);
+}
+
+std::vector<TableMapping> BuildMappings() {
+    using C = ColumnSpec;
+    std::vector<TableMapping> all;
+    all.push_back(Make(
+        "auth.users", "users", "uuid", "id",
+        {{"a",
+          true,
+          "users",
+          {C{"id", "uuid", true}, C{"email", "text", true}, C{"raw_user_meta_data", "jsonb", false},
+           C{"created_at", "timestamptz", false}, C{"updated_at", "timestamptz", false},
+           C{"last_sign_in_at", "timestamptz", false}, C{"deleted_at", "timestamptz", false}},
+          false},
+         {"p",
+          false,
+          "profiles",
+          {C{"id", "uuid", true}, C{"full_name", "text", false}, C{"avatar_url", "text", false},
+           C{"role", "text", false}, C{"subscription_status", "text", false},
+           C{"stripe_customer_id", "text", false}, C{"created_at", "timestamptz", false},
+           C{"updated_at", "timestamptz", false}},
+          true}},
+        {}, kUsersMapped, "EXISTS (SELECT 1 FROM @{tgt}.users v WHERE v.id = @{key})",
+        {"id", "email", "full_name", "avatar_url", "role", "subscription_status",
+         "stripe_customer_id", "created_at", "updated_at", "legacy"},
+        "", "", Writer::kInsert, kUsersRowData));
+    all.push_back(Make("categories", "categories", "integer", "id",
+                       {{"s",
+                         false,
+                         "categories",
+                         {C{"id", "integer", true}, C{"name", "text", true},
+                          C{"description", "text", false}, C{"icon", "text", false},
+                          C{"created_at", "timestamptz", false}},
+                         true}},
+                       {}, kCategoriesMapped,
+                       "EXISTS (SELECT 1 FROM @{tgt}.categories v WHERE v.id = @{key})",
+                       {"id", "name", "description", "icon", "created_at", "legacy"}, "slug",
+                       "category", Writer::kInsert));
+    all.push_back(Make(
+        "products", "packs", "uuid", "id",
+        {{"s",
+          false,
+          "products",
+          {C{"id", "uuid", true}, C{"title", "text", true}, C{"description", "text", false},
+           C{"price", "numeric", false}, C{"category_id", "integer", false},
+           C{"thumbnail_url", "text", false}, C{"file_url", "text", false},
+           C{"format", "text", false}, C{"language", "text", false},
+           C{"is_premium", "boolean", false}, C{"is_published", "boolean", false},
+           C{"created_by", "uuid", false}, C{"created_at", "timestamptz", false},
+           C{"updated_at", "timestamptz", false}},
+          true}},
+        {"categories"}, kProductsMapped, "EXISTS (SELECT 1 FROM @{tgt}.packs v WHERE v.id = @{key})",
+        {"id", "title", "description", "price", "category_id", "cover_url", "file_url", "format",
+         "language", "is_premium", "status", "author_id", "created_at", "updated_at", "legacy"},
+        "slug", "pack", Writer::kInsert));
+    all.push_back(Make("samples", "samples", "integer", "id",
+                       {{"s",
+                         false,
+                         "samples",
+                         {C{"id", "integer", true}, C{"product_id", "uuid", true},
+                          C{"title", "text", false}, C{"file_url", "text", true},
+                          C{"file_type", "text", false}, C{"created_at", "timestamptz", false}},
+                         true}},
+                       {"products"}, kSamplesMapped,
+                       "EXISTS (SELECT 1 FROM @{tgt}.samples v WHERE v.id = @{key})",
+                       {"id", "pack_id", "title", "url", "type", "created_at", "legacy"}, "", "",
+                       Writer::kInsert));
+    all.push_back(Make(
+        "tags", "pack_tags", "integer", "legacy_id",
+        {{"s",
+          false,
+          "tags",
+          {C{"id", "integer", true}, C{"product_id", "uuid", true}, C{"name", "text", true}},
+          true}},
+        {"products"}, kTagsMapped,
+        "(EXISTS (SELECT 1 FROM @{tgt}.pack_tags v WHERE v.legacy_id = @{key}) OR EXISTS (SELECT 1 "
+        "FROM @{tgt}.migration_merges mm WHERE mm.source_table = 'tags' AND mm.source_key = "
+        "(@{key})::text))",
+        {}, "", "", Writer::kTags));
+    all.push_back(Make(
+        "favorites", "favorites", "integer", "legacy_id",
+        {{"s",
+          false,
+          "favorites",
+          {C{"id", "integer", true}, C{"user_id", "uuid", true}, C{"product_id", "uuid", true},
+           C{"created_at", "timestamptz", false}},
+          true}},
+        {"auth.users", "products"}, kFavoritesMapped,
+        "(EXISTS (SELECT 1 FROM @{tgt}.favorites v WHERE v.legacy_id = @{key}) OR EXISTS (SELECT 1 "
+        "FROM @{tgt}.migration_merges mm WHERE mm.source_table = 'favorites' AND mm.source_key = "
+        "(@{key})::text))",
+        {}, "", "", Writer::kFavorites));
+    all.push_back(Make("product_stats", "pack_stats", "uuid", "pack_id",
+                       {{"s",
+                         false,
+                         "product_stats",
+                         {C{"product_id", "uuid", true}, C{"views", "integer", false},
+                          C{"downloads", "integer", false}, C{"favorites_count", "integer", false},
+                          C{"last_viewed_at", "timestamptz", false},
+                          C{"updated_at", "timestamptz", false}},
+                         true}},
+                       {"products"}, kProductStatsMapped,
+                       "EXISTS (SELECT 1 FROM @{tgt}.pack_stats v WHERE v.pack_id = @{key})",
+                       {"pack_id", "views", "downloads", "favorites_count", "last_viewed_at",
+                        "updated_at", "legacy"},
+                       "", "", Writer::kInsert));
+    all.push_back(Make(
+        "trending_ideas", "trending_ideas", "integer", "id",
+        {{"s",
+          false,
+          "trending_ideas",
+          {C{"id", "integer", true}, C{"title", "text", true}, C{"description", "text", false},
+           C{"category", "text", false}, C{"score", "numeric", false}, C{"source", "text", false},
+           C{"metadata", "jsonb", false}, C{"created_at", "timestamptz", false}},
+          true}},
+        {"categories"}, kTrendingIdeasMapped,
+        "EXISTS (SELECT 1 FROM @{tgt}.trending_ideas v WHERE v.id = @{key})",
+        {"id", "title", "description", "category_id", "category_label", "score", "source", "data",
+         "created_at", "legacy"},
+        "slug", "idea", Writer::kInsert));
+    all.push_back(Make(
+        "admin_logs", "admin_logs", "integer", "id",
+        {{"s",
+          false,
+          "admin_logs",
+          {C{"id", "integer", true}, C{"admin_id", "uuid", false}, C{"action", "text", true},
+           C{"target_type", "text", false}, C{"target_id", "text", false},
+           C{"details", "jsonb", false}, C{"ip_address", "text", false},
+           C{"created_at", "timestamptz", false}},
+          true}},
+        {}, kAdminLogsMapped, "EXISTS (SELECT 1 FROM @{tgt}.admin_logs v WHERE v.id = @{key})",
+        {"id", "actor_id", "action", "table_name", "record_id", "details", "source", "created_at",
+         "legacy"},
+        "", "", Writer::kInsert));
+    for (TableMapping& m : all) {
+        if (m.row_data.empty()) m.row_data = WholeRow(m.relations.front().name);
+    }
+    return all;
+}
+
+std::string QuoteIdent(std::string_view name) {
+    std::string out = "\"";
+    for (char c : name) {
+        if (c == '"') out.push_back('"');
+        out.push_back(c);
+    }
+    out.push_back('"');
+    return out;
+}
+
+std::string QuoteLiteral(std::string_view text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\'') out.push_back('\'');
+        out.push_back(c);
+    }
+    out.push_back('\'');
+    return out;
+}
+
+const std::vector<std::string>* ColumnsOf(const Catalog& catalog, const RelationSpec& relation) {
+    auto it = catalog.find(RelationKey(relation));
+    return it == catalog.end() ? nullptr : &it->second;
+}
+
+bool Has(const std::vector<std::string>& columns, std::string_view name) {
+    return std::find(columns.begin(), columns.end(), name) != columns.end();
+}
+
+const ColumnSpec* FindColumn(const RelationSpec& relation, std::string_view name) {
+    for (const ColumnSpec& c : relation.columns) {
+        if (c.name == name) return &c;
+    }
+    return nullptr;
+}
+
+struct Context {
+    const TableMapping& mapping;
+    const SqlNames& names;
+    const Catalog& catalog;
+    RowSet rows;
+    ParentMode parents;
+    std::string key;  // for done / row_data templates
+};
+
+std::string Expand(std::string_view text, const Context& ctx);
+
+std::string UnknownColumnsJson(const RelationSpec& relation, const std::vector<std::string>& present) {
+    std::vector<std::string> pairs;
+    for (const std::string& column : present) {
+        if (FindColumn(relation, column) == nullptr) {
+            pairs.push_back(QuoteLiteral(column) + ", " + std::string(relation.alias) + "." +
+                            QuoteIdent(column));
+        }
+    }
+    if (pairs.empty()) return "NULL::jsonb";
+    // jsonb_build_object takes at most 100 arguments: 50 pairs per call.
+    std::string out = "NULLIF(jsonb_strip_nulls(";
+    for (std::size_t i = 0; i < pairs.size(); i += 50) {
+        if (i > 0) out += " || ";
+        out += "jsonb_build_object(";
+        for (std::size_t j = i; j < pairs.size() && j < i + 50; ++j) {
+            if (j > i) out += ", ";
+            out += pairs[j];
+        }
+        out += ")";
+    }
+    out += "), '{}'::jsonb)";
+    return out;
+}
+
+const RelationSpec& RelationByAlias(const TableMapping& mapping, std::string_view alias) {
+    for (const RelationSpec& r : mapping.relations) {
+        if (r.alias == alias) return r;
+    }
+    throw Error(ErrorCode::kInternal,
+                "dskv2 mapping " + std::string(mapping.name) + ": unknown alias " + std::string(alias));
+}
+
+std::string ColumnRef(const Context& ctx, std::string_view arg) {
+    const std::size_t dot = arg.find('.');
+    const std::string_view alias = arg.substr(0, dot);
+    const std::string_view column = arg.substr(dot + 1);
+    const RelationSpec& relation = RelationByAlias(ctx.mapping, alias);
+    const ColumnSpec* spec = FindColumn(relation, column);
+    if (spec == nullptr) {
+        throw Error(ErrorCode::kInternal, "dskv2 mapping " + std::string(ctx.mapping.name) +
+                                              ": column not described: " + std::string(arg));
+    }
+    const std::vector<std::string>* present = ColumnsOf(ctx.catalog, relation);
+    if (present != nullptr && Has(*present, column)) {
+        return std::string(alias) + "." + QuoteIdent(column);
+    }
+    return "NULL::" + std::string(spec->type);
+}
+
+std::string RowsPredicate(const Context& ctx, std::string_view source_table, std::string_view key) {
+    Context done_ctx = ctx;
+    done_ctx.key = "(" + std::string(key) + ")";
+    const std::string done = Expand(ctx.mapping.done, done_ctx);
+    const std::string quarantined =
+        "EXISTS (SELECT 1 FROM " + ctx.names.target +
+        ".migration_rejects rq WHERE rq.source_table = " + QuoteLiteral(source_table) +
+        " AND rq.source_key = (" + std::string(key) + ")::text)";
+    switch (ctx.rows) {
+        case RowSet::kPending:
+            return "NOT " + done + " AND NOT " + quarantined;
+        case RowSet::kKeys:
+            return "(" + std::string(key) + ") = ANY ($1::text[]::" +
+                   std::string(ctx.mapping.key_type) + "[]) AND NOT " + done + " AND NOT " +
+                   quarantined;
+        case RowSet::kQuarantined:
+            return quarantined + " AND NOT " + done;
+    }
+    return "false";
+}
+
+std::string ParentPredicate(const Context& ctx, std::string_view parent_name, std::string_view key) {
+    const TableMapping* parent = FindMapping(parent_name);
+    if (parent == nullptr) {
+        throw Error(ErrorCode::kInternal, "dskv2 mapping: unknown parent " + std::string(parent_name));
+    }
+    std::string in_target = "EXISTS (SELECT 1 FROM " + ctx.names.target + "." +
+                            std::string(parent->target) + " pv WHERE pv." +
+                            std::string(parent->target_key) + " = (" + std::string(key) + "))";
+    if (ctx.parents == ParentMode::kTarget) return in_target;
+    Context parent_ctx{*parent, ctx.names, ctx.catalog, RowSet::kPending, ParentMode::kPredicted, {}};
+    return "(" + in_target + " OR (" + std::string(key) + ") IN (SELECT pp._key::" +
+           std::string(parent->key_type) + " FROM (" + Expand(parent->mapped, parent_ctx) +
+           ") pp WHERE pp._reason IS NULL))";
+}
+
+std::string Placeholder(std::string_view body, const Context& ctx) {
+    if (body == "src") return ctx.names.source;
+    if (body == "tgt") return ctx.names.target;
+    if (body == "ext") return ctx.names.extension;
+    if (body == "key") return ctx.key;
+    const std::size_t colon = body.find(':');
+    const std::string_view kind = body.substr(0, colon);
+    const std::string_view arg = colon == std::string_view::npos ? "" : body.substr(colon + 1);
+    if (kind == "c") return ColumnRef(ctx, arg);
+    if (kind == "legacy") {
+        const RelationSpec& relation = RelationByAlias(ctx.mapping, arg);
+        const std::vector<std::string>* present = ColumnsOf(ctx.catalog, relation);
+        if (!relation.unknown_to_legacy || present == nullptr) return "NULL::jsonb";
+        return UnknownColumnsJson(relation, *present);
+    }
+    if (kind == "rows" || kind == "parent") {
+        const std::size_t second = arg.find(':');
+        const std::string_view name = arg.substr(0, second);
+        const std::string key = Expand(arg.substr(second + 1), ctx);
+        return kind == "rows" ? RowsPredicate(ctx, name, key) : ParentPredicate(ctx, name, key);
+    }
+    throw Error(ErrorCode::kInternal, "dskv2 mapping: unknown placeholder @{" + std::string(body) + "}");
+}
+
+// Expands @{...} placeholders; arguments may nest placeholders.
+std::string Expand(std::string_view text, const Context& ctx) {
+    std::string out;
+    out.reserve(text.size() * 2);
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const std::size_t open = text.find("@{", i);
+        if (open == std::string_view::npos) {
+            out.append(text.substr(i));
+            break;
+        }
+        out.append(text.substr(i, open - i));
+        std::size_t depth = 1;
+        std::size_t j = open + 2;
+        while (j < text.size() && depth > 0) {
+            if (text.compare(j, 2, "@{") == 0) {
+                ++depth;
+                j += 2;
+            } else {
+                if (text[j] == '}') --depth;
+                ++j;
+            }
+        }
+        if (depth != 0) throw Error(ErrorCode::kInternal, "dskv2 mapping: unbalanced placeholder");
+        out.append(Placeholder(text.substr(open + 2, j - open - 3), ctx));
+        i = j;
+    }
+    return out;
+}
+
+std::string Run(std::int64_t run_id) { return std::to_string(run_id) + "::bigint"; }
+
+std::string RejectCte(const Context& ctx, std::int64_t run_id) {
+    Context data_ctx = ctx;
+    data_ctx.key = "b._key";
+    return "rej AS (INSERT INTO " + ctx.names.target +
+           ".migration_rejects (source_table, source_key, reason, row_data, run_id)\n"
+           "  SELECT b._source, b._key, b._reason, " +
+           Expand(ctx.mapping.row_data, data_ctx) + ", " + Run(run_id) +
+           " FROM b WHERE b._reason IS NOT NULL\n"
+           "  ON CONFLICT (source_table, source_key) DO UPDATE SET reason = EXCLUDED.reason, "
+           "row_data = EXCLUDED.row_data, run_id = EXCLUDED.run_id, created_at = EXCLUDED.created_at\n"
+           "  RETURNING 1)";
+}
+
+}  // namespace
+
+std::string RelationKey(const RelationSpec& relation) {
+    return relation.in_auth_schema ? "auth." + std::string(relation.name)
+                                    : std::string(relation.name);
+}
+
+const std::vector<TableMapping>& Mappings() {
+    static const std::vector<TableMapping> all = BuildMappings();
+    return all;
+}
+
+const TableMapping* FindMapping(std::string_view name) {
+    for (const TableMapping& m : Mappings()) {
+        if (m.name == name) return &m;
+    }
+    return nullptr;
+}
+
+std::vector<DriftItem> Drift(const TableMapping& mapping, const Catalog& catalog) {
+    std::vector<DriftItem> items;
+    for (const RelationSpec& relation : mapping.relations) {
+        const std::string key = RelationKey(relation);
+        const std::vector<std::string>* present = ColumnsOf(catalog, relation);
+        if (present == nullptr) {
+            items.push_back({key, "", DriftItem::Kind::kMissingTable});
+            continue;
+        }
+        for (const ColumnSpec& c : relation.columns) {
+            if (!Has(*present, c.name)) {
+                items.push_back({key, std::string(c.name),
+                                 c.required ? DriftItem::Kind::kMissingRequired
+                                            : DriftItem::Kind::kMissingOptional});
+            }
+        }
+        if (relation.unknown_to_legacy) {
+            for (const std::string& column : *present) {
+                if (FindColumn(relation, column) == nullptr) {
+                    items.push_back({key, column, DriftItem::Kind::kUnknown});
+                }
+            }
+        }
+    }
+    return items;
+}
+
+void CheckRunnable(const TableMapping& mapping, const Catalog& catalog) {
+    for (const DriftItem& item : Drift(mapping, catalog)) {
+        if (item.kind == DriftItem::Kind::kMissingTable) {
+            throw Error(ErrorCode::kUndefinedTable,
+                        "dskv2: legacy table " + item.relation + " does not exist",
+                        "The " + std::string(mapping.name) + " mapping reads it.");
+        }
+        if (item.kind == DriftItem::Kind::kMissingRequired) {
+            throw Error(ErrorCode::kUndefinedColumn,
+                        "dskv2: required legacy column " + item.relation + "." + item.column +
+                            " does not exist",
+                        "Nothing was written. Run dskv2_plan() to see every drift.");
+        }
+    }
+}
+
+std::string MappedRowsSql(const TableMapping& mapping, const SqlNames& names,
+                          const Catalog& catalog, RowSet rows, ParentMode parents) {
+    CheckRunnable(mapping, catalog);
+    const Context ctx{mapping, names, catalog, rows, parents, {}};
+    return Expand(mapping.mapped, ctx);
+}
+
+std::string MigrateSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog,
+                       RowSet rows, std::int64_t run_id) {
+    const Context ctx{mapping, names, catalog, rows, ParentMode::kTarget, {}};
+    const std::string& tgt = names.target;
+    const std::string run = Run(run_id);
+    std::string sql = "WITH b AS MATERIALIZED (" + MappedRowsSql(mapping, names, catalog, rows,
+                                                                 ParentMode::kTarget) +
+                      "),\n" + RejectCte(ctx, run_id) + ",\n";
+    // Processing order: the accepted rows sorted, evaluated in that order above
+    // the sort (the slug allocator is sequential).
+    const std::string ordered =
+        "(SELECT * FROM b WHERE b._reason IS NULL ORDER BY b._o1 NULLS LAST, b._o2 OFFSET 0) x";
+    std::string written = "(SELECT count(*) FROM ins)";
+    std::string merged = "0::bigint";
+    switch (mapping.writer) {
+        case Writer::kInsert: {
+            std::string columns;
+            std::string values;
+            for (std::string_view c : mapping.insert_columns) {
+                columns += std::string(c) + ", ";
+                values += "x." + std::string(c) + ", ";
+            }
+            if (!mapping.slug_column.empty()) {
+                columns += std::string(mapping.slug_column) + ", ";
+                values += names.extension + ".dskv2_claim_slug(" +
+                          QuoteLiteral(tgt + "." + std::string(mapping.target)) + "::regclass, " +
+                          QuoteLiteral(mapping.slug_column) + ", x._slug_base, " +
+                          QuoteLiteral(mapping.slug_fallback) + "), ";
+            }
+            sql += "ins AS (INSERT INTO " + tgt + "." + std::string(mapping.target) + " (" +
+                   columns + "migration_run_id)\n  SELECT " + values + run + " FROM " + ordered +
+                   "\n  RETURNING 1)";
+            break;
+        }
+        case Writer::kTags:
+            sql += "ok AS MATERIALIZED (SELECT * FROM b WHERE b._reason IS NULL),\n"
+                   "nt AS (INSERT INTO " + tgt + ".tags (name, slug, migration_run_id)\n"
+                   "  SELECT DISTINCT ON (ok._slug_base) ok._name, ok._slug_base, " + run +
+                   " FROM ok ORDER BY ok._slug_base, ok._o1 NULLS LAST, ok._o2\n"
+                   "  ON CONFLICT (slug) DO NOTHING RETURNING id, slug),\n"
+                   "tm AS (SELECT nt.id, nt.slug FROM nt UNION ALL SELECT t.id, t.slug FROM " + tgt +
+                   ".tags t WHERE t.slug IN (SELECT ok._slug_base FROM ok)),\n"
+                   "pairs AS MATERIALIZED (SELECT ok.*, tm.id AS tag_id FROM ok JOIN tm ON tm.slug = "
+                   "ok._slug_base),\n"
+                   "ins AS (INSERT INTO " + tgt + ".pack_tags (pack_id, tag_id, legacy, legacy_id, "
+                   "migration_run_id)\n"
+                   "  SELECT DISTINCT ON (pairs.pack_id, pairs.tag_id) pairs.pack_id, pairs.tag_id, "
+                   "pairs.legacy, pairs._key::integer, " + run +
+                   " FROM pairs ORDER BY pairs.pack_id, pairs.tag_id, pairs._o1 NULLS LAST, pairs._o2\n"
+                   "  ON CONFLICT (pack_id, tag_id) DO NOTHING RETURNING legacy_id),\n"
+                   "mg AS (INSERT INTO " + tgt + ".migration_merges (source_table, source_key, "
+                   "target_key, run_id)\n"
+                   "  SELECT 'tags', pairs._key, jsonb_build_array(pairs.pack_id::text, "
+                   "pairs.tag_id::text)::text, " + run +
+                   " FROM pairs WHERE pairs._key::integer NOT IN (SELECT ins.legacy_id FROM ins)\n"
+                   "  ON CONFLICT (source_table, source_key) DO NOTHING RETURNING 1)";
+            merged = "(SELECT count(*) FROM mg)";
+            break;
+        case Writer::kFavorites:
+            // A later legacy duplicate with an earlier created_at (a catch-up
+            // run) moves the V2 row's created_at back: the earliest wins.
+            sql += "ok AS MATERIALIZED (SELECT * FROM b WHERE b._reason IS NULL),\n"
+                   "ins AS (INSERT INTO " + tgt + ".favorites AS f (user_id, pack_id, created_at, "
+                   "legacy, legacy_id, migration_run_id)\n"
+                   "  SELECT DISTINCT ON (ok.user_id, ok.pack_id) ok.user_id, ok.pack_id, "
+                   "ok.created_at, ok.legacy, ok._key::integer, " + run +
+                   " FROM ok ORDER BY ok.user_id, ok.pack_id, ok._o1 NULLS LAST, ok._o2\n"
+                   "  ON CONFLICT (user_id, pack_id) DO UPDATE SET created_at = EXCLUDED.created_at\n"
+                   "    WHERE EXCLUDED.created_at < f.created_at OR (f.created_at IS NULL AND "
+                   "EXCLUDED.created_at IS NOT NULL)\n"
+                   "  RETURNING f.legacy_id, (f.xmax = 0) AS inserted),\n"
+                   "mg AS (INSERT INTO " + tgt + ".migration_merges (source_table, source_key, "
+                   "target_key, run_id)\n"
+                   "  SELECT 'favorites', ok._key, jsonb_build_array(ok.user_id::text, "
+                   "ok.pack_id::text)::text, " + run +
+                   " FROM ok WHERE ok._key::integer NOT IN (SELECT ins.legacy_id FROM ins WHERE "
+                   "ins.inserted)\n"
+                   "  ON CONFLICT (source_table, source_key) DO NOTHING RETURNING 1)";
+            written = "(SELECT count(*) FROM ins WHERE ins.inserted)";
+            merged = "(SELECT count(*) FROM mg)";
+            break;
+    }
+    if (rows == RowSet::kQuarantined) {
+        sql += ",\nunq AS (DELETE FROM " + tgt +
+               ".migration_rejects r USING b WHERE b._reason IS NULL AND r.source_table = "
+               "b._source AND r.source_key = b._key RETURNING 1)";
+    }
+    sql += "\nSELECT (SELECT count(*) FROM b)::bigint AS rows_read, " + written +
+           "::bigint AS rows_written, " + merged +
+           "::bigint AS rows_merged, (SELECT count(*) FROM rej)::bigint AS rows_rejected, "
+           "(SELECT count(*) FROM b WHERE b._reason IS NULL AND b._warn)::bigint AS warnings";
+    if (rows == RowSet::kQuarantined) sql += ", (SELECT count(*) FROM unq)::bigint AS released";
+    return sql;
+}
+
+std::string PlanSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog) {
+    return "SELECT COALESCE(sum(g.n), 0)::bigint AS pending,\n"
+           "       COALESCE(sum(g.n) FILTER (WHERE g._reason IS NOT NULL), 0)::bigint AS "
+           "predicted_rejects,\n"
+           "       COALESCE(jsonb_object_agg(g._reason, g.n) FILTER (WHERE g._reason IS NOT NULL), "
+           "'{}'::jsonb) AS reject_reasons\n"
+           "FROM (SELECT m._reason, count(*) AS n FROM (" +
+           MappedRowsSql(mapping, names, catalog, RowSet::kPending, ParentMode::kPredicted) +
+           ") m GROUP BY m._reason) g";
+}
+
+std::string PendingKeysSql(const TableMapping& mapping, const SqlNames& names,
+                           const Catalog& catalog) {
+    return "SELECT m._key FROM (" +
+           MappedRowsSql(mapping, names, catalog, RowSet::kPending, ParentMode::kTarget) +
+           ") m ORDER BY m._o1 NULLS LAST, m._o2";
+}
+
+}  // namespace dskv2::core

@@ -1,0 +1,121 @@
+// The V1 -> V2 mapping (SPEC §4), described once. Every consumer (plan, the
+// atomic and batched migrations, retry, and later verification and live sync)
+// gets its SQL from this description, so a rule is never written twice.
+//
+// The core only produces SQL text: the glue supplies the catalog (which legacy
+// columns exist) and quoted schema names, and runs the statements.
+#pragma once
+
+#include "core/pg_free.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dskv2::core {
+
+struct ColumnSpec {
+    std::string_view name;
+    std::string_view type;  // SQL type used when an optional column is missing
+    bool required;
+};
+
+// One legacy relation read by a mapping, under a query alias.
+struct RelationSpec {
+    std::string_view alias;
+    bool in_auth_schema;  // auth.users; otherwise the source schema
+    std::string_view name;
+    std::vector<ColumnSpec> columns;
+    bool unknown_to_legacy;  // unknown columns go to the V2 row's legacy jsonb
+};
+
+enum class Writer {
+    kInsert,     // one V2 row per accepted legacy row
+    kTags,       // one tag per distinct slug, a pack_tags row per legacy row, merges
+    kFavorites,  // duplicates (user, pack) merge into the earliest
+};
+
+struct TableMapping {
+    std::string_view name;       // report name: "auth.users", "products", ...
+    std::string_view target;     // V2 table
+    std::string_view key_type;   // SQL type of the legacy key (uuid, integer)
+    std::string_view target_key; // V2 column holding the legacy key (for "already migrated")
+    std::vector<RelationSpec> relations;
+    std::vector<std::string_view> parents;  // must be migrated first (55000 otherwise)
+    std::string_view mapped;     // template: the mapped rows (see mapping.cpp)
+    std::string_view row_data;   // template: the quarantined row as jsonb, @{key} = key text
+    std::string_view done;       // template: the legacy row is in V2, @{key} = typed key
+    std::vector<std::string_view> insert_columns;  // kInsert: V2 columns copied from the mapped rows
+    std::string_view slug_column;    // "" when the table has no slug
+    std::string_view slug_fallback;  // slug of an empty base ("pack", "category", "idea")
+    Writer writer;
+};
+
+// All mappings in report order (SPEC §4): auth.users, categories, products,
+// samples, tags, favorites, product_stats, trending_ideas, admin_logs.
+const std::vector<TableMapping>& Mappings();
+const TableMapping* FindMapping(std::string_view name);
+
+// What the catalog says: for each legacy relation ("auth.users", "profiles",
+// ...) the columns it has. A relation absent from the map does not exist.
+using Catalog = std::map<std::string, std::vector<std::string>, std::less<>>;
+
+std::string RelationKey(const RelationSpec& relation);
+
+// Quoted identifiers, as the glue got them from quote_identifier().
+struct SqlNames {
+    std::string source;     // legacy schema
+    std::string target;     // V2 schema
+    std::string extension;  // where the dskv2_* functions live
+};
+
+enum class RowSet {
+    kPending,      // neither migrated nor quarantined
+    kKeys,         // pending and in the key array $1 (text[]): one batch
+    kQuarantined,  // quarantined, not migrated: retry
+};
+
+enum class ParentMode {
+    kTarget,     // a parent counts when it is in V2 (migrations)
+    kPredicted,  // ... or would be migrated now (the dry run, which writes nothing)
+};
+
+struct DriftItem {
+    std::string relation;
+    std::string column;  // empty for a missing relation
+    enum class Kind { kMissingTable, kMissingRequired, kMissingOptional, kUnknown } kind;
+};
+
+// Missing relations, missing columns and unknown columns of one mapping.
+std::vector<DriftItem> Drift(const TableMapping& mapping, const Catalog& catalog);
+
+// Throws Error{kUndefinedTable} / Error{kUndefinedColumn} (naming
+// "table.column") when the mapping cannot run on this catalog.
+void CheckRunnable(const TableMapping& mapping, const Catalog& catalog);
+
+// SELECT of the mapped rows: _source, _key (text), _reason, _warn, _o1, _o2
+// (processing order: _o1 NULLS LAST, _o2), mapping-specific helper columns,
+// then the V2 columns.
+std::string MappedRowsSql(const TableMapping& mapping, const SqlNames& names,
+                          const Catalog& catalog, RowSet rows, ParentMode parents);
+
+// One statement that migrates the row set and returns one row
+// (rows_read, rows_written, rows_merged, rows_rejected, warnings).
+// kKeys expects the batch's keys as $1 text[]. kQuarantined (retry) also
+// removes the rows that now pass from the quarantine.
+std::string MigrateSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog,
+                       RowSet rows, std::int64_t run_id);
+
+// The dry run of one mapping: one row (pending bigint, predicted_rejects
+// bigint, reject_reasons jsonb) over the pending rows.
+std::string PlanSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog);
+
+// The pending rows' keys (text) in processing order: a batched run's queue.
+std::string PendingKeysSql(const TableMapping& mapping, const SqlNames& names,
+                           const Catalog& catalog);
+
+}  // namespace dskv2::core

@@ -1,0 +1,32 @@
+// The one slug allocator (SPEC §4): collisions get -2, -3, ... in processing
+// order, the first free suffix; a suffixed slug can itself collide with a
+// natural one ("pack-2" taken -> the next "Pack 2" gets "pack-2-2"). It gives
+// the same answer whether rows arrive all at once, in batches, or one by one,
+// as long as it is loaded with every slug already assigned.
+#pragma once
+
+#include "core/pg_free.hpp"
+
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+namespace dskv2::core {
+
+class SlugAllocator {
+public:
+    // A slug already assigned (loaded from the V2 table).
+    void MarkTaken(std::string_view slug) { taken_.emplace(slug); }
+
+    // The slug for the next row: base, else base-2, base-3, ...; an empty base
+    // uses fallback. The returned slug is taken from now on.
+    std::string Claim(std::string_view base, std::string_view fallback);
+
+    std::size_t size() const { return taken_.size(); }
+    void Clear() { taken_.clear(); }
+
+private:
+    std::unordered_set<std::string> taken_;
+};
+
+}  // namespace dskv2::core

@@ -1,0 +1,324 @@
+// SQL surface of the mapping (core/mapping.hpp) for the orchestrating
+// functions of the extension script:
+//   dskv2_mapping_tables()   the legacy tables in report order, targets, parents
+//   dskv2_source_drift()     missing tables and columns, unknown columns
+//   dskv2_mapping_sql()      the SQL of one mapping for one purpose
+//   dskv2_claim_slug()       the sequential slug allocator, called in processing order
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/mapping.hpp"
+#include "core/slug_allocator.hpp"
+#include "pg/boundary.hpp"
+
+extern "C" {
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "lib/stringinfo.h"
+#include "storage/proc.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+#include "utils/regproc.h"
+#include "utils/tuplestore.h"
+}
+
+namespace {
+
+using dskv2::pg::Call;
+using dskv2::pg::Invoke;
+namespace core = dskv2::core;
+
+std::string TextArg(FunctionCallInfo fcinfo, int n) {
+    text* t = PG_GETARG_TEXT_PP(n);
+    return std::string(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+}
+
+std::string QuoteIdent(const std::string& name) {
+    return std::string(Call(quote_identifier, static_cast<const char*>(name.c_str())));
+}
+
+const core::TableMapping& MappingOrThrow(const std::string& name) {
+    const core::TableMapping* mapping = core::FindMapping(name);
+    if (mapping == nullptr) {
+        std::string known;
+        for (const core::TableMapping& m : core::Mappings()) {
+            known += (known.empty() ? "" : ", ") + std::string(m.name);
+        }
+        throw core::Error(core::ErrorCode::kInvalidParameterValue,
+                          "dskv2: unknown legacy table \"" + name + "\"", "Known tables: " + known + ".");
+    }
+    return *mapping;
+}
+
+int ExecuteWithText(const char* sql, const char* arg) {
+    Oid types[1] = {TEXTOID};
+    Datum values[1] = {CStringGetTextDatum(arg)};
+    return SPI_execute_with_args(sql, 1, types, values, nullptr, true, 0);
+}
+
+char* GetValue(HeapTuple tuple, TupleDesc desc, int column) { return SPI_getvalue(tuple, desc, column); }
+
+// The catalog as the mapping needs it: each legacy relation's columns.
+core::Catalog LoadCatalog(const core::TableMapping& mapping, const std::string& source) {
+    core::Catalog catalog;
+    if (Call(SPI_connect) != SPI_OK_CONNECT) throw core::Error(core::ErrorCode::kInternal, "SPI_connect failed");
+    for (const core::RelationSpec& relation : mapping.relations) {
+        const std::string qualified =
+            QuoteIdent(relation.in_auth_schema ? "auth" : source) + "." + QuoteIdent(std::string(relation.name));
+        int rc = Call(ExecuteWithText,
+                      static_cast<const char*>(
+                          "SELECT pg_catalog.to_regclass($1) IS NOT NULL, a.attname::pg_catalog.text "
+                          "FROM (SELECT 1) one LEFT JOIN pg_catalog.pg_attribute a "
+                          "ON a.attrelid = pg_catalog.to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped "
+                          "ORDER BY a.attnum"),
+                      static_cast<const char*>(qualified.c_str()));
+        if (rc != SPI_OK_SELECT) throw core::Error(core::ErrorCode::kInternal, "catalog query failed");
+        bool exists = false;
+        std::vector<std::string> columns;
+        for (uint64 i = 0; i < SPI_processed; ++i) {
+            HeapTuple tuple = SPI_tuptable->vals[i];
+            char* exists_text = Call(GetValue, tuple, SPI_tuptable->tupdesc, 1);
+            exists = exists_text != nullptr && exists_text[0] == 't';
+            char* column = Call(GetValue, tuple, SPI_tuptable->tupdesc, 2);
+            if (column != nullptr) columns.emplace_back(column);
+        }
+        if (exists) catalog.emplace(core::RelationKey(relation), std::move(columns));
+    }
+    Call(SPI_finish);
+    return catalog;
+}
+
+core::SqlNames Names(FunctionCallInfo fcinfo, const std::string& source, const std::string& target) {
+    const char* ext = Call(get_namespace_name, Call(get_func_namespace, fcinfo->flinfo->fn_oid));
+    return core::SqlNames{QuoteIdent(source), QuoteIdent(target), QuoteIdent(ext)};
+}
+
+Datum TextDatum(const std::string& value) {
+    return PointerGetDatum(Call(cstring_to_text_with_len, static_cast<const char*>(value.data()),
+                                static_cast<int>(value.size())));
+}
+
+void PutRow(ReturnSetInfo* rsinfo, Datum* values, bool* nulls) {
+    tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+}
+
+void InitSrf(FunctionCallInfo fcinfo) { InitMaterializedSRF(fcinfo, 0); }
+
+Datum TextArray(const std::vector<std::string_view>& items) {
+    std::vector<Datum> datums;
+    for (std::string_view item : items) {
+        datums.push_back(PointerGetDatum(Call(cstring_to_text_with_len, static_cast<const char*>(item.data()),
+                                              static_cast<int>(item.size()))));
+    }
+    return PointerGetDatum(Call(construct_array, static_cast<Datum*>(datums.data()), static_cast<int>(datums.size()),
+                                static_cast<Oid>(TEXTOID), -1, false, TYPALIGN_INT));
+}
+
+// The allocator of one V2 slug column, valid for one statement: the next
+// statement reloads the assigned slugs, so rows written in between (by the
+// application, live sync or another batch) are always seen.
+struct AllocatorSlot {
+    Oid relid = InvalidOid;
+    LocalTransactionId lxid = InvalidLocalTransactionId;
+    CommandId command = InvalidCommandId;
+    std::string column;
+    core::SlugAllocator allocator;
+};
+
+std::vector<AllocatorSlot>& Slots() {
+    static std::vector<AllocatorSlot> slots;
+    return slots;
+}
+
+bool callback_registered = false;
+
+void ReleaseSlots(XactEvent event, void*) {
+    if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_COMMIT ||
+        event == XACT_EVENT_PARALLEL_ABORT || event == XACT_EVENT_PREPARE) {
+        Slots().clear();
+    }
+}
+
+// The slugs already assigned in a V2 column, copied out of SPI (C-style: runs
+// under Call(), no C++ object inside).
+struct SlugList {
+    uint64 count;
+    text** slugs;
+};
+
+SlugList* LoadSlugs(Oid relid, const char* column) {
+    StringInfoData sql;
+    initStringInfo(&sql);
+    appendStringInfo(&sql, "SELECT %s FROM %s WHERE %s IS NOT NULL", quote_identifier(column),
+                     quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid)),
+                     quote_identifier(column));
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    if (SPI_execute(sql.data, true, 0) != SPI_OK_SELECT) elog(ERROR, "could not read assigned slugs");
+    SlugList* list = static_cast<SlugList*>(SPI_palloc(sizeof(SlugList)));
+    list->count = 0;
+    list->slugs = static_cast<text**>(SPI_palloc(sizeof(text*) * (SPI_processed + 1)));
+    for (uint64 i = 0; i < SPI_processed; ++i) {
+        bool isnull = false;
+        Datum value = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+        if (isnull) continue;
+        text* t = DatumGetTextPP(value);
+        text* copy = static_cast<text*>(SPI_palloc(VARSIZE_ANY(t)));
+        memcpy(copy, t, VARSIZE_ANY(t));
+        list->slugs[list->count++] = copy;
+    }
+    SPI_finish();
+    return list;
+}
+
+void FreeSlugList(SlugList* list) {
+    for (uint64 i = 0; i < list->count; ++i) pfree(list->slugs[i]);
+    pfree(list->slugs);
+    pfree(list);
+}
+
+}  // namespace
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(dskv2_mapping_tables);
+Datum dskv2_mapping_tables(PG_FUNCTION_ARGS) {
+    return Invoke(fcinfo, [&]() -> Datum {
+        Call(InitSrf, fcinfo);
+        auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+        int ord = 0;
+        for (const core::TableMapping& m : core::Mappings()) {
+            Datum values[4];
+            bool nulls[4] = {false, false, false, false};
+            values[0] = Int32GetDatum(++ord);
+            values[1] = TextDatum(std::string(m.name));
+            values[2] = TextDatum(std::string(m.target));
+            values[3] = TextArray(m.parents);
+            Call(PutRow, rsinfo, static_cast<Datum*>(values), static_cast<bool*>(nulls));
+        }
+        return static_cast<Datum>(0);
+    });
+}
+
+PG_FUNCTION_INFO_V1(dskv2_source_drift);
+Datum dskv2_source_drift(PG_FUNCTION_ARGS) {
+    return Invoke(fcinfo, [&]() -> Datum {
+        const std::string table = TextArg(fcinfo, 0);
+        const std::string source = NameStr(*PG_GETARG_NAME(1));
+        const core::TableMapping& mapping = MappingOrThrow(table);
+        const core::Catalog catalog = LoadCatalog(mapping, source);
+        Call(InitSrf, fcinfo);
+        auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+        for (const core::DriftItem& item : core::Drift(mapping, catalog)) {
+            static constexpr const char* kKinds[] = {"missing_table", "missing_required", "missing_optional",
+                                                     "unknown"};
+            Datum values[3];
+            bool nulls[3] = {false, item.column.empty(), false};
+            values[0] = TextDatum(item.relation);
+            values[1] = item.column.empty() ? static_cast<Datum>(0) : TextDatum(item.column);
+            values[2] = TextDatum(kKinds[static_cast<int>(item.kind)]);
+            Call(PutRow, rsinfo, static_cast<Datum*>(values), static_cast<bool*>(nulls));
+        }
+        return static_cast<Datum>(0);
+    });
+}
+
+// dskv2_mapping_sql(source_table, purpose, source, target, run_id, row_set)
+//   purpose: 'migrate' | 'plan' | 'keys' | 'mapped'; row_set: 'pending' | 'keys' | 'quarantined'
+PG_FUNCTION_INFO_V1(dskv2_mapping_sql);
+Datum dskv2_mapping_sql(PG_FUNCTION_ARGS) {
+    return Invoke(fcinfo, [&]() -> Datum {
+        const std::string table = TextArg(fcinfo, 0);
+        const std::string purpose = TextArg(fcinfo, 1);
+        const std::string source = NameStr(*PG_GETARG_NAME(2));
+        const std::string target = NameStr(*PG_GETARG_NAME(3));
+        const std::int64_t run_id = PG_GETARG_INT64(4);
+        const std::string rows_name = TextArg(fcinfo, 5);
+        const core::TableMapping& mapping = MappingOrThrow(table);
+        core::RowSet rows = core::RowSet::kPending;
+        if (rows_name == "keys") {
+            rows = core::RowSet::kKeys;
+        } else if (rows_name == "quarantined") {
+            rows = core::RowSet::kQuarantined;
+        } else if (rows_name != "pending") {
+            throw core::Error(core::ErrorCode::kInvalidParameterValue, "dskv2: unknown row set \"" + rows_name + "\"");
+        }
+        const core::Catalog catalog = LoadCatalog(mapping, source);
+        const core::SqlNames names = Names(fcinfo, source, target);
+        std::string sql;
+        if (purpose == "migrate") {
+            sql = core::MigrateSql(mapping, names, catalog, rows, run_id);
+        } else if (purpose == "plan") {
+            sql = core::PlanSql(mapping, names, catalog);
+        } else if (purpose == "keys") {
+            sql = core::PendingKeysSql(mapping, names, catalog);
+        } else if (purpose == "mapped") {
+            sql = core::MappedRowsSql(mapping, names, catalog, rows, core::ParentMode::kTarget);
+        } else {
+            throw core::Error(core::ErrorCode::kInvalidParameterValue, "dskv2: unknown purpose \"" + purpose + "\"");
+        }
+        return TextDatum(sql);
+    });
+}
+
+// dskv2_claim_slug(tbl regclass, slug_column text, base text, fallback text)
+// Called once per row, in processing order, by the migration's INSERT.
+PG_FUNCTION_INFO_V1(dskv2_claim_slug);
+Datum dskv2_claim_slug(PG_FUNCTION_ARGS) {
+    Oid relid = PG_GETARG_OID(0);
+    text* column_arg = PG_GETARG_TEXT_PP(1);
+    text* base_arg = PG_ARGISNULL(2) ? nullptr : PG_GETARG_TEXT_PP(2);
+    text* fallback_arg = PG_GETARG_TEXT_PP(3);
+    char* column = text_to_cstring(column_arg);
+    if (!callback_registered) {
+        RegisterXactCallback(ReleaseSlots, nullptr);
+        callback_registered = true;
+    }
+    const LocalTransactionId lxid = MyProc->lxid;
+    const CommandId command = GetCurrentCommandId(false);
+
+    return Invoke(fcinfo, [&]() -> Datum {
+        std::vector<AllocatorSlot>& slots = Slots();
+        AllocatorSlot* slot = nullptr;
+        for (AllocatorSlot& s : slots) {
+            if (s.relid == relid && s.column == column) slot = &s;
+        }
+        if (slot == nullptr) {
+            slots.emplace_back();
+            slot = &slots.back();
+            slot->relid = relid;
+            slot->column = column;
+        }
+        if (slot->lxid != lxid || slot->command != command) {
+            slot->allocator.Clear();
+            slot->lxid = InvalidLocalTransactionId;
+            SlugList* assigned = Call(LoadSlugs, relid, static_cast<const char*>(column));
+            for (uint64 i = 0; i < assigned->count; ++i) {
+                const text* t = assigned->slugs[i];
+                slot->allocator.MarkTaken(std::string_view(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
+            }
+            Call(FreeSlugList, assigned);
+            slot->lxid = lxid;
+            slot->command = command;
+        }
+        std::string_view base;
+        if (base_arg != nullptr) base = std::string_view(VARDATA_ANY(base_arg), VARSIZE_ANY_EXHDR(base_arg));
+        const std::string slug = slot->allocator.Claim(
+            base, std::string_view(VARDATA_ANY(fallback_arg), VARSIZE_ANY_EXHDR(fallback_arg)));
+        return TextDatum(slug);
+    });
+}
+
+}  // extern "C"
+
+extern "C" {
+
+// True inside an explicit transaction block (BEGIN ... COMMIT): CALL dskv2_migrate
+// refuses to start there, since it must commit every batch.
+PG_FUNCTION_INFO_V1(dskv2_in_transaction_block);
+Datum dskv2_in_transaction_block(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(IsTransactionBlock()); }
+
+}  // extern "C"
