@@ -482,6 +482,11 @@ RETURNS pg_catalog.text
 AS 'MODULE_PATHNAME', 'dskv2_claim_slug'
 LANGUAGE C VOLATILE;
 
+CREATE FUNCTION @extschema@.dskv2_session_lock(key1 pg_catalog.int4, key2 pg_catalog.int4, acquire pg_catalog.bool)
+RETURNS pg_catalog.bool
+AS 'MODULE_PATHNAME', 'dskv2_session_lock'
+LANGUAGE C VOLATILE STRICT;
+
 CREATE FUNCTION @extschema@.dskv2_in_transaction_block()
 RETURNS pg_catalog.bool
 AS 'MODULE_PATHNAME', 'dskv2_in_transaction_block'
@@ -510,7 +515,7 @@ DECLARE
     holder pg_catalog.int4;
 BEGIN
     IF session_level THEN
-        got := pg_catalog.pg_try_advisory_lock(1685285682, @extschema@.dskv2_lock_key(target));
+        got := @extschema@.dskv2_session_lock(1685285682, @extschema@.dskv2_lock_key(target), true);
     ELSE
         got := pg_catalog.pg_try_advisory_xact_lock(1685285682, @extschema@.dskv2_lock_key(target));
     END IF;
@@ -759,3 +764,266 @@ RETURNS TABLE (source_table pg_catalog.text, target_table pg_catalog.text, rows_
 LANGUAGE sql
 SET search_path = pg_catalog, pg_temp
 AS $$ SELECT * FROM @extschema@.dskv2_migrate_tables(source, target, NULL, 'retry') $$;
+
+-- The dry run: what would move, what is wrong. Reads like a migration (legacy
+-- RLS off), writes nothing, and reports drift instead of raising.
+CREATE FUNCTION @extschema@.dskv2_plan(source pg_catalog.name DEFAULT 'public',
+                                       target pg_catalog.name DEFAULT 'dropskills_v2')
+RETURNS TABLE (source_table pg_catalog.text, target_table pg_catalog.text, source_rows pg_catalog.int8,
+               missing_columns pg_catalog.text[], unmapped_columns pg_catalog.text[],
+               predicted_rejects pg_catalog.int8, reject_reasons pg_catalog.jsonb, notes pg_catalog.text)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m record;
+    d record;
+    n pg_catalog.int8;
+    pending pg_catalog.int8;
+    blocking pg_catalog.text[];
+    relation_name pg_catalog.text;
+    qualified pg_catalog.text;
+BEGIN
+    IF source IS NULL OR pg_catalog.to_regnamespace(pg_catalog.quote_ident(source)) IS NULL THEN
+        RAISE EXCEPTION 'dskv2: source schema "%" does not exist', source USING ERRCODE = '3F000';
+    END IF;
+    PERFORM @extschema@.dskv2_check_target(target, source);
+    PERFORM pg_catalog.set_config('row_security', 'off', true);
+    FOR m IN SELECT t.* FROM @extschema@.dskv2_mapping_tables() t ORDER BY t.ord LOOP
+        source_table := m.source_table;
+        target_table := m.target_table;
+        missing_columns := '{}';
+        unmapped_columns := '{}';
+        blocking := '{}';
+        source_rows := NULL;
+        predicted_rejects := NULL;
+        reject_reasons := NULL;
+        notes := NULL;
+        FOR d IN SELECT * FROM @extschema@.dskv2_source_drift(m.source_table, source) LOOP
+            qualified := CASE WHEN d.relation = 'auth.users' THEN 'auth.users'
+                              ELSE pg_catalog.format('%I.%I', source, d.relation) END;
+            CASE d.kind
+            WHEN 'missing_table' THEN
+                blocking := blocking || pg_catalog.format('legacy table %s is missing', qualified);
+            WHEN 'missing_required' THEN
+                missing_columns := missing_columns || (d.relation || '.' || d.column_name);
+                blocking := blocking || pg_catalog.format('required column %s.%s is missing', d.relation, d.column_name);
+            WHEN 'missing_optional' THEN
+                missing_columns := missing_columns || (d.relation || '.' || d.column_name);
+            WHEN 'unknown' THEN
+                EXECUTE pg_catalog.format('SELECT pg_catalog.count(%I) FROM %s', d.column_name, qualified) INTO n;
+                unmapped_columns := unmapped_columns
+                    || pg_catalog.format('%s.%s (%s non-NULL)', d.relation, d.column_name, n);
+            END CASE;
+        END LOOP;
+        IF pg_catalog.cardinality(blocking) > 0 THEN
+            notes := 'cannot migrate: ' || pg_catalog.array_to_string(blocking, '; ');
+        ELSE
+            relation_name := CASE WHEN m.source_table = 'auth.users' THEN 'auth.users'
+                                  ELSE pg_catalog.format('%I.%I', source, m.source_table) END;
+            EXECUTE 'SELECT pg_catalog.count(*) FROM ' || relation_name INTO source_rows;
+            BEGIN
+                EXECUTE @extschema@.dskv2_mapping_sql(m.source_table, 'plan', source, target)
+                    INTO pending, predicted_rejects, reject_reasons;
+                notes := pg_catalog.format('%s rows to migrate, %s already migrated or quarantined',
+                                           pending, GREATEST(source_rows - pending, 0));
+                IF m.source_table = 'auth.users' THEN
+                    notes := notes || ' (counts include profiles without an auth user)';
+                END IF;
+                IF pg_catalog.cardinality(unmapped_columns) > 0 THEN
+                    notes := notes || '; unmapped columns are kept in the V2 rows'' legacy jsonb';
+                END IF;
+            EXCEPTION WHEN OTHERS THEN
+                notes := 'cannot predict rejects: ' || SQLERRM;
+            END;
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+
+-- Batched, resumable migration (SPEC §5): commits every batch together with
+-- its checkpoint, so a crash, cancel or kill loses at most one batch, and the
+-- next CALL resumes. No SET clause and not SECURITY DEFINER (either forbids
+-- COMMIT): it pins search_path itself in every transaction it runs and
+-- qualifies every name.
+CREATE PROCEDURE @extschema@.dskv2_migrate(source pg_catalog.name DEFAULT 'public',
+                                           target pg_catalog.name DEFAULT 'dropskills_v2',
+                                           batch_size pg_catalog.int4 DEFAULT 10000)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    m record;
+    st record;
+    c record;
+    run_id pg_catalog.int8;
+    keys pg_catalog.text[];
+    last_seq pg_catalog.int8;
+    total pg_catalog.int8;
+    acc pg_catalog.jsonb;
+    report pg_catalog.jsonb := '[]';
+    batches pg_catalog.int4 := 0;
+    fail_after pg_catalog.int4;
+    pause_ms pg_catalog.int4;
+    notice_every pg_catalog.float8;
+    last_notice pg_catalog.timestamptz;
+    table_started pg_catalog.timestamptz;
+    rate pg_catalog.float8;
+    failed pg_catalog.bool;
+    e_state pg_catalog.text;
+    e_message pg_catalog.text;
+    e_detail pg_catalog.text;
+    e_hint pg_catalog.text;
+BEGIN
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    IF @extschema@.dskv2_in_transaction_block() THEN
+        RAISE EXCEPTION 'dskv2: CALL dskv2_migrate must run as a statement of its own, outside a transaction block'
+            USING ERRCODE = '2D000',
+                  HINT = 'It commits every batch. Run it without BEGIN, or use dskv2_migrate_all() for one transaction.';
+    END IF;
+    IF batch_size IS NULL OR batch_size < 1 THEN
+        RAISE EXCEPTION 'dskv2: batch_size must be a positive integer, not %', batch_size USING ERRCODE = '22023';
+    END IF;
+    fail_after := NULLIF(pg_catalog.current_setting('dskv2.fail_after_batches', true), '')::pg_catalog.int4;
+    pause_ms := COALESCE(NULLIF(pg_catalog.current_setting('dskv2.batch_pause_ms', true), '')::pg_catalog.int4, 0);
+    notice_every := COALESCE(NULLIF(pg_catalog.current_setting('dskv2.progress_interval', true), '')::pg_catalog.float8, 5);
+
+    PERFORM @extschema@.dskv2_take_lock(target, true);
+    PERFORM @extschema@.dskv2_check_source(source, target);
+    PERFORM @extschema@.dskv2_create_schema(target);
+    PERFORM @extschema@.dskv2_bump_identities(source, target);
+    run_id := @extschema@.dskv2_start_run(target, 'batched',
+        pg_catalog.jsonb_build_object('source', source, 'target', target, 'batch_size', batch_size));
+    COMMIT;
+
+    FOR m IN SELECT t.* FROM @extschema@.dskv2_mapping_tables() t ORDER BY t.ord LOOP
+        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+        PERFORM pg_catalog.set_config('row_security', 'off', true);
+        EXECUTE pg_catalog.format('SELECT s.* FROM %I.migration_state s WHERE s.source_table = $1', target)
+            INTO st USING m.source_table;
+        IF st.status IS NOT DISTINCT FROM 'running' THEN
+            -- Resume: the queue of the interrupted run is still there.
+            last_seq := st.last_seq;
+            total := st.rows_total;
+            acc := st.counters;
+            RAISE NOTICE 'dskv2: resuming % at row % of %', m.source_table, last_seq, total;
+        ELSE
+            EXECUTE pg_catalog.format('DELETE FROM %I.migration_queue WHERE source_table = $1', target) USING m.source_table;
+            EXECUTE pg_catalog.format(
+                'INSERT INTO %I.migration_queue (source_table, seq, source_key)
+                 SELECT $1, pg_catalog.row_number() OVER (), k._key FROM (%s) k', target,
+                @extschema@.dskv2_mapping_sql(m.source_table, 'keys', source, target)) USING m.source_table;
+            GET DIAGNOSTICS total = ROW_COUNT;
+            last_seq := 0;
+            acc := '{"rows_read": 0, "rows_written": 0, "rows_merged": 0, "rows_rejected": 0, "warnings": 0}';
+            PERFORM @extschema@.dskv2_record_state(target, m.source_table, run_id, 'running', total, 0, 0, acc);
+        END IF;
+        COMMIT;
+        table_started := pg_catalog.clock_timestamp();
+        last_notice := table_started;
+
+        LOOP
+            PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+            EXECUTE pg_catalog.format(
+                'SELECT pg_catalog.array_agg(q.source_key ORDER BY q.seq) FROM (
+                   SELECT q.source_key, q.seq FROM %I.migration_queue q
+                    WHERE q.source_table = $1 AND q.seq > $2 ORDER BY q.seq LIMIT $3) q', target)
+                INTO keys USING m.source_table, last_seq, batch_size;
+            EXIT WHEN keys IS NULL;
+            failed := false;
+            BEGIN
+                SELECT * INTO c FROM @extschema@.dskv2_run_mapping(m.source_table, source, target, run_id, 'keys', keys);
+                acc := pg_catalog.jsonb_build_object(
+                    'rows_read', (acc->>'rows_read')::pg_catalog.int8 + c.rows_read,
+                    'rows_written', (acc->>'rows_written')::pg_catalog.int8 + c.rows_written,
+                    'rows_merged', (acc->>'rows_merged')::pg_catalog.int8 + c.rows_merged,
+                    'rows_rejected', (acc->>'rows_rejected')::pg_catalog.int8 + c.rows_rejected,
+                    'warnings', (acc->>'warnings')::pg_catalog.int8 + c.warnings);
+                last_seq := last_seq + pg_catalog.cardinality(keys);
+                -- The checkpoint commits with the batch it describes.
+                PERFORM @extschema@.dskv2_record_state(target, m.source_table, run_id, 'running', total,
+                                                       last_seq, last_seq, acc);
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+                                        e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+                failed := true;
+            END;
+            IF failed THEN
+                PERFORM @extschema@.dskv2_finish_run(target, run_id, 'failed', report,
+                    pg_catalog.format('%s: %s (table %s, after row %s)', e_state, e_message, m.source_table, last_seq));
+                PERFORM @extschema@.dskv2_session_lock(1685285682, @extschema@.dskv2_lock_key(target), false);
+                COMMIT;
+                RAISE EXCEPTION USING ERRCODE = e_state, MESSAGE = e_message, DETAIL = COALESCE(e_detail, ''),
+                                      HINT = COALESCE(e_hint, 'Fix the cause and CALL dskv2_migrate again: it resumes.');
+            END IF;
+            COMMIT;
+            batches := batches + 1;
+            IF pg_catalog.clock_timestamp() - last_notice >= pg_catalog.make_interval(secs => notice_every)
+               OR last_seq >= total THEN
+                rate := last_seq / GREATEST(extract(epoch FROM pg_catalog.clock_timestamp() - table_started), 0.001);
+                RAISE NOTICE 'dskv2: % %/% rows (% %%), % rows/s, ETA %', m.source_table, last_seq, total,
+                    round(100.0 * last_seq / GREATEST(total, 1), 1), round(rate::pg_catalog.numeric),
+                    pg_catalog.make_interval(secs => round(((total - last_seq) / GREATEST(rate, 0.001))::pg_catalog.numeric)::pg_catalog.float8);
+                last_notice := pg_catalog.clock_timestamp();
+            END IF;
+            -- Fault injection for tests: stop as a crash would, after N committed batches.
+            IF fail_after IS NOT NULL AND batches >= fail_after THEN
+                RAISE EXCEPTION 'dskv2: injected fault after % batches (dskv2.fail_after_batches)', batches
+                    USING ERRCODE = '57014';
+            END IF;
+            -- Be gentle with a busy server: a configurable pause, and no competing
+            -- with autovacuum on the table being written.
+            IF pause_ms > 0 THEN
+                PERFORM pg_catalog.pg_sleep(pause_ms / 1000.0);
+            END IF;
+            FOR i IN 1..600 LOOP
+                EXIT WHEN NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_progress_vacuum v
+                                       WHERE v.relid = pg_catalog.to_regclass(pg_catalog.format('%I.%I', target, m.target_table)));
+                PERFORM pg_catalog.pg_sleep(0.1);
+            END LOOP;
+        END LOOP;
+
+        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+        PERFORM @extschema@.dskv2_record_state(target, m.source_table, run_id, 'done', total, last_seq, last_seq, acc);
+        EXECUTE pg_catalog.format('DELETE FROM %I.migration_queue WHERE source_table = $1', target) USING m.source_table;
+        report := report || pg_catalog.jsonb_build_array(acc || pg_catalog.jsonb_build_object(
+            'source_table', m.source_table, 'target_table', m.target_table));
+        RAISE NOTICE 'dskv2: % done: % read, % written, % merged, % rejected, % warnings', m.source_table,
+            acc->>'rows_read', acc->>'rows_written', acc->>'rows_merged', acc->>'rows_rejected', acc->>'warnings';
+        COMMIT;
+    END LOOP;
+    PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    PERFORM @extschema@.dskv2_finish_run(target, run_id, 'completed', report);
+    PERFORM @extschema@.dskv2_session_lock(1685285682, @extschema@.dskv2_lock_key(target), false);
+    COMMIT;
+END
+$$;
+
+-- Progress of the running or last migration into `target`, per legacy table,
+-- from committed data: readable from another session.
+CREATE FUNCTION @extschema@.dskv2_progress_of(target pg_catalog.name DEFAULT 'dropskills_v2')
+RETURNS TABLE (table_name pg_catalog.text, rows_done pg_catalog.int8, rows_total pg_catalog.int8,
+               percent pg_catalog.numeric, rows_per_second pg_catalog.numeric, eta pg_catalog.interval)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF pg_catalog.to_regclass(pg_catalog.format('%I.migration_state', target)) IS NULL THEN
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE pg_catalog.format($sql$
+        SELECT s.source_table, s.rows_done, s.rows_total,
+               round(100.0 * s.rows_done / GREATEST(s.rows_total, 1), 1),
+               round((s.rows_done / GREATEST(extract(epoch FROM s.updated_at - s.started_at), 0.001))::pg_catalog.numeric),
+               CASE WHEN s.status = 'done' OR s.rows_done >= s.rows_total THEN '0'::pg_catalog.interval
+                    WHEN s.rows_done = 0 THEN NULL
+                    ELSE pg_catalog.make_interval(secs => ((s.rows_total - s.rows_done)
+                         * extract(epoch FROM s.updated_at - s.started_at) / s.rows_done)::pg_catalog.float8) END
+          FROM %I.migration_state s
+          JOIN @extschema@.dskv2_mapping_tables() m ON m.source_table = s.source_table
+         ORDER BY m.ord$sql$, target);
+END
+$$;
+
+CREATE VIEW @extschema@.dskv2_progress WITH (security_invoker = true) AS
+    SELECT * FROM @extschema@.dskv2_progress_of('dropskills_v2');

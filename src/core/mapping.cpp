@@ -10,6 +10,8 @@
 //   @{rows:table:key}          the row-set predicate (pending, one batch, quarantined)
 //   @{parent:table:key}        the parent exists (in V2, or predicted by the dry run)
 //   @{key}                     the key in `done` (typed) and `row_data` (text) templates
+//   @{v2exists:sql} @{v2value:sql}  sql reading V2 tables, or false / NULL when the
+//                              target schema does not exist yet (a dry run)
 #include "core/mapping.hpp"
 
 #include "core/errors.hpp"
@@ -24,7 +26,7 @@ constexpr std::string_view kUsersMapped = R"SQL(
 SELECT x._source, x._key,
        CASE WHEN x._orphan THEN 'orphan_user'
             WHEN x.email IS NOT NULL
-                 AND (EXISTS (SELECT 1 FROM @{tgt}.users dv WHERE lower(dv.email) = x.email AND dv.id <> x.id)
+                 AND (@{v2exists:EXISTS (SELECT 1 FROM @{tgt}.users dv WHERE lower(dv.email) = x.email AND dv.id <> x.id)}
                       OR count(*) FILTER (WHERE x._deleted_at IS NULL) OVER w > 0) THEN 'duplicate_email'
             WHEN x._deleted_at IS NOT NULL THEN 'deleted_user'
        END AS _reason,
@@ -157,7 +159,7 @@ SELECT 'trending_ideas'::text AS _source, s.id::text AS _key, NULL::text AS _rea
        @{c:s.created_at} AS _o1, s.id AS _o2,
        @{ext}.dskv2_slugify(s.title) AS _slug_base,
        s.id, s.title, @{c:s.description} AS description,
-       (SELECT c.id FROM @{tgt}.categories c WHERE c.slug = @{ext}.dskv2_slugify(@{c:s.category})) AS category_id,
+       @{v2value:(SELECT c.id FROM @{tgt}.categories c WHERE c.slug = @{ext}.dskv2_slugify(@{c:s.category}))}::integer AS category_id,
        @{c:s.category} AS category_label, @{c:s.score} AS score, @{c:s.source} AS source,
        @{c:s.metadata} AS data, @{c:s.created_at} AS created_at, @{legacy:s} AS legacy
 FROM @{src}.trending_ideas s
@@ -458,6 +460,7 @@ std::string ColumnRef(const Context& ctx, std::string_view arg) {
 }
 
 std::string RowsPredicate(const Context& ctx, std::string_view source_table, std::string_view key) {
+    if (!ctx.names.target_exists) return ctx.rows == RowSet::kPending ? "true" : "false";
     Context done_ctx = ctx;
     done_ctx.key = "(" + std::string(key) + ")";
     const std::string done = Expand(ctx.mapping.done, done_ctx);
@@ -486,6 +489,7 @@ std::string ParentPredicate(const Context& ctx, std::string_view parent_name, st
     std::string in_target = "EXISTS (SELECT 1 FROM " + ctx.names.target + "." +
                             std::string(parent->target) + " pv WHERE pv." +
                             std::string(parent->target_key) + " = (" + std::string(key) + "))";
+    if (!ctx.names.target_exists) in_target = "false";
     if (ctx.parents == ParentMode::kTarget) return in_target;
     Context parent_ctx{*parent, ctx.names, ctx.catalog, RowSet::kPending, ParentMode::kPredicted, {}};
     return "(" + in_target + " OR (" + std::string(key) + ") IN (SELECT pp._key::" +
@@ -502,6 +506,8 @@ std::string Placeholder(std::string_view body, const Context& ctx) {
     const std::string_view kind = body.substr(0, colon);
     const std::string_view arg = colon == std::string_view::npos ? "" : body.substr(colon + 1);
     if (kind == "c") return ColumnRef(ctx, arg);
+    if (kind == "v2exists") return ctx.names.target_exists ? Expand(arg, ctx) : "false";
+    if (kind == "v2value") return ctx.names.target_exists ? Expand(arg, ctx) : "NULL";
     if (kind == "legacy") {
         const RelationSpec& relation = RelationByAlias(ctx.mapping, arg);
         const std::vector<std::string>* present = ColumnsOf(ctx.catalog, relation);
@@ -668,8 +674,14 @@ std::string MigrateSql(const TableMapping& mapping, const SqlNames& names, const
         case Writer::kTags:
             sql += "ok AS MATERIALIZED (SELECT * FROM b WHERE b._reason IS NULL),\n"
                    "nt AS (INSERT INTO " + tgt + ".tags (name, slug, migration_run_id)\n"
-                   "  SELECT DISTINCT ON (ok._slug_base) ok._name, ok._slug_base, " + run +
-                   " FROM ok ORDER BY ok._slug_base, ok._o1 NULLS LAST, ok._o2\n"
+                   // New tags get their ids in processing order, so batched and
+                   // one-transaction runs number them alike.
+                   "  SELECT d._name, d._slug_base, " + run + " FROM (SELECT DISTINCT ON (ok._slug_base) "
+                   "ok._name, ok._slug_base, ok._o1, ok._o2 FROM ok ORDER BY ok._slug_base, ok._o1 NULLS "
+                   "LAST, ok._o2) d\n"
+                   // Only slugs not taken yet: a conflicting row would still use up an id.
+                   "  WHERE NOT EXISTS (SELECT 1 FROM " + tgt + ".tags et WHERE et.slug = d._slug_base)"
+                   " ORDER BY d._o1 NULLS LAST, d._o2\n"
                    "  ON CONFLICT (slug) DO NOTHING RETURNING id, slug),\n"
                    "tm AS (SELECT nt.id, nt.slug FROM nt UNION ALL SELECT t.id, t.slug FROM " + tgt +
                    ".tags t WHERE t.slug IN (SELECT ok._slug_base FROM ok)),\n"

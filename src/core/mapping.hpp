@@ -71,6 +71,7 @@ struct SqlNames {
     std::string source;     // legacy schema
     std::string target;     // V2 schema
     std::string extension;  // where the dskv2_* functions live
+    bool target_exists = true;  // false: a dry run before the first migration (no V2 tables yet)
 };
 
 enum class RowSet {

@@ -19,7 +19,10 @@ extern "C" {
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
+#include "storage/lock.h"
 #include "storage/proc.h"
+#include "catalog/namespace.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
@@ -62,11 +65,21 @@ int ExecuteWithText(const char* sql, const char* arg) {
 
 char* GetValue(HeapTuple tuple, TupleDesc desc, int column) { return SPI_getvalue(tuple, desc, column); }
 
-// The catalog as the mapping needs it: each legacy relation's columns.
-core::Catalog LoadCatalog(const core::TableMapping& mapping, const std::string& source) {
+// The catalog as the mappings need it: each legacy relation's columns (of
+// every mapping: a dry run embeds the parents' mappings too).
+core::Catalog LoadCatalog(const std::string& source) {
     core::Catalog catalog;
     if (Call(SPI_connect) != SPI_OK_CONNECT) throw core::Error(core::ErrorCode::kInternal, "SPI_connect failed");
-    for (const core::RelationSpec& relation : mapping.relations) {
+    std::vector<const core::RelationSpec*> relations;
+    for (const core::TableMapping& m : core::Mappings()) {
+        for (const core::RelationSpec& r : m.relations) {
+            bool seen = false;
+            for (const core::RelationSpec* other : relations) seen = seen || core::RelationKey(*other) == core::RelationKey(r);
+            if (!seen) relations.push_back(&r);
+        }
+    }
+    for (const core::RelationSpec* relation_ptr : relations) {
+        const core::RelationSpec& relation = *relation_ptr;
         const std::string qualified =
             QuoteIdent(relation.in_auth_schema ? "auth" : source) + "." + QuoteIdent(std::string(relation.name));
         int rc = Call(ExecuteWithText,
@@ -94,7 +107,8 @@ core::Catalog LoadCatalog(const core::TableMapping& mapping, const std::string& 
 
 core::SqlNames Names(FunctionCallInfo fcinfo, const std::string& source, const std::string& target) {
     const char* ext = Call(get_namespace_name, Call(get_func_namespace, fcinfo->flinfo->fn_oid));
-    return core::SqlNames{QuoteIdent(source), QuoteIdent(target), QuoteIdent(ext)};
+    const bool target_exists = Call(get_namespace_oid, static_cast<const char*>(target.c_str()), true) != InvalidOid;
+    return core::SqlNames{QuoteIdent(source), QuoteIdent(target), QuoteIdent(ext), target_exists};
 }
 
 Datum TextDatum(const std::string& value) {
@@ -209,7 +223,7 @@ Datum dskv2_source_drift(PG_FUNCTION_ARGS) {
         const std::string table = TextArg(fcinfo, 0);
         const std::string source = NameStr(*PG_GETARG_NAME(1));
         const core::TableMapping& mapping = MappingOrThrow(table);
-        const core::Catalog catalog = LoadCatalog(mapping, source);
+        const core::Catalog catalog = LoadCatalog(source);
         Call(InitSrf, fcinfo);
         auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
         for (const core::DriftItem& item : core::Drift(mapping, catalog)) {
@@ -246,7 +260,7 @@ Datum dskv2_mapping_sql(PG_FUNCTION_ARGS) {
         } else if (rows_name != "pending") {
             throw core::Error(core::ErrorCode::kInvalidParameterValue, "dskv2: unknown row set \"" + rows_name + "\"");
         }
-        const core::Catalog catalog = LoadCatalog(mapping, source);
+        const core::Catalog catalog = LoadCatalog(source);
         const core::SqlNames names = Names(fcinfo, source, target);
         std::string sql;
         if (purpose == "migrate") {
@@ -320,5 +334,60 @@ extern "C" {
 // refuses to start there, since it must commit every batch.
 PG_FUNCTION_INFO_V1(dskv2_in_transaction_block);
 Datum dskv2_in_transaction_block(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(IsTransactionBlock()); }
+
+}  // extern "C"
+
+namespace {
+
+// The session-level migration lock of a batched run. It survives the run's
+// commits and is released on the way out; an error or cancel aborts the
+// transaction, and the abort callback releases it too, so a failed CALL never
+// leaves the target locked for the rest of the session.
+struct SessionLock {
+    bool held = false;
+    LOCKTAG tag;
+};
+
+SessionLock session_lock;
+bool lock_callback_registered = false;
+
+void ReleaseSessionLock() {
+    if (session_lock.held) {
+        LockRelease(&session_lock.tag, ExclusiveLock, true);
+        session_lock.held = false;
+    }
+}
+
+void SessionLockOnAbort(XactEvent event, void*) {
+    if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT) ReleaseSessionLock();
+}
+
+}  // namespace
+
+extern "C" {
+
+// dskv2_session_lock(key1 int4, key2 int4, acquire bool): acquire (without
+// waiting; false when another session holds it) or release the advisory lock
+// (key1, key2), the same lock pg_try_advisory_lock(key1, key2) takes.
+PG_FUNCTION_INFO_V1(dskv2_session_lock);
+Datum dskv2_session_lock(PG_FUNCTION_ARGS) {
+    const int32 key1 = PG_GETARG_INT32(0);
+    const int32 key2 = PG_GETARG_INT32(1);
+    const bool acquire = PG_GETARG_BOOL(2);
+    if (!lock_callback_registered) {
+        RegisterXactCallback(SessionLockOnAbort, nullptr);
+        lock_callback_registered = true;
+    }
+    if (!acquire) {
+        ReleaseSessionLock();
+        PG_RETURN_BOOL(true);
+    }
+    if (session_lock.held) PG_RETURN_BOOL(true);
+    SET_LOCKTAG_ADVISORY(session_lock.tag, MyDatabaseId, static_cast<uint32>(key1), static_cast<uint32>(key2), 2);
+    const LockAcquireResult result = LockAcquire(&session_lock.tag, ExclusiveLock, true, true);
+    if (result == LOCKACQUIRE_NOT_AVAIL) PG_RETURN_BOOL(false);
+    session_lock.held = true;
+    PG_RETURN_BOOL(true);
+}
 
 }  // extern "C"
