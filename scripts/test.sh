@@ -103,4 +103,13 @@ if [ -z "$tests" ] || ! echo "$out" | grep -q '^Result: PASS'; then
 fi
 count $(( ${tests:-0} - bad < 0 ? 0 : ${tests:-0} - bad )) "$bad" "pgTAP"
 
+log "scenarios: prove test/scenarios/ (top-level CALLs, kills, concurrent sessions)"
+out=$(prove test/scenarios/*.sh 2>&1); echo "$out" | tail -25
+tests=$(echo "$out" | sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p')
+bad=$(echo "$out" | sed -n 's/.*Failed \([0-9]*\)\/[0-9]* subtests.*/\1/p' | awk '{s+=$1} END {print s+0}')
+if [ -z "$tests" ] || ! echo "$out" | grep -q '^Result: PASS'; then
+    [ "$bad" -eq 0 ] && bad=1
+fi
+count $(( ${tests:-0} - bad < 0 ? 0 : ${tests:-0} - bad )) "$bad" "scenarios"
+
 [ "$FAILED" -eq 0 ]

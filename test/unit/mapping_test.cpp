@@ -1,0 +1,863 @@
+// Unit tests of the V1 -> V2 mapping description (dskv2::core::Mappings and the
+// SQL it generates), against SPEC §2 (the legacy schema, required columns,
+// auth.users secrecy, unknown columns to `legacy`), §3 (V2 targets) and §4
+// (report order, parents, slugs, rejects, re-runs).
+//
+// The expected legacy schema below is transcribed from SPEC §2, not from
+// mapping.cpp, so a drift between the two shows up here.
+#include "core/mapping.hpp"
+
+#include "core/errors.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dskv2::core {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::UnorderedElementsAreArray;
+
+// --- SPEC §2, transcribed ------------------------------------------------------
+
+struct SpecColumn {
+    std::string name;
+    std::string type;  // the SQL type a missing optional column reads as (serial -> integer)
+    bool required;
+};
+
+struct SpecRelation {
+    std::string key;  // catalog key: "auth.users", "profiles", ...
+    std::vector<SpecColumn> columns;
+};
+
+constexpr bool R = true;   // required (SPEC §2 "Required columns")
+constexpr bool O = false;  // optional
+
+const std::vector<SpecRelation>& SpecSchema() {
+    static const std::vector<SpecRelation> schema = {
+        {"auth.users",
+         {{"id", "uuid", R}, {"email", "text", R}, {"raw_user_meta_data", "jsonb", O},
+          {"created_at", "timestamptz", O}, {"updated_at", "timestamptz", O},
+          {"last_sign_in_at", "timestamptz", O}, {"deleted_at", "timestamptz", O}}},
+        {"profiles",
+         {{"id", "uuid", R}, {"full_name", "text", O}, {"avatar_url", "text", O},
+          {"role", "text", O}, {"subscription_status", "text", O},
+          {"stripe_customer_id", "text", O}, {"created_at", "timestamptz", O},
+          {"updated_at", "timestamptz", O}}},
+        {"categories",
+         {{"id", "integer", R}, {"name", "text", R}, {"description", "text", O},
+          {"icon", "text", O}, {"created_at", "timestamptz", O}}},
+        {"products",
+         {{"id", "uuid", R}, {"title", "text", R}, {"description", "text", O},
+          {"price", "numeric", O}, {"category_id", "integer", O}, {"thumbnail_url", "text", O},
+          {"file_url", "text", O}, {"format", "text", O}, {"language", "text", O},
+          {"is_premium", "boolean", O}, {"is_published", "boolean", O},
+          {"created_by", "uuid", O}, {"created_at", "timestamptz", O},
+          {"updated_at", "timestamptz", O}}},
+        {"samples",
+         {{"id", "integer", R}, {"product_id", "uuid", R}, {"title", "text", O},
+          {"file_url", "text", R}, {"file_type", "text", O}, {"created_at", "timestamptz", O}}},
+        {"tags", {{"id", "integer", R}, {"product_id", "uuid", R}, {"name", "text", R}}},
+        {"favorites",
+         {{"id", "integer", R}, {"user_id", "uuid", R}, {"product_id", "uuid", R},
+          {"created_at", "timestamptz", O}}},
+        {"product_stats",
+         {{"product_id", "uuid", R}, {"views", "integer", O}, {"downloads", "integer", O},
+          {"favorites_count", "integer", O}, {"last_viewed_at", "timestamptz", O},
+          {"updated_at", "timestamptz", O}}},
+        {"trending_ideas",
+         {{"id", "integer", R}, {"title", "text", R}, {"description", "text", O},
+          {"category", "text", O}, {"score", "numeric", O}, {"source", "text", O},
+          {"metadata", "jsonb", O}, {"created_at", "timestamptz", O}}},
+        {"admin_logs",
+         {{"id", "integer", R}, {"admin_id", "uuid", O}, {"action", "text", R},
+          {"target_type", "text", O}, {"target_id", "text", O}, {"details", "jsonb", O},
+          {"ip_address", "text", O}, {"created_at", "timestamptz", O}}},
+    };
+    return schema;
+}
+
+const std::vector<std::string> kReportOrder = {
+    "auth.users", "categories",    "products",       "samples",   "tags",
+    "favorites",  "product_stats", "trending_ideas", "admin_logs"};
+
+// Columns a real Supabase auth.users has beyond SPEC §2's list: never read.
+const std::vector<std::string> kAuthUsersExtras = {
+    "instance_id",        "aud",
+    "encrypted_password", "email_confirmed_at",
+    "invited_at",         "confirmation_token",
+    "confirmation_sent_at", "recovery_token",
+    "recovery_sent_at",   "email_change_token_new",
+    "email_change",       "raw_app_meta_data",
+    "is_super_admin",     "phone",
+    "phone_confirmed_at", "phone_change_token",
+    "banned_until",       "reauthentication_token",
+    "is_sso_user",        "is_anonymous"};
+
+Catalog FullCatalog() {
+    Catalog catalog;
+    for (const SpecRelation& r : SpecSchema()) {
+        std::vector<std::string>& columns = catalog[r.key];
+        for (const SpecColumn& c : r.columns) columns.push_back(c.name);
+    }
+    return catalog;
+}
+
+Catalog Without(Catalog catalog, const std::string& relation, const std::string& column) {
+    std::vector<std::string>& columns = catalog.at(relation);
+    columns.erase(std::remove(columns.begin(), columns.end(), column), columns.end());
+    return catalog;
+}
+
+Catalog With(Catalog catalog, const std::string& relation, const std::vector<std::string>& extra) {
+    std::vector<std::string>& columns = catalog.at(relation);
+    columns.insert(columns.end(), extra.begin(), extra.end());
+    return catalog;
+}
+
+// Quoted as quote_identifier() would: a schema named  my "odd" schema  etc.
+SqlNames OddNames() {
+    return SqlNames{"\"my \"\"odd\"\" schema\"", "\"v2 \"\"odd\"\" target\"",
+                    "\"ext \"\"odd\"\"\""};
+}
+
+const TableMapping& Get(const std::string& name) {
+    const TableMapping* m = FindMapping(name);
+    if (m == nullptr) throw std::logic_error("no mapping " + name);
+    return *m;
+}
+
+const char* RowSetName(RowSet rows) {
+    switch (rows) {
+        case RowSet::kPending: return "kPending";
+        case RowSet::kKeys: return "kKeys";
+        case RowSet::kQuarantined: return "kQuarantined";
+    }
+    return "?";
+}
+
+constexpr RowSet kAllRowSets[] = {RowSet::kPending, RowSet::kKeys, RowSet::kQuarantined};
+constexpr ParentMode kAllParentModes[] = {ParentMode::kTarget, ParentMode::kPredicted};
+
+// Every statement the core can generate for a mapping, labelled.
+std::vector<std::pair<std::string, std::string>> AllSql(const TableMapping& m,
+                                                        const SqlNames& names,
+                                                        const Catalog& catalog) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (RowSet rows : kAllRowSets) {
+        for (ParentMode parents : kAllParentModes) {
+            out.emplace_back(std::string("MappedRowsSql ") + RowSetName(rows) +
+                                 (parents == ParentMode::kTarget ? " kTarget" : " kPredicted"),
+                             MappedRowsSql(m, names, catalog, rows, parents));
+        }
+        out.emplace_back(std::string("MigrateSql ") + RowSetName(rows),
+                         MigrateSql(m, names, catalog, rows, 42));
+    }
+    out.emplace_back("PlanSql", PlanSql(m, names, catalog));
+    out.emplace_back("PendingKeysSql", PendingKeysSql(m, names, catalog));
+    return out;
+}
+
+std::size_t CountOf(const std::string& haystack, const std::string& needle) {
+    std::size_t n = 0;
+    for (std::size_t p = haystack.find(needle); p != std::string::npos;
+         p = haystack.find(needle, p + needle.size())) {
+        ++n;
+    }
+    return n;
+}
+
+// The number of arguments of every jsonb_build_object(...) call in sql
+// (string literals and quoted identifiers skipped, nested parentheses counted).
+std::vector<int> BuildObjectArgCounts(const std::string& sql) {
+    static const std::string kCall = "jsonb_build_object(";
+    std::vector<int> counts;
+    for (std::size_t p = sql.find(kCall); p != std::string::npos; p = sql.find(kCall, p + 1)) {
+        std::size_t i = p + kCall.size();
+        int depth = 0;
+        int commas = 0;
+        bool any = false;
+        while (i < sql.size()) {
+            const char c = sql[i];
+            if (c == '\'' || c == '"') {
+                any = true;
+                ++i;
+                while (i < sql.size()) {
+                    if (sql[i] == c) {
+                        if (i + 1 < sql.size() && sql[i + 1] == c) {
+                            i += 2;
+                            continue;
+                        }
+                        ++i;
+                        break;
+                    }
+                    ++i;
+                }
+                continue;
+            }
+            if (c == '(') {
+                ++depth;
+            } else if (c == ')') {
+                if (depth == 0) break;
+                --depth;
+            } else if (c == ',' && depth == 0) {
+                ++commas;
+            }
+            if (!std::isspace(static_cast<unsigned char>(c))) any = true;
+            ++i;
+        }
+        counts.push_back(any ? commas + 1 : 0);
+    }
+    return counts;
+}
+
+std::vector<std::string> Names(const std::vector<std::string_view>& views) {
+    return std::vector<std::string>(views.begin(), views.end());
+}
+
+// --- The mapping table ------------------------------------------------------------
+
+TEST(MappingTest, NineTablesInReportOrder) {
+    std::vector<std::string> names;
+    for (const TableMapping& m : Mappings()) names.emplace_back(m.name);
+    EXPECT_EQ(names, kReportOrder);
+}
+
+TEST(MappingTest, Targets) {
+    const std::vector<std::string> expected = {"users",     "categories", "packs",
+                                               "samples",   "pack_tags",  "favorites",
+                                               "pack_stats", "trending_ideas", "admin_logs"};
+    std::vector<std::string> targets;
+    for (const TableMapping& m : Mappings()) targets.emplace_back(m.target);
+    EXPECT_EQ(targets, expected);
+}
+
+TEST(MappingTest, Parents) {
+    EXPECT_THAT(Names(Get("auth.users").parents), IsEmpty());
+    EXPECT_THAT(Names(Get("categories").parents), IsEmpty());
+    EXPECT_THAT(Names(Get("products").parents), ElementsAre("categories"));
+    EXPECT_THAT(Names(Get("samples").parents), ElementsAre("products"));
+    EXPECT_THAT(Names(Get("tags").parents), ElementsAre("products"));
+    // Users are checked before packs (SPEC §4).
+    EXPECT_THAT(Names(Get("favorites").parents), ElementsAre("auth.users", "products"));
+    EXPECT_THAT(Names(Get("product_stats").parents), ElementsAre("products"));
+    EXPECT_THAT(Names(Get("trending_ideas").parents), ElementsAre("categories"));
+    EXPECT_THAT(Names(Get("admin_logs").parents), IsEmpty());
+}
+
+TEST(MappingTest, ParentsComeFirstInReportOrder) {
+    std::set<std::string> seen;
+    for (const TableMapping& m : Mappings()) {
+        for (std::string_view parent : m.parents) {
+            EXPECT_TRUE(seen.count(std::string(parent)))
+                << m.name << " is listed before its parent " << parent;
+            EXPECT_NE(FindMapping(parent), nullptr) << parent;
+        }
+        seen.emplace(m.name);
+    }
+}
+
+TEST(MappingTest, KeyTypesFollowLegacyPrimaryKeys) {
+    // SPEC §2: uuid PKs for auth.users, products, product_stats; serial elsewhere.
+    const std::map<std::string, std::string> expected = {
+        {"auth.users", "uuid"},    {"categories", "integer"},    {"products", "uuid"},
+        {"samples", "integer"},    {"tags", "integer"},          {"favorites", "integer"},
+        {"product_stats", "uuid"}, {"trending_ideas", "integer"}, {"admin_logs", "integer"}};
+    for (const TableMapping& m : Mappings()) {
+        EXPECT_EQ(m.key_type, expected.at(std::string(m.name))) << m.name;
+    }
+}
+
+TEST(MappingTest, WritersAndSlugs) {
+    // SPEC §4: tags and favorites merge; slugs on categories, packs, trending_ideas
+    // with fallbacks category, pack, idea.
+    for (const TableMapping& m : Mappings()) {
+        SCOPED_TRACE(std::string(m.name));
+        if (m.name == "tags") {
+            EXPECT_EQ(m.writer, Writer::kTags);
+        } else if (m.name == "favorites") {
+            EXPECT_EQ(m.writer, Writer::kFavorites);
+        } else {
+            EXPECT_EQ(m.writer, Writer::kInsert);
+        }
+    }
+    const std::map<std::string, std::string> fallbacks = {
+        {"categories", "category"}, {"products", "pack"}, {"trending_ideas", "idea"}};
+    for (const TableMapping& m : Mappings()) {
+        SCOPED_TRACE(std::string(m.name));
+        auto it = fallbacks.find(std::string(m.name));
+        if (it == fallbacks.end()) {
+            EXPECT_EQ(m.slug_column, "");
+        } else {
+            EXPECT_EQ(m.slug_column, "slug");
+            EXPECT_EQ(m.slug_fallback, it->second);
+        }
+    }
+}
+
+TEST(MappingTest, RelationsRead) {
+    const TableMapping& users = Get("auth.users");
+    ASSERT_EQ(users.relations.size(), 2u);
+    EXPECT_TRUE(users.relations[0].in_auth_schema);
+    EXPECT_EQ(RelationKey(users.relations[0]), "auth.users");
+    EXPECT_FALSE(users.relations[0].unknown_to_legacy);  // extras of auth.users are never read
+    EXPECT_FALSE(users.relations[1].in_auth_schema);
+    EXPECT_EQ(RelationKey(users.relations[1]), "profiles");
+    EXPECT_TRUE(users.relations[1].unknown_to_legacy);
+    for (const TableMapping& m : Mappings()) {
+        if (m.name == "auth.users") continue;
+        SCOPED_TRACE(std::string(m.name));
+        ASSERT_EQ(m.relations.size(), 1u);
+        EXPECT_FALSE(m.relations[0].in_auth_schema);
+        EXPECT_EQ(RelationKey(m.relations[0]), m.name);
+        EXPECT_TRUE(m.relations[0].unknown_to_legacy);  // public: unknown columns -> legacy
+    }
+}
+
+TEST(MappingTest, ColumnsMatchSpecLegacySchema) {
+    std::map<std::string, const RelationSpec*> read;
+    for (const TableMapping& m : Mappings()) {
+        for (const RelationSpec& r : m.relations) {
+            EXPECT_TRUE(read.emplace(RelationKey(r), &r).second)
+                << RelationKey(r) << " is described twice";
+        }
+    }
+    EXPECT_EQ(read.size(), SpecSchema().size());
+    for (const SpecRelation& spec : SpecSchema()) {
+        SCOPED_TRACE(spec.key);
+        auto it = read.find(spec.key);
+        ASSERT_NE(it, read.end()) << "relation not read by any mapping";
+        const RelationSpec& relation = *it->second;
+        std::vector<std::string> expected_names;
+        std::vector<std::string> actual_names;
+        for (const SpecColumn& c : spec.columns) expected_names.push_back(c.name);
+        for (const ColumnSpec& c : relation.columns) actual_names.emplace_back(c.name);
+        EXPECT_THAT(actual_names, UnorderedElementsAreArray(expected_names));
+        for (const SpecColumn& expected : spec.columns) {
+            auto c = std::find_if(relation.columns.begin(), relation.columns.end(),
+                                  [&](const ColumnSpec& s) { return s.name == expected.name; });
+            if (c == relation.columns.end()) continue;  // reported above
+            EXPECT_EQ(c->required, expected.required)
+                << spec.key << "." << expected.name << " should be "
+                << (expected.required ? "required" : "optional");
+            if (!expected.required) {
+                EXPECT_EQ(c->type, expected.type) << spec.key << "." << expected.name;
+            }
+        }
+    }
+}
+
+TEST(MappingTest, RequiredColumnsAreExactlySpecList) {
+    // SPEC §2, "Required columns", verbatim.
+    const std::map<std::string, std::set<std::string>> expected = {
+        {"auth.users", {"id", "email"}},
+        {"profiles", {"id"}},
+        {"categories", {"id", "name"}},
+        {"products", {"id", "title"}},
+        {"samples", {"id", "product_id", "file_url"}},
+        {"tags", {"id", "product_id", "name"}},
+        {"favorites", {"id", "user_id", "product_id"}},
+        {"product_stats", {"product_id"}},
+        {"trending_ideas", {"id", "title"}},
+        {"admin_logs", {"id", "action"}}};
+    std::map<std::string, std::set<std::string>> actual;
+    for (const TableMapping& m : Mappings()) {
+        for (const RelationSpec& r : m.relations) {
+            std::set<std::string>& required = actual[RelationKey(r)];
+            for (const ColumnSpec& c : r.columns) {
+                if (c.required) required.emplace(c.name);
+            }
+        }
+    }
+    EXPECT_EQ(actual, expected);
+}
+
+TEST(MappingTest, FindMapping) {
+    for (const TableMapping& m : Mappings()) {
+        EXPECT_EQ(FindMapping(m.name), &m) << m.name;
+    }
+    EXPECT_EQ(FindMapping("users"), nullptr);     // a V2 name, not a report name
+    EXPECT_EQ(FindMapping("packs"), nullptr);
+    EXPECT_EQ(FindMapping("profiles"), nullptr);  // read by auth.users, not a mapping
+    EXPECT_EQ(FindMapping(""), nullptr);
+    EXPECT_EQ(FindMapping("Products"), nullptr);
+    EXPECT_EQ(FindMapping("products "), nullptr);
+    EXPECT_EQ(FindMapping("user_packs"), nullptr);  // starts empty (SPEC §4)
+}
+
+// --- Drift and CheckRunnable ---------------------------------------------------------
+
+bool operator==(const DriftItem& a, const DriftItem& b) {
+    return a.relation == b.relation && a.column == b.column && a.kind == b.kind;
+}
+
+void PrintTo(const DriftItem& d, std::ostream* os) {
+    static const char* const kKinds[] = {"kMissingTable", "kMissingRequired", "kMissingOptional",
+                                         "kUnknown"};
+    *os << "{" << d.relation << ", \"" << d.column << "\", " << kKinds[static_cast<int>(d.kind)]
+        << "}";
+}
+
+using Kind = DriftItem::Kind;
+
+TEST(MappingDriftTest, FullCatalogHasNoDrift) {
+    const Catalog catalog = FullCatalog();
+    for (const TableMapping& m : Mappings()) {
+        EXPECT_THAT(Drift(m, catalog), IsEmpty()) << m.name;
+        EXPECT_NO_THROW(CheckRunnable(m, catalog)) << m.name;
+    }
+}
+
+TEST(MappingDriftTest, MissingTable) {
+    Catalog catalog = FullCatalog();
+    catalog.erase("products");
+    EXPECT_THAT(Drift(Get("products"), catalog),
+                ElementsAre(DriftItem{"products", "", Kind::kMissingTable}));
+    // Other mappings' own drift is unaffected.
+    EXPECT_THAT(Drift(Get("samples"), catalog), IsEmpty());
+
+    Catalog no_profiles = FullCatalog();
+    no_profiles.erase("profiles");
+    EXPECT_THAT(Drift(Get("auth.users"), no_profiles),
+                ElementsAre(DriftItem{"profiles", "", Kind::kMissingTable}));
+
+    Catalog no_auth = FullCatalog();
+    no_auth.erase("auth.users");
+    EXPECT_THAT(Drift(Get("auth.users"), no_auth),
+                ElementsAre(DriftItem{"auth.users", "", Kind::kMissingTable}));
+}
+
+TEST(MappingDriftTest, MissingRequiredAndOptionalColumns) {
+    Catalog catalog = Without(Without(FullCatalog(), "products", "title"), "products", "price");
+    catalog = Without(catalog, "products", "thumbnail_url");
+    EXPECT_THAT(Drift(Get("products"), catalog),
+                UnorderedElementsAreArray(std::vector<DriftItem>{
+                    {"products", "title", Kind::kMissingRequired},
+                    {"products", "price", Kind::kMissingOptional},
+                    {"products", "thumbnail_url", Kind::kMissingOptional}}));
+
+    const Catalog users = Without(Without(FullCatalog(), "auth.users", "email"), "profiles", "role");
+    EXPECT_THAT(Drift(Get("auth.users"), users),
+                UnorderedElementsAreArray(std::vector<DriftItem>{
+                    {"auth.users", "email", Kind::kMissingRequired},
+                    {"profiles", "role", Kind::kMissingOptional}}));
+}
+
+TEST(MappingDriftTest, EveryColumnDriftsWithItsSpecKind) {
+    for (const SpecRelation& spec : SpecSchema()) {
+        for (const SpecColumn& c : spec.columns) {
+            SCOPED_TRACE(spec.key + "." + c.name);
+            const Catalog catalog = Without(FullCatalog(), spec.key, c.name);
+            const DriftItem expected{spec.key, c.name,
+                                     c.required ? Kind::kMissingRequired : Kind::kMissingOptional};
+            std::vector<DriftItem> all;
+            for (const TableMapping& m : Mappings()) {
+                const std::vector<DriftItem> d = Drift(m, catalog);
+                all.insert(all.end(), d.begin(), d.end());
+            }
+            EXPECT_THAT(all, ElementsAre(expected));
+        }
+    }
+}
+
+TEST(MappingDriftTest, UnknownPublicColumnsAreReported) {
+    const Catalog catalog = With(With(FullCatalog(), "products", {"legacy_sku", "old_flag"}),
+                                 "profiles", {"nickname"});
+    EXPECT_THAT(Drift(Get("products"), catalog),
+                UnorderedElementsAreArray(std::vector<DriftItem>{
+                    {"products", "legacy_sku", Kind::kUnknown},
+                    {"products", "old_flag", Kind::kUnknown}}));
+    EXPECT_THAT(Drift(Get("auth.users"), catalog),
+                ElementsAre(DriftItem{"profiles", "nickname", Kind::kUnknown}));
+    EXPECT_NO_THROW(CheckRunnable(Get("products"), catalog));
+    EXPECT_NO_THROW(CheckRunnable(Get("auth.users"), catalog));
+}
+
+TEST(MappingDriftTest, AuthUsersExtrasAreSilentlyIgnored) {
+    const Catalog catalog = With(FullCatalog(), "auth.users", kAuthUsersExtras);
+    EXPECT_THAT(Drift(Get("auth.users"), catalog), IsEmpty());
+    EXPECT_NO_THROW(CheckRunnable(Get("auth.users"), catalog));
+    // ... while an optional §2 column missing there is still reported.
+    const Catalog partial = Without(catalog, "auth.users", "deleted_at");
+    EXPECT_THAT(Drift(Get("auth.users"), partial),
+                ElementsAre(DriftItem{"auth.users", "deleted_at", Kind::kMissingOptional}));
+}
+
+template <typename F>
+void ExpectError(F&& f, ErrorCode code, const std::string& fragment) {
+    try {
+        f();
+        ADD_FAILURE() << "no Error thrown (expected one mentioning " << fragment << ")";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), code) << e.what();
+        EXPECT_THAT(std::string(e.what()), HasSubstr(fragment));
+    }
+}
+
+TEST(MappingDriftTest, CheckRunnableMissingRequiredColumn) {
+    const Catalog catalog = Without(FullCatalog(), "products", "title");
+    ExpectError([&] { CheckRunnable(Get("products"), catalog); }, ErrorCode::kUndefinedColumn,
+                "products.title");
+    // The SQL generators refuse too: nothing can be run on that catalog.
+    ExpectError([&] {
+        MappedRowsSql(Get("products"), OddNames(), catalog, RowSet::kPending, ParentMode::kTarget);
+    }, ErrorCode::kUndefinedColumn, "products.title");
+    ExpectError([&] { MigrateSql(Get("products"), OddNames(), catalog, RowSet::kPending, 1); },
+                ErrorCode::kUndefinedColumn, "products.title");
+
+    ExpectError([&] { CheckRunnable(Get("auth.users"), Without(FullCatalog(), "auth.users", "email")); },
+                ErrorCode::kUndefinedColumn, "auth.users.email");
+    ExpectError([&] { CheckRunnable(Get("samples"), Without(FullCatalog(), "samples", "file_url")); },
+                ErrorCode::kUndefinedColumn, "samples.file_url");
+}
+
+TEST(MappingDriftTest, CheckRunnableEveryRequiredColumn) {
+    for (const SpecRelation& spec : SpecSchema()) {
+        for (const SpecColumn& c : spec.columns) {
+            if (!c.required) continue;
+            const Catalog catalog = Without(FullCatalog(), spec.key, c.name);
+            for (const TableMapping& m : Mappings()) {
+                bool reads = false;
+                for (const RelationSpec& r : m.relations) reads |= RelationKey(r) == spec.key;
+                if (!reads) continue;
+                SCOPED_TRACE(std::string(m.name) + " without " + spec.key + "." + c.name);
+                ExpectError([&] { CheckRunnable(m, catalog); }, ErrorCode::kUndefinedColumn,
+                            spec.key + "." + c.name);
+            }
+        }
+    }
+}
+
+TEST(MappingDriftTest, CheckRunnableOptionalColumnMissingIsFine) {
+    for (const SpecRelation& spec : SpecSchema()) {
+        Catalog catalog = FullCatalog();
+        for (const SpecColumn& c : spec.columns) {
+            if (!c.required) catalog = Without(catalog, spec.key, c.name);
+        }
+        for (const TableMapping& m : Mappings()) {
+            EXPECT_NO_THROW(CheckRunnable(m, catalog)) << m.name << " without optional columns of "
+                                                       << spec.key;
+        }
+    }
+}
+
+TEST(MappingDriftTest, CheckRunnableMissingTable) {
+    Catalog catalog = FullCatalog();
+    catalog.erase("products");
+    ExpectError([&] { CheckRunnable(Get("products"), catalog); }, ErrorCode::kUndefinedTable,
+                "products");
+    ExpectError([&] { PlanSql(Get("products"), OddNames(), catalog); }, ErrorCode::kUndefinedTable,
+                "products");
+
+    Catalog no_profiles = FullCatalog();
+    no_profiles.erase("profiles");
+    ExpectError([&] { CheckRunnable(Get("auth.users"), no_profiles); }, ErrorCode::kUndefinedTable,
+                "profiles");
+    Catalog no_auth = FullCatalog();
+    no_auth.erase("auth.users");
+    ExpectError([&] { CheckRunnable(Get("auth.users"), no_auth); }, ErrorCode::kUndefinedTable,
+                "auth.users");
+}
+
+// --- Generated SQL -------------------------------------------------------------------
+
+TEST(MappingSqlTest, EveryStatementIsFullyExpanded) {
+    const Catalog catalog = With(FullCatalog(), "products", {"legacy_sku"});
+    for (const TableMapping& m : Mappings()) {
+        for (const auto& [label, sql] : AllSql(m, OddNames(), catalog)) {
+            SCOPED_TRACE(std::string(m.name) + " " + label);
+            EXPECT_FALSE(sql.empty());
+            EXPECT_EQ(sql.find("@{"), std::string::npos) << sql;
+            // Parentheses balance (string literals and identifiers aside).
+            int depth = 0;
+            bool ok = true;
+            char quote = 0;
+            for (char c : sql) {
+                if (quote != 0) {
+                    if (c == quote) quote = 0;  // a doubled quote re-opens at once
+                    continue;
+                }
+                if (c == '\'' || c == '"') quote = c;
+                else if (c == '(') ++depth;
+                else if (c == ')' && --depth < 0) ok = false;
+            }
+            EXPECT_TRUE(ok && depth == 0 && quote == 0) << sql;
+        }
+    }
+}
+
+TEST(MappingSqlTest, MissingOptionalColumnReadsAsTypedNull) {
+    const Catalog full = FullCatalog();
+    const Catalog catalog = Without(full, "products", "price");
+    const std::string with = MappedRowsSql(Get("products"), OddNames(), full, RowSet::kPending,
+                                           ParentMode::kTarget);
+    const std::string without = MappedRowsSql(Get("products"), OddNames(), catalog,
+                                              RowSet::kPending, ParentMode::kTarget);
+    EXPECT_THAT(with, HasSubstr("s.\"price\""));
+    EXPECT_THAT(with, Not(HasSubstr("NULL::numeric")));
+    EXPECT_THAT(without, Not(HasSubstr("s.\"price\"")));
+    EXPECT_THAT(without, HasSubstr("NULL::numeric"));
+}
+
+TEST(MappingSqlTest, EveryOptionalColumnIsReadOrNull) {
+    // SPEC §2: every other listed column is optional; when missing it reads as
+    // NULL. So each is read (alias."col") when present, and never when missing.
+    const Catalog full = FullCatalog();
+    for (const TableMapping& m : Mappings()) {
+        for (const RelationSpec& r : m.relations) {
+            const std::string key = RelationKey(r);
+            for (const ColumnSpec& c : r.columns) {
+                if (c.required) continue;
+                SCOPED_TRACE(std::string(m.name) + ": " + key + "." + std::string(c.name));
+                const std::string ref = std::string(r.alias) + ".\"" + std::string(c.name) + "\"";
+                const std::string present =
+                    MigrateSql(m, OddNames(), full, RowSet::kPending, 7);
+                EXPECT_THAT(present, HasSubstr(ref));
+                const std::string missing = MigrateSql(m, OddNames(), Without(full, key, std::string(c.name)),
+                                                       RowSet::kPending, 7);
+                EXPECT_THAT(missing, Not(HasSubstr(ref)));
+                EXPECT_THAT(missing, HasSubstr("NULL::" + std::string(c.type)));
+            }
+        }
+    }
+}
+
+TEST(MappingSqlTest, UnknownColumnGoesToLegacyJson) {
+    const Catalog catalog = With(FullCatalog(), "products", {"legacy_sku"});
+    const std::string sql = MappedRowsSql(Get("products"), OddNames(), catalog, RowSet::kPending,
+                                          ParentMode::kTarget);
+    EXPECT_THAT(sql, HasSubstr("jsonb_build_object('legacy_sku', s.\"legacy_sku\")"));
+
+    const std::string none = MappedRowsSql(Get("products"), OddNames(), FullCatalog(),
+                                           RowSet::kPending, ParentMode::kTarget);
+    EXPECT_THAT(none, Not(HasSubstr("jsonb_build_object")));
+
+    // profiles' unknown columns go to users.legacy.
+    const Catalog profiles = With(FullCatalog(), "profiles", {"nickname"});
+    EXPECT_THAT(MappedRowsSql(Get("auth.users"), OddNames(), profiles, RowSet::kPending,
+                              ParentMode::kTarget),
+                HasSubstr("'nickname', p.\"nickname\""));
+}
+
+TEST(MappingSqlTest, UnknownColumnNamesAreQuoted) {
+    const Catalog catalog = With(FullCatalog(), "categories", {"o'brien", "we\"ird col"});
+    const std::string sql = MappedRowsSql(Get("categories"), OddNames(), catalog,
+                                          RowSet::kPending, ParentMode::kTarget);
+    EXPECT_THAT(sql, HasSubstr("'o''brien', s.\"o'brien\""));
+    EXPECT_THAT(sql, HasSubstr("'we\"ird col', s.\"we\"\"ird col\""));
+}
+
+TEST(MappingSqlTest, ManyUnknownColumnsAreSplitUnderTheArgumentLimit) {
+    struct Case {
+        int unknown;
+        std::size_t calls;
+    };
+    for (Case c : {Case{1, 1}, Case{49, 1}, Case{50, 1}, Case{51, 2}, Case{100, 2}, Case{101, 3},
+                   Case{120, 3}, Case{400, 8}}) {
+        SCOPED_TRACE(std::to_string(c.unknown) + " unknown columns");
+        std::vector<std::string> extra;
+        for (int i = 0; i < c.unknown; ++i) extra.push_back("x_col_" + std::to_string(i));
+        const Catalog catalog = With(FullCatalog(), "categories", extra);
+        const std::string sql = MappedRowsSql(Get("categories"), OddNames(), catalog,
+                                              RowSet::kPending, ParentMode::kTarget);
+        EXPECT_EQ(CountOf(sql, "jsonb_build_object("), c.calls);
+        int total = 0;
+        for (int n : BuildObjectArgCounts(sql)) {
+            EXPECT_LE(n, 100);
+            EXPECT_EQ(n % 2, 0);
+            total += n;
+        }
+        EXPECT_EQ(total, 2 * c.unknown);
+        for (const std::string& col : extra) {
+            EXPECT_EQ(CountOf(sql, "'" + col + "', s.\"" + col + "\""), 1u) << col;
+        }
+    }
+}
+
+TEST(MappingSqlTest, EveryStatementRespectsTheArgumentLimit) {
+    std::vector<std::string> extra;
+    for (int i = 0; i < 130; ++i) extra.push_back("x_col_" + std::to_string(i));
+    Catalog catalog = FullCatalog();
+    for (const SpecRelation& r : SpecSchema()) catalog = With(catalog, r.key, extra);
+    for (const TableMapping& m : Mappings()) {
+        for (const auto& [label, sql] : AllSql(m, OddNames(), catalog)) {
+            SCOPED_TRACE(std::string(m.name) + " " + label);
+            for (int n : BuildObjectArgCounts(sql)) EXPECT_LE(n, 100);
+        }
+    }
+}
+
+TEST(MappingSqlTest, AuthUsersSecretsNeverAppear) {
+    // SPEC §2: from auth.users only the listed columns are ever read.
+    Catalog catalog = With(FullCatalog(), "auth.users", kAuthUsersExtras);
+    catalog = With(catalog, "products", {"legacy_sku"});
+    for (const TableMapping& m : Mappings()) {
+        for (const auto& [label, sql] : AllSql(m, OddNames(), catalog)) {
+            SCOPED_TRACE(std::string(m.name) + " " + label);
+            for (const std::string& secret : kAuthUsersExtras) {
+                EXPECT_THAT(sql, Not(HasSubstr(secret)));
+            }
+            // Nor through a whole-row conversion of auth.users.
+            for (const char* whole : {"to_jsonb(a)", "to_json(a)", "row_to_json(a)", "a.*",
+                                      "to_jsonb(oa)", "to_jsonb(au)"}) {
+                EXPECT_THAT(sql, Not(HasSubstr(whole)));
+            }
+        }
+    }
+}
+
+TEST(MappingSqlTest, KeysRowSetTakesATextArray) {
+    const Catalog catalog = FullCatalog();
+    for (const TableMapping& m : Mappings()) {
+        SCOPED_TRACE(std::string(m.name));
+        const std::string keys =
+            MappedRowsSql(m, OddNames(), catalog, RowSet::kKeys, ParentMode::kTarget);
+        EXPECT_THAT(keys, HasSubstr("$1::text[]"));
+        EXPECT_THAT(MigrateSql(m, OddNames(), catalog, RowSet::kKeys, 3), HasSubstr("$1::text[]"));
+        EXPECT_THAT(MigrateSql(m, OddNames(), catalog, RowSet::kPending, 3), Not(HasSubstr("$1")));
+        EXPECT_THAT(MigrateSql(m, OddNames(), catalog, RowSet::kQuarantined, 3),
+                    Not(HasSubstr("$1")));
+        EXPECT_THAT(PlanSql(m, OddNames(), catalog), Not(HasSubstr("$1")));
+        EXPECT_THAT(PendingKeysSql(m, OddNames(), catalog), Not(HasSubstr("$1")));
+    }
+}
+
+TEST(MappingSqlTest, RetryReleasesRowsFromQuarantine) {
+    const SqlNames names = OddNames();
+    const std::string del = "DELETE FROM " + names.target + ".migration_rejects";
+    for (const TableMapping& m : Mappings()) {
+        SCOPED_TRACE(std::string(m.name));
+        EXPECT_THAT(MigrateSql(m, names, FullCatalog(), RowSet::kQuarantined, 9), HasSubstr(del));
+        EXPECT_THAT(MigrateSql(m, names, FullCatalog(), RowSet::kPending, 9),
+                    Not(HasSubstr("DELETE")));
+        EXPECT_THAT(MigrateSql(m, names, FullCatalog(), RowSet::kKeys, 9), Not(HasSubstr("DELETE")));
+    }
+}
+
+TEST(MappingSqlTest, MigrateSqlRecordsRejectsAndRunId) {
+    const SqlNames names = OddNames();
+    for (const TableMapping& m : Mappings()) {
+        SCOPED_TRACE(std::string(m.name));
+        const std::string sql = MigrateSql(m, names, FullCatalog(), RowSet::kPending, 123456789012);
+        EXPECT_THAT(sql, HasSubstr("INSERT INTO " + names.target + ".migration_rejects"));
+        EXPECT_THAT(sql, HasSubstr("123456789012::bigint"));
+        for (const char* column :
+             {"rows_read", "rows_written", "rows_merged", "rows_rejected", "warnings"}) {
+            EXPECT_THAT(sql, HasSubstr(column));
+        }
+    }
+}
+
+TEST(MappingSqlTest, PredictedParentsEmbedTheParentsMappedRows) {
+    const SqlNames names = OddNames();
+    const Catalog catalog = FullCatalog();
+    const std::string products = names.source + ".products";
+    const std::string categories = names.source + ".categories";
+
+    const std::string target = MappedRowsSql(Get("favorites"), names, catalog, RowSet::kPending,
+                                             ParentMode::kTarget);
+    const std::string predicted = MappedRowsSql(Get("favorites"), names, catalog,
+                                                RowSet::kPending, ParentMode::kPredicted);
+    EXPECT_THAT(target, Not(HasSubstr(products)));
+    EXPECT_THAT(target, Not(HasSubstr("FROM auth.users")));
+    EXPECT_THAT(predicted, HasSubstr(products));
+    EXPECT_THAT(predicted, HasSubstr("FROM auth.users"));
+    // Grand-parents are predicted too: a pack predicted rejected is no parent.
+    EXPECT_THAT(predicted, HasSubstr(categories));
+
+    const std::string plan = PlanSql(Get("favorites"), names, catalog);
+    EXPECT_THAT(plan, HasSubstr(products));
+    EXPECT_THAT(plan, HasSubstr("FROM auth.users"));
+
+    for (const char* child : {"samples", "tags", "product_stats"}) {
+        SCOPED_TRACE(child);
+        EXPECT_THAT(PlanSql(Get(child), names, catalog), HasSubstr(products));
+        EXPECT_THAT(MigrateSql(Get(child), names, catalog, RowSet::kPending, 1),
+                    Not(HasSubstr(products)));
+        EXPECT_THAT(PendingKeysSql(Get(child), names, catalog), Not(HasSubstr(products)));
+    }
+}
+
+TEST(MappingSqlTest, PendingKeysInProcessingOrder) {
+    for (const TableMapping& m : Mappings()) {
+        const std::string sql = PendingKeysSql(m, OddNames(), FullCatalog());
+        EXPECT_THAT(sql, HasSubstr("_o1 NULLS LAST")) << m.name;
+    }
+}
+
+TEST(MappingSqlTest, QuotedNamesAppearVerbatim) {
+    const SqlNames names = OddNames();
+    const Catalog catalog = FullCatalog();
+    for (const TableMapping& m : Mappings()) {
+        SCOPED_TRACE(std::string(m.name));
+        const std::string sql = MigrateSql(m, names, catalog, RowSet::kPending, 1);
+        for (const RelationSpec& r : m.relations) {
+            if (r.in_auth_schema) {
+                EXPECT_THAT(sql, HasSubstr("auth." + std::string(r.name)));
+            } else {
+                EXPECT_THAT(sql, HasSubstr(names.source + "." + std::string(r.name)));
+            }
+        }
+        EXPECT_THAT(sql, HasSubstr(names.target + "."));
+        for (const auto& [label, text] : AllSql(m, names, catalog)) {
+            SCOPED_TRACE(label);
+            EXPECT_THAT(text, Not(HasSubstr("my \"odd\" schema")));  // never unquoted
+            EXPECT_THAT(text, Not(HasSubstr("v2 \"odd\" target")));
+            EXPECT_THAT(text, Not(HasSubstr("public.")));
+            EXPECT_THAT(text, Not(HasSubstr("dropskills_v2.")));
+        }
+    }
+    const std::string packs = MigrateSql(Get("products"), names, catalog, RowSet::kPending, 1);
+    EXPECT_THAT(packs, HasSubstr("INSERT INTO \"v2 \"\"odd\"\" target\".packs"));
+    EXPECT_THAT(packs, HasSubstr("FROM \"my \"\"odd\"\" schema\".products s"));
+    EXPECT_THAT(packs, HasSubstr("\"ext \"\"odd\"\"\".dskv2_slugify("));
+    EXPECT_THAT(packs, HasSubstr("\"ext \"\"odd\"\"\".dskv2_claim_slug("));
+    EXPECT_THAT(MigrateSql(Get("samples"), names, catalog, RowSet::kPending, 1),
+                HasSubstr("\"ext \"\"odd\"\"\".dskv2_detect_sample_type("));
+}
+
+TEST(MappingSqlTest, QuotedNameInsideALiteralIsEscaped) {
+    // The slug allocator gets the target table as a regclass literal: a quote
+    // in the schema name must be doubled there, never close the literal.
+    SqlNames names = OddNames();
+    names.target = "\"o'hara\"";
+    for (const char* mapping : {"categories", "products", "trending_ideas"}) {
+        SCOPED_TRACE(mapping);
+        const std::string sql = MigrateSql(Get(mapping), names, FullCatalog(), RowSet::kPending, 1);
+        EXPECT_THAT(sql, HasSubstr("'\"o''hara\"." + std::string(Get(mapping).target) +
+                                   "'::regclass"));
+        EXPECT_THAT(sql, Not(HasSubstr("'\"o'hara\"")));
+    }
+}
+
+TEST(MappingSqlTest, SlugMappingsClaimWithTheirFallback) {
+    const Catalog catalog = FullCatalog();
+    const std::map<std::string, std::string> fallbacks = {
+        {"categories", "category"}, {"products", "pack"}, {"trending_ideas", "idea"}};
+    for (const TableMapping& m : Mappings()) {
+        SCOPED_TRACE(std::string(m.name));
+        const std::string sql = MigrateSql(m, OddNames(), catalog, RowSet::kPending, 1);
+        auto it = fallbacks.find(std::string(m.name));
+        if (it == fallbacks.end()) {
+            EXPECT_THAT(sql, Not(HasSubstr("dskv2_claim_slug")));
+        } else {
+            EXPECT_THAT(sql, HasSubstr("dskv2_claim_slug("));
+            EXPECT_THAT(sql, HasSubstr("'" + it->second + "')"));
+        }
+    }
+}
+
+}  // namespace
+}  // namespace dskv2::core
