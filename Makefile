@@ -37,6 +37,7 @@ $(OBJS): $(wildcard src/core/*.hpp src/core/*.inc src/pg/*.hpp)
 
 prove:
 	pg_prove --failures --ext .sql test/
+	prove test/scenarios/*.sh
 
 unit:
 	cmake -S . -B build-unit -DCMAKE_BUILD_TYPE=RelWithDebInfo

@@ -95,21 +95,20 @@ count "$ok" "$bad" "pg_regress"
 
 log "pgTAP: pg_prove test/"
 psql -qX -c "CREATE DATABASE dskv2_tap" -c "" >/dev/null && psql -qX -d dskv2_tap -c "CREATE EXTENSION pgtap" >/dev/null
-out=$(PGDATABASE=dskv2_tap pg_prove --ext .sql test/ 2>&1); echo "$out" | tail -25
-tests=$(echo "$out" | sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p')
-bad=$(echo "$out" | sed -n 's/.*Failed \([0-9]*\)\/[0-9]* subtests.*/\1/p' | awk '{s+=$1} END {print s+0}')
-if [ -z "$tests" ] || ! echo "$out" | grep -q '^Result: PASS'; then
-    [ "$bad" -eq 0 ] && bad=1
-fi
-count $(( ${tests:-0} - bad < 0 ? 0 : ${tests:-0} - bad )) "$bad" "pgTAP"
+# tap_count LABEL OUTPUT: counts a TAP harness run (pg_prove, prove) from its summary.
+tap_count() {
+    local label=$1 out=$2 tests bad
+    echo "$out" | tail -25
+    tests=$(echo "$out" | sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p')
+    bad=$(echo "$out" | sed -n 's/.*Failed \([0-9]*\)\/[0-9]* subtests.*/\1/p' | awk '{s+=$1} END {print s+0}')
+    if [ -z "$tests" ] || ! echo "$out" | grep -q '^Result: PASS'; then
+        [ "$bad" -eq 0 ] && bad=1
+    fi
+    count $(( ${tests:-0} - bad < 0 ? 0 : ${tests:-0} - bad )) "$bad" "$label"
+}
+tap_count "pgTAP" "$(PGDATABASE=dskv2_tap pg_prove --ext .sql test/ 2>&1)"
 
 log "scenarios: prove test/scenarios/ (top-level CALLs, kills, concurrent sessions)"
-out=$(prove test/scenarios/*.sh 2>&1); echo "$out" | tail -25
-tests=$(echo "$out" | sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p')
-bad=$(echo "$out" | sed -n 's/.*Failed \([0-9]*\)\/[0-9]* subtests.*/\1/p' | awk '{s+=$1} END {print s+0}')
-if [ -z "$tests" ] || ! echo "$out" | grep -q '^Result: PASS'; then
-    [ "$bad" -eq 0 ] && bad=1
-fi
-count $(( ${tests:-0} - bad < 0 ? 0 : ${tests:-0} - bad )) "$bad" "scenarios"
+tap_count "scenarios" "$(prove test/scenarios/*.sh 2>&1)"
 
 [ "$FAILED" -eq 0 ]

@@ -36,30 +36,30 @@ SELECT x._source, x._key,
 FROM (
     SELECT 'auth.users'::text AS _source, a.id::text AS _key, false AS _orphan,
            @{c:a.deleted_at} AS _deleted_at,
-           (@{c:p.role} IS NOT NULL AND lower(btrim(@{c:p.role})) NOT IN ('user', 'premium', 'admin')) AS _warn,
+           (@{c:p.role} IS NOT NULL AND lower(btrim(@{c:p.role}, E' \t\r\n\f')) NOT IN ('user', 'premium', 'admin')) AS _warn,
            @{c:a.created_at} AS _o1, a.id AS _o2,
            a.id,
-           NULLIF(lower(btrim(a.email::text)), '') AS email,
+           NULLIF(lower(btrim(a.email::text, E' \t\r\n\f')), '') AS email,
            COALESCE(@{c:p.full_name}, @{c:a.raw_user_meta_data} ->> 'full_name') AS full_name,
            @{c:p.avatar_url} AS avatar_url,
-           CASE WHEN lower(btrim(@{c:p.role})) IN ('user', 'premium', 'admin') THEN lower(btrim(@{c:p.role}))
+           CASE WHEN lower(btrim(@{c:p.role}, E' \t\r\n\f')) IN ('user', 'premium', 'admin') THEN lower(btrim(@{c:p.role}, E' \t\r\n\f'))
                 ELSE 'user' END AS role,
            @{c:p.subscription_status} AS subscription_status,
            @{c:p.stripe_customer_id} AS stripe_customer_id,
            @{c:a.created_at} AS created_at,
            COALESCE(@{c:p.updated_at}, @{c:a.updated_at}) AS updated_at,
            NULLIF(COALESCE(@{legacy:p}, '{}'::jsonb)
-                  || CASE WHEN @{c:p.role} IS NOT NULL AND lower(btrim(@{c:p.role})) NOT IN ('user', 'premium', 'admin')
+                  || CASE WHEN @{c:p.role} IS NOT NULL AND lower(btrim(@{c:p.role}, E' \t\r\n\f')) NOT IN ('user', 'premium', 'admin')
                           THEN jsonb_build_object('role', @{c:p.role}) ELSE '{}'::jsonb END,
                   '{}'::jsonb) AS legacy
     FROM auth.users a LEFT JOIN @{src}.profiles p ON p.id = a.id
     WHERE @{rows:auth.users:a.id}
     UNION ALL
-    SELECT 'profiles'::text, p.id::text, true, NULL::timestamptz, false, @{c:p.created_at}, p.id,
+    SELECT 'auth.users'::text, p.id::text, true, NULL::timestamptz, false, @{c:p.created_at}, p.id,
            p.id, NULL::text, NULL::text, NULL::text, 'user'::text, NULL::text, NULL::text,
            @{c:p.created_at}, NULL::timestamptz, NULL::jsonb
     FROM @{src}.profiles p
-    WHERE NOT EXISTS (SELECT 1 FROM auth.users oa WHERE oa.id = p.id) AND @{rows:profiles:p.id}
+    WHERE NOT EXISTS (SELECT 1 FROM auth.users oa WHERE oa.id = p.id) AND @{rows:auth.users:p.id}
 ) x
 WINDOW w AS (PARTITION BY x.email ORDER BY x._o1 NULLS LAST, x._o2 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 )SQL";
@@ -73,7 +73,7 @@ constexpr std::string_view kUsersRowData = R"SQL(
                            'profile', (SELECT to_jsonb(p) FROM @{src}.profiles p WHERE p.id = a.id))
    FROM auth.users a WHERE a.id = (@{key})::uuid
  UNION ALL
- SELECT to_jsonb(p) FROM @{src}.profiles p
+ SELECT jsonb_build_object('id', p.id, 'profile', to_jsonb(p)) FROM @{src}.profiles p
   WHERE p.id = (@{key})::uuid AND NOT EXISTS (SELECT 1 FROM auth.users oa WHERE oa.id = p.id)
  LIMIT 1)
 )SQL";
@@ -168,6 +168,8 @@ WHERE @{rows:trending_ideas:s.id}
 
 // details: the legacy object (a non-object value is kept under
 // "legacy_details"), with the ip_address column added as a key when present.
+// When details already holds a different ip_address, that one stays and the
+// column's value is kept in legacy.ip_address: nothing is overwritten.
 constexpr std::string_view kAdminLogsMapped = R"SQL(
 SELECT 'admin_logs'::text AS _source, s.id::text AS _key, NULL::text AS _reason, false AS _warn,
        @{c:s.created_at} AS _o1, s.id AS _o2,
@@ -176,9 +178,14 @@ SELECT 'admin_logs'::text AS _source, s.id::text AS _key, NULL::text AS _reason,
        CASE WHEN @{c:s.details} IS NULL THEN '{}'::jsonb
             WHEN jsonb_typeof(@{c:s.details}) = 'object' THEN @{c:s.details}
             ELSE jsonb_build_object('legacy_details', @{c:s.details}) END
-         || CASE WHEN @{c:s.ip_address} IS NOT NULL THEN jsonb_build_object('ip_address', @{c:s.ip_address})
-                 ELSE '{}'::jsonb END AS details,
-       'legacy'::text AS source, @{c:s.created_at} AS created_at, @{legacy:s} AS legacy
+         || CASE WHEN @{c:s.ip_address} IS NOT NULL AND NOT COALESCE(@{c:s.details} ? 'ip_address', false)
+                 THEN jsonb_build_object('ip_address', @{c:s.ip_address}) ELSE '{}'::jsonb END AS details,
+       'legacy'::text AS source, @{c:s.created_at} AS created_at,
+       NULLIF(COALESCE(@{legacy:s}, '{}'::jsonb)
+              || CASE WHEN @{c:s.ip_address} IS NOT NULL AND COALESCE(@{c:s.details} ? 'ip_address', false)
+                           AND (@{c:s.details} ->> 'ip_address') IS DISTINCT FROM @{c:s.ip_address}
+                      THEN jsonb_build_object('ip_address', @{c:s.ip_address}) ELSE '{}'::jsonb END,
+              '{}'::jsonb) AS legacy
 FROM @{src}.admin_logs s
 WHERE @{rows:admin_logs:s.id}
 )SQL";
@@ -472,9 +479,10 @@ std::string RowsPredicate(const Context& ctx, std::string_view source_table, std
         case RowSet::kPending:
             return "NOT " + done + " AND NOT " + quarantined;
         case RowSet::kKeys:
-            return "(" + std::string(key) + ") = ANY ($1::text[]::" +
-                   std::string(ctx.mapping.key_type) + "[]) AND NOT " + done + " AND NOT " +
-                   quarantined;
+            // A semi-join on unnest (estimated small) makes the planner probe
+            // indexes per key instead of hashing whole tables every batch.
+            return "(" + std::string(key) + ") IN (SELECT bk::" + std::string(ctx.mapping.key_type) +
+                   " FROM unnest($1::text[]) AS bk) AND NOT " + done + " AND NOT " + quarantined;
         case RowSet::kQuarantined:
             return quarantined + " AND NOT " + done;
     }
@@ -647,8 +655,12 @@ std::string MigrateSql(const TableMapping& mapping, const SqlNames& names, const
                       "),\n" + RejectCte(ctx, run_id) + ",\n";
     // Processing order: the accepted rows sorted, evaluated in that order above
     // the sort (the slug allocator is sequential).
+    // Only the slug allocator depends on the order rows are written in; other
+    // tables skip the sort.
     const std::string ordered =
-        "(SELECT * FROM b WHERE b._reason IS NULL ORDER BY b._o1 NULLS LAST, b._o2 OFFSET 0) x";
+        mapping.slug_column.empty()
+            ? std::string("(SELECT * FROM b WHERE b._reason IS NULL) x")
+            : std::string("(SELECT * FROM b WHERE b._reason IS NULL ORDER BY b._o1 NULLS LAST, b._o2 OFFSET 0) x");
     std::string written = "(SELECT count(*) FROM ins)";
     std::string merged = "0::bigint";
     switch (mapping.writer) {

@@ -17,8 +17,7 @@ namespace dskv2::core {
 namespace {
 
 std::vector<std::string> ClaimAll(SlugAllocator& allocator, const std::vector<std::string>& bases,
-                                  std::size_t begin, std::size_t end,
-                                  const std::string& fallback) {
+                                  std::size_t begin, std::size_t end, const std::string& fallback) {
     std::vector<std::string> out;
     for (std::size_t i = begin; i < end; ++i) out.push_back(allocator.Claim(bases[i], fallback));
     return out;
@@ -28,9 +27,9 @@ std::vector<std::string> ClaimAll(SlugAllocator& allocator, const std::vector<st
 // natural slugs collide with each other and with other rows' suffixed slugs.
 std::vector<std::string> GeneratedBases() {
     static const char* const kVocabulary[] = {
-        "pack",   "pack-2", "pack-3", "pack-2-2", "pack-10", "",        "x",
-        "x-2",    "x-2-2",  "idea",   "idea-1",  "idea-2",  "a",       "a-b",
-        "a-b-2",  "b",      "pack-1", "pack-20", "p",       "pack-2-3"};
+        "pack",  "pack-2", "pack-3", "pack-2-2", "pack-10", "",        "x",
+        "x-2",   "x-2-2",  "idea",   "idea-1",   "idea-2",  "a",       "a-b",
+        "a-b-2", "b",      "pack-1", "pack-20",  "p",       "pack-2-3"};
     constexpr std::size_t kCount = sizeof(kVocabulary) / sizeof(kVocabulary[0]);
     std::vector<std::string> bases;
     std::uint32_t state = 12345;
