@@ -36,23 +36,7 @@ LANGUAGE C VOLATILE STRICT;
 COMMENT ON FUNCTION @extschema@.dskv2_boundary_selftest(pg_catalog.text) IS
 'Diagnostic for superusers: raises each kind of C++ and PostgreSQL error through the extension''s error boundary (modes: ok, pg_ok, core_error, bad_alloc, std_exception, unknown_exception, pg_error)';
 
-REVOKE ALL ON FUNCTION @extschema@.dskv2_boundary_selftest(pg_catalog.text) FROM PUBLIC;
 
--- Supabase's default privileges grant EXECUTE to its API roles directly, so a
--- REVOKE FROM PUBLIC is not enough there.
-DO $dskv2$
-DECLARE
-    api_role pg_catalog.text;
-BEGIN
-    FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated'] LOOP
-        IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = api_role) THEN
-            EXECUTE pg_catalog.format(
-                'REVOKE ALL ON FUNCTION %I.dskv2_boundary_selftest(pg_catalog.text) FROM %I',
-                '@extschema@', api_role);
-        END IF;
-    END LOOP;
-END
-$dskv2$;
 
 --------------------------------------------------------------------------------
 -- Target schema (SPEC §3). Its objects are created at run time, owned by the
@@ -158,6 +142,7 @@ CREATE FUNCTION @extschema@.dskv2_add_constraints(target pg_catalog.name)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET client_min_messages = warning
 AS $$
 DECLARE
     fk pg_catalog.text[];
@@ -216,6 +201,7 @@ CREATE FUNCTION @extschema@.dskv2_create_tables(target pg_catalog.name)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET client_min_messages = warning
 AS $$
 DECLARE
     existed pg_catalog.bool;
@@ -961,9 +947,9 @@ BEGIN
     -- of the run that completes it); an existing one keeps them throughout.
     IF pg_catalog.to_regnamespace(pg_catalog.quote_ident(target)) IS NULL THEN
         PERFORM @extschema@.dskv2_create_tables(target);
-    ELSIF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c
-                   WHERE c.conrelid = pg_catalog.to_regclass(pg_catalog.format('%I.packs', target))
-                     AND c.contype = 'f') THEN
+    ELSIF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
+                   WHERE con.conrelid = pg_catalog.to_regclass(pg_catalog.format('%I.packs', target))
+                     AND con.contype = 'f') THEN
         PERFORM @extschema@.dskv2_create_schema(target);
     ELSE
         PERFORM @extschema@.dskv2_create_tables(target);
@@ -1105,3 +1091,38 @@ $$;
 
 CREATE VIEW @extschema@.dskv2_progress WITH (security_invoker = true) AS
     SELECT * FROM @extschema@.dskv2_progress_of('dropskills_v2');
+
+--------------------------------------------------------------------------------
+-- Privileges. Everything but the two pure text functions is for the DBA:
+-- revoked from PUBLIC, and explicitly from Supabase's API roles, whose default
+-- privileges grant EXECUTE directly.
+--------------------------------------------------------------------------------
+DO $dskv2$
+DECLARE
+    fn pg_catalog.regprocedure;
+    api_role pg_catalog.text;
+BEGIN
+    FOR fn IN SELECT p.oid::pg_catalog.regprocedure
+                FROM pg_catalog.pg_proc p
+                JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+                                           AND d.objid = p.oid AND d.deptype = 'e'
+                JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'dropskills_v2'
+               WHERE p.proname NOT IN ('dskv2_slugify', 'dskv2_detect_sample_type') LOOP
+        EXECUTE pg_catalog.format('REVOKE ALL ON %s %s FROM PUBLIC',
+            CASE WHEN (SELECT prokind FROM pg_catalog.pg_proc WHERE oid = fn) = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, fn);
+        FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated'] LOOP
+            IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = api_role) THEN
+                EXECUTE pg_catalog.format('REVOKE ALL ON %s %s FROM %I',
+                    CASE WHEN (SELECT prokind FROM pg_catalog.pg_proc WHERE oid = fn) = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
+                    fn, api_role);
+            END IF;
+        END LOOP;
+    END LOOP;
+    FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated'] LOOP
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = api_role) THEN
+            EXECUTE pg_catalog.format('REVOKE ALL ON @extschema@.dskv2_progress FROM %I', api_role);
+        END IF;
+    END LOOP;
+    REVOKE ALL ON @extschema@.dskv2_progress FROM PUBLIC;
+END
+$dskv2$;

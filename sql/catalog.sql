@@ -1,23 +1,39 @@
 -- Function properties fixed by the spec: volatility, strictness, parallel
--- safety, no SET clause on C functions that run no SQL, privileges.
+-- safety, search_path pinned on SQL and PL/pgSQL functions, no SET clause on C
+-- functions, privileges.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS dropskills_v2;
 RESET client_min_messages;
 
-SELECT p.proname, p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c') AS is_c,
-       p.provolatile, p.proisstrict, p.proparallel, p.proconfig, p.prosecdef
+CREATE TEMP VIEW members AS
+SELECT p.*, l.lanname
 FROM pg_proc p
-WHERE p.proname LIKE 'dskv2\_%'
-ORDER BY p.proname;
+JOIN pg_language l ON l.oid = p.prolang
+JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'dropskills_v2';
 
--- The diagnostic is superuser-only; the text functions are for everyone.
+SELECT proname, provolatile, proisstrict, proparallel, proconfig, prosecdef
+FROM members WHERE proname IN ('dskv2_slugify', 'dskv2_detect_sample_type', 'dskv2_claim_slug')
+ORDER BY proname;
+
+-- Every SQL or PL/pgSQL function pins search_path, except the procedure
+-- dskv2_migrate (a SET clause would forbid its COMMITs).
+SELECT proname, prokind, proconfig FROM members
+WHERE lanname IN ('sql', 'plpgsql')
+  AND (proconfig IS NULL OR NOT 'search_path=pg_catalog, pg_temp' = ANY (proconfig))
+ORDER BY proname;
+-- No C function carries a SET clause; nothing is SECURITY DEFINER.
+SELECT count(*) FILTER (WHERE lanname = 'c' AND proconfig IS NOT NULL) AS c_with_set,
+       count(*) FILTER (WHERE prosecdef) AS security_definer
+FROM members;
+
+-- Only the pure text functions are executable by PUBLIC.
 CREATE ROLE dskv2_catalog_probe;
-SELECT has_function_privilege('dskv2_catalog_probe', 'dskv2_boundary_selftest(text)', 'EXECUTE') AS selftest,
-       has_function_privilege('dskv2_catalog_probe', 'dskv2_slugify(text,text,integer)', 'EXECUTE') AS slugify,
-       has_function_privilege('dskv2_catalog_probe', 'dskv2_detect_sample_type(text,text,bytea)', 'EXECUTE') AS detect;
+SELECT proname FROM members WHERE has_function_privilege('dskv2_catalog_probe', oid, 'EXECUTE') ORDER BY proname;
 SET ROLE dskv2_catalog_probe;
 SELECT dskv2_slugify('Accessible à tous');
 SELECT dskv2_boundary_selftest('ok');
+SELECT * FROM dskv2_migrate_all();
 RESET ROLE;
 DROP ROLE dskv2_catalog_probe;
 

@@ -7,12 +7,21 @@ FROM pg_extension e JOIN pg_available_extensions a ON a.name = e.extname
 WHERE e.extname = 'dropskills_v2';
 
 -- Every function is named dskv2_* and lives in the extension's schema.
-SELECT p.proname, pg_get_function_arguments(p.oid) AS arguments,
-       pg_get_function_result(p.oid) AS result
+SELECT count(*) > 0 AS has_members, count(*) FILTER (WHERE p.proname NOT LIKE 'dskv2\_%') AS misnamed,
+       count(*) FILTER (WHERE p.pronamespace <> e.extnamespace) AS elsewhere
 FROM pg_proc p
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
-JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'dropskills_v2'
-ORDER BY 1, 2;
+JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'dropskills_v2';
+
+-- The public API (SPEC §5) with its signatures.
+SELECT p.proname, p.prokind, pg_get_function_arguments(p.oid) AS arguments
+FROM pg_proc p
+WHERE p.proname IN ('dskv2_slugify', 'dskv2_detect_sample_type', 'dskv2_create_schema', 'dskv2_plan',
+                    'dskv2_migrate_table', 'dskv2_migrate_all', 'dskv2_migrate', 'dskv2_retry_rejects')
+ORDER BY 1;
+SELECT pg_get_function_result('dskv2_plan'::regproc) AS plan_result;
+SELECT pg_get_function_result('dskv2_migrate_all'::regproc) AS migrate_all_result;
+SELECT attname FROM pg_attribute WHERE attrelid = 'dskv2_progress'::regclass AND attnum > 0 ORDER BY attnum;
 
 -- The install script never creates a target schema.
 SELECT count(*) AS dropskills_v2_schemas FROM pg_namespace WHERE nspname = 'dropskills_v2';

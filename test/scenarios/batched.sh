@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # CALL dskv2_migrate: batched end state equals the one-transaction run; its
 # refusals (2D000 in a transaction block, 22023 for a bad batch_size) write nothing.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/tap.bash"
 plan 8
 fresh_db dskv2_scen_batched S
 

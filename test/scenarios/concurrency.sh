@@ -3,7 +3,7 @@
 # and sees no error; the migration never holds more than ACCESS SHARE on a
 # legacy table; a second migration fails at once with 55P03 naming the pid; a
 # catch-up run accounts for every legacy row.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/tap.bash"
 LOGS=$(mktemp -d)
 plan 9
 fresh_db dskv2_scen_conc S

@@ -2,7 +2,7 @@
 # Crash and resume: a batched run stopped by an injected fault, then by a real
 # pg_terminate_backend, loses at most one batch; the next CALL resumes and the
 # end state equals a one-transaction run's.
-source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/tap.bash"
 plan 11
 fresh_db dskv2_scen_resume S
 q -c "SELECT count(*) FROM dskv2_migrate_all('public', 'v2_atomic')" >/dev/null 2>&1
