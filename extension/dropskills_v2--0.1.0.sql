@@ -603,6 +603,7 @@ $$;
 CREATE FUNCTION @extschema@.dskv2_run_mapping(source_table pg_catalog.text, source pg_catalog.name,
                                               target pg_catalog.name, run_id pg_catalog.int8,
                                               row_set pg_catalog.text, keys pg_catalog.text[] DEFAULT NULL,
+                                              prepared pg_catalog.text DEFAULT NULL,
                                               OUT rows_read pg_catalog.int8, OUT rows_written pg_catalog.int8,
                                               OUT rows_merged pg_catalog.int8, OUT rows_rejected pg_catalog.int8,
                                               OUT warnings pg_catalog.int8)
@@ -610,14 +611,18 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 SET row_security = off
 SET work_mem = '256MB'
+SET jit = off
 AS $$
 DECLARE
-    statement pg_catalog.text := @extschema@.dskv2_mapping_sql(source_table, 'migrate', source, target, run_id, row_set);
+    -- A batched run generates its statement once per table and passes it in.
+    statement pg_catalog.text := COALESCE(prepared,
+        @extschema@.dskv2_mapping_sql(source_table, 'migrate', source, target, run_id, row_set));
 BEGIN
     -- Legacy tables are read as they are (row_security off, from the SET
     -- clause): a role that legacy RLS would restrict gets an error, never a
     -- silent subset. Whole-table sorts and hashes of a one-transaction run stay
-    -- in memory (work_mem, dskv2.work_mem to change it); both settings are
+    -- in memory (work_mem, dskv2.work_mem to change it), and no JIT compiles
+    -- the large mapping statements again for every batch; all three settings are
     -- restored when the function returns.
     IF pg_catalog.current_setting('dskv2.work_mem', true) <> '' THEN
         PERFORM pg_catalog.set_config('work_mem', pg_catalog.current_setting('dskv2.work_mem'), true);
@@ -911,6 +916,7 @@ DECLARE
     c record;
     run_id pg_catalog.int8;
     keys pg_catalog.text[];
+    batch_sql pg_catalog.text;
     last_seq pg_catalog.int8;
     total pg_catalog.int8;
     acc pg_catalog.jsonb;
@@ -982,6 +988,8 @@ BEGIN
             PERFORM @extschema@.dskv2_record_state(target, m.source_table, run_id, 'running', total, 0, 0, acc);
         END IF;
         COMMIT;
+        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+        batch_sql := @extschema@.dskv2_mapping_sql(m.source_table, 'migrate', source, target, run_id, 'keys');
         table_started := pg_catalog.clock_timestamp();
         last_notice := table_started;
 
@@ -995,7 +1003,8 @@ BEGIN
             EXIT WHEN keys IS NULL;
             failed := false;
             BEGIN
-                SELECT * INTO c FROM @extschema@.dskv2_run_mapping(m.source_table, source, target, run_id, 'keys', keys);
+                SELECT * INTO c FROM @extschema@.dskv2_run_mapping(m.source_table, source, target, run_id, 'keys', keys,
+                                                                   batch_sql);
                 acc := pg_catalog.jsonb_build_object(
                     'rows_read', (acc->>'rows_read')::pg_catalog.int8 + c.rows_read,
                     'rows_written', (acc->>'rows_written')::pg_catalog.int8 + c.rows_written,
