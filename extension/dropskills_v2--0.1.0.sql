@@ -119,7 +119,9 @@ BEGIN
         IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', source, pair[1])) IS NOT NULL THEN
             legacy_seq := pg_catalog.pg_get_serial_sequence(pg_catalog.format('%I.%I', source, pair[1]), 'id')::pg_catalog.regclass;
             IF legacy_seq IS NOT NULL THEN
-                legacy_last := COALESCE(pg_catalog.pg_sequence_last_value(legacy_seq), 0);
+                -- A plain read (ACCESS SHARE): pg_sequence_last_value() would lock
+                -- the legacy sequence ROW EXCLUSIVE.
+                EXECUTE pg_catalog.format('SELECT last_value FROM %s', legacy_seq) INTO legacy_last;
             END IF;
             EXECUTE pg_catalog.format('SELECT COALESCE(max(id), 0)::pg_catalog.int8 FROM %I.%I', source, pair[1])
                 INTO legacy_max;
@@ -506,7 +508,8 @@ AS 'MODULE_PATHNAME', 'dskv2_mapping_sql'
 LANGUAGE C STABLE;
 
 CREATE FUNCTION @extschema@.dskv2_claim_slug(tbl pg_catalog.regclass, slug_column pg_catalog.text,
-                                             base pg_catalog.text, fallback pg_catalog.text)
+                                             base pg_catalog.text, fallback pg_catalog.text,
+                                             lazy pg_catalog.bool DEFAULT false)
 RETURNS pg_catalog.text
 AS 'MODULE_PATHNAME', 'dskv2_claim_slug'
 LANGUAGE C VOLATILE;
@@ -610,28 +613,43 @@ CREATE FUNCTION @extschema@.dskv2_run_mapping(source_table pg_catalog.text, sour
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 SET row_security = off
-SET work_mem = '256MB'
 SET jit = off
+SET lock_timeout = '5s'
 AS $$
 DECLARE
     -- A batched run generates its statement once per table and passes it in.
     statement pg_catalog.text := COALESCE(prepared,
         @extschema@.dskv2_mapping_sql(source_table, 'migrate', source, target, run_id, row_set));
+    previous_work_mem pg_catalog.text;
 BEGIN
     -- Legacy tables are read as they are (row_security off, from the SET
     -- clause): a role that legacy RLS would restrict gets an error, never a
-    -- silent subset. Whole-table sorts and hashes of a one-transaction run stay
-    -- in memory (work_mem, dskv2.work_mem to change it), and no JIT compiles
-    -- the large mapping statements again for every batch; all three settings are
-    -- restored when the function returns.
-    IF pg_catalog.current_setting('dskv2.work_mem', true) <> '' THEN
-        PERFORM pg_catalog.set_config('work_mem', pg_catalog.current_setting('dskv2.work_mem'), true);
+    -- silent subset. No JIT compiles the large mapping statements again for
+    -- every batch. Both settings are restored when the function returns.
+    -- Whole-table sorts and hashes of a one-transaction run stay in memory
+    -- (work_mem 256MB, dskv2.work_mem to change it).
+    -- A batch keeps the session's work_mem (or dskv2.batch_work_mem): its
+    -- memory must not grow with the tables. work_mem is put back below (and by
+    -- the rollback on error).
+    previous_work_mem := pg_catalog.current_setting('work_mem');
+    IF row_set = 'keys' THEN
+        PERFORM pg_catalog.set_config('work_mem', COALESCE(NULLIF(pg_catalog.current_setting('dskv2.batch_work_mem', true), ''),
+                                                           previous_work_mem), true);
+    ELSE
+        PERFORM pg_catalog.set_config('work_mem', COALESCE(NULLIF(pg_catalog.current_setting('dskv2.work_mem', true), ''),
+                                                           '256MB'), true);
+    END IF;
+    -- V2 writes wait at most dskv2.lock_timeout (default 5s here) for a lock
+    -- the application holds; a batched run then retries the batch.
+    IF pg_catalog.current_setting('dskv2.lock_timeout', true) <> '' THEN
+        PERFORM pg_catalog.set_config('lock_timeout', pg_catalog.current_setting('dskv2.lock_timeout'), true);
     END IF;
     IF row_set = 'keys' THEN
         EXECUTE statement INTO rows_read, rows_written, rows_merged, rows_rejected, warnings USING keys;
     ELSE
         EXECUTE statement INTO rows_read, rows_written, rows_merged, rows_rejected, warnings;
     END IF;
+    PERFORM pg_catalog.set_config('work_mem', previous_work_mem, true);
 END
 $$;
 
@@ -923,6 +941,7 @@ DECLARE
     report pg_catalog.jsonb := '[]';
     batches pg_catalog.int4 := 0;
     fail_after pg_catalog.int4;
+    lock_retries pg_catalog.int4;
     pause_ms pg_catalog.int4;
     notice_every pg_catalog.float8;
     last_notice pg_catalog.timestamptz;
@@ -946,6 +965,7 @@ BEGIN
     fail_after := NULLIF(pg_catalog.current_setting('dskv2.fail_after_batches', true), '')::pg_catalog.int4;
     pause_ms := COALESCE(NULLIF(pg_catalog.current_setting('dskv2.batch_pause_ms', true), '')::pg_catalog.int4, 0);
     notice_every := COALESCE(NULLIF(pg_catalog.current_setting('dskv2.progress_interval', true), '')::pg_catalog.float8, 5);
+    lock_retries := GREATEST(COALESCE(NULLIF(pg_catalog.current_setting('dskv2.lock_retries', true), '')::pg_catalog.int4, 8), 1);
 
     PERFORM @extschema@.dskv2_take_lock(target, true);
     PERFORM @extschema@.dskv2_check_source(source, target);
@@ -1002,9 +1022,23 @@ BEGIN
                 INTO keys USING m.source_table, last_seq, batch_size;
             EXIT WHEN keys IS NULL;
             failed := false;
+            FOR attempt IN 1..lock_retries LOOP
             BEGIN
                 SELECT * INTO c FROM @extschema@.dskv2_run_mapping(m.source_table, source, target, run_id, 'keys', keys,
                                                                    batch_sql);
+                failed := false;
+                EXIT;
+            EXCEPTION WHEN OTHERS THEN
+                GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
+                                        e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
+                failed := true;
+                -- A lock the application holds on a V2 table: back off, retry the batch.
+                EXIT WHEN e_state <> '55P03' OR attempt >= lock_retries;
+                RAISE NOTICE 'dskv2: % batch waits for a lock, retrying (attempt %/%)', m.source_table, attempt, lock_retries;
+                PERFORM pg_catalog.pg_sleep(LEAST(0.1 * 2 ^ (attempt - 1), 5));
+            END;
+            END LOOP;
+            IF NOT failed THEN
                 acc := pg_catalog.jsonb_build_object(
                     'rows_read', (acc->>'rows_read')::pg_catalog.int8 + c.rows_read,
                     'rows_written', (acc->>'rows_written')::pg_catalog.int8 + c.rows_written,
@@ -1015,12 +1049,7 @@ BEGIN
                 -- The checkpoint commits with the batch it describes.
                 PERFORM @extschema@.dskv2_record_state(target, m.source_table, run_id, 'running', total,
                                                        last_seq, last_seq, acc);
-            EXCEPTION WHEN OTHERS THEN
-                GET STACKED DIAGNOSTICS e_state = RETURNED_SQLSTATE, e_message = MESSAGE_TEXT,
-                                        e_detail = PG_EXCEPTION_DETAIL, e_hint = PG_EXCEPTION_HINT;
-                failed := true;
-            END;
-            IF failed THEN
+            ELSE
                 PERFORM @extschema@.dskv2_finish_run(target, run_id, 'failed', report,
                     pg_catalog.format('%s: %s (table %s, after row %s)', e_state, e_message, m.source_table, last_seq));
                 PERFORM @extschema@.dskv2_session_lock(1685285682, @extschema@.dskv2_lock_key(target), false);

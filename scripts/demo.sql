@@ -45,3 +45,42 @@ FROM (VALUES
 \echo '--- magic bytes win over a misleading name'
 SELECT dskv2_detect_sample_type('apercu.mp4', NULL, '\x255044462d312e370a'::bytea) AS pdf_named_mp4,
        dskv2_detect_sample_type('data:application/pdf;base64,JVBERi0xLjQK') AS data_url;
+
+\echo
+\echo '=== A sample legacy Dropskills database (Supabase emulation, messy French data, size S)'
+\set ECHO none
+SET client_min_messages = warning;
+\i fixtures/supabase.sql
+\i fixtures/legacy_schema.sql
+\i fixtures/generate.sql
+SELECT * FROM dskv2_fixture.generate('S');
+RESET client_min_messages;
+
+\echo '=== dskv2_plan(): the dry run (writes nothing)'
+SELECT source_table, target_table, source_rows, predicted_rejects, reject_reasons, missing_columns, unmapped_columns
+FROM dskv2_plan();
+
+\echo '=== CALL dskv2_migrate(batch_size => 1000): batched, committed, resumable, with progress'
+SET dskv2.progress_interval = 0;
+CALL dskv2_migrate(batch_size => 1000);
+
+\echo '=== The per-table report of that run (rows_read = rows_written + rows_merged + rows_rejected)'
+SELECT r->>'source_table' AS source_table, r->>'target_table' AS target_table,
+       (r->>'rows_read')::bigint AS rows_read, (r->>'rows_written')::bigint AS rows_written,
+       (r->>'rows_merged')::bigint AS rows_merged, (r->>'rows_rejected')::bigint AS rows_rejected,
+       (r->>'warnings')::bigint AS warnings
+FROM dropskills_v2.migration_runs, jsonb_array_elements(report) r
+WHERE id = (SELECT max(id) FROM dropskills_v2.migration_runs);
+
+\echo '=== The quarantine: every rejected legacy row, with one reason'
+SELECT source_table, reason, count(*) FROM dropskills_v2.migration_rejects GROUP BY 1, 2 ORDER BY 1, 2;
+
+\echo '=== A few V2 packs: slugs with collision suffixes, statuses, sample types'
+SELECT p.title, p.slug, p.status, s.type AS first_sample_type
+FROM dropskills_v2.packs p
+LEFT JOIN LATERAL (SELECT type FROM dropskills_v2.samples WHERE pack_id = p.id ORDER BY id LIMIT 1) s ON true
+WHERE p.slug ~ '-[0-9]+$' OR p.slug = 'pack'
+ORDER BY p.created_at NULLS LAST, p.id LIMIT 8;
+
+\echo '=== A second run on unchanged data reports zeros'
+SELECT source_table, rows_read, rows_written, rows_rejected FROM dskv2_migrate_all();

@@ -673,10 +673,13 @@ std::string MigrateSql(const TableMapping& mapping, const SqlNames& names, const
             }
             if (!mapping.slug_column.empty()) {
                 columns += std::string(mapping.slug_column) + ", ";
+                // A batch loads only the slugs its stems can collide with
+                // (lazy); a one-transaction run loads the column once.
                 values += names.extension + ".dskv2_claim_slug(" +
                           QuoteLiteral(tgt + "." + std::string(mapping.target)) + "::regclass, " +
                           QuoteLiteral(mapping.slug_column) + ", x._slug_base, " +
-                          QuoteLiteral(mapping.slug_fallback) + "), ";
+                          QuoteLiteral(mapping.slug_fallback) + ", " +
+                          (rows == RowSet::kKeys ? "true" : "false") + "), ";
             }
             sql += "ins AS (INSERT INTO " + tgt + "." + std::string(mapping.target) + " (" +
                    columns + "migration_run_id)\n  SELECT " + values + run + " FROM " + ordered +

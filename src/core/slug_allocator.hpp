@@ -22,11 +22,25 @@ public:
     // uses fallback. The returned slug is taken from now on.
     std::string Claim(std::string_view base, std::string_view fallback);
 
+    // Lazy loading (batched runs): the slugs a stem can collide with are
+    // loaded once per stem, so memory follows the batch, not the table.
+    bool StemLoaded(std::string_view stem) const { return loaded_stems_.count(std::string(stem)) != 0; }
+    void MarkStemLoaded(std::string_view stem) { loaded_stems_.emplace(stem); }
+
+    // The stem Claim() starts from: base, or fallback when base is empty.
+    static std::string_view Stem(std::string_view base, std::string_view fallback) {
+        return base.empty() ? fallback : base;
+    }
+
     std::size_t size() const { return taken_.size(); }
-    void Clear() { taken_.clear(); }
+    void Clear() {
+        taken_.clear();
+        loaded_stems_.clear();
+    }
 
 private:
     std::unordered_set<std::string> taken_;
+    std::unordered_set<std::string> loaded_stems_;
 };
 
 }  // namespace dskv2::core

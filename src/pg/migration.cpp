@@ -188,6 +188,59 @@ SlugList* LoadSlugs(Oid relid, const char* column) {
     return list;
 }
 
+// The slugs a stem can collide with: the stem itself and stem-... (slugs are
+// [a-z0-9-] in a "C" collation column, so they sort between stem and stem || '.').
+// One prepared plan per (relation, column), kept for the session.
+struct StemPlan {
+    Oid relid;
+    char column[NAMEDATALEN];
+    SPIPlanPtr plan;
+};
+StemPlan stem_plans[16];
+int stem_plan_count = 0;
+
+SlugList* LoadStemSlugs(Oid relid, const char* column, const char* stem, int stem_length) {
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    SPIPlanPtr plan = nullptr;
+    for (int i = 0; i < stem_plan_count; ++i) {
+        if (stem_plans[i].relid == relid && strcmp(stem_plans[i].column, column) == 0) plan = stem_plans[i].plan;
+    }
+    if (plan == nullptr) {
+        StringInfoData sql;
+        initStringInfo(&sql);
+        const char* col = quote_identifier(column);
+        appendStringInfo(&sql, "SELECT %s FROM %s WHERE %s >= $1 AND %s < $1 || '.'", col,
+                         quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid)),
+                         col, col);
+        Oid types[1] = {TEXTOID};
+        plan = SPI_prepare(sql.data, 1, types);
+        if (plan == nullptr) elog(ERROR, "could not prepare the slug lookup");
+        if (stem_plan_count < 16) {
+            SPI_keepplan(plan);
+            stem_plans[stem_plan_count].relid = relid;
+            strlcpy(stem_plans[stem_plan_count].column, column, NAMEDATALEN);
+            stem_plans[stem_plan_count].plan = plan;
+            ++stem_plan_count;
+        }
+    }
+    Datum values[1] = {PointerGetDatum(cstring_to_text_with_len(stem, stem_length))};
+    if (SPI_execute_plan(plan, values, nullptr, true, 0) != SPI_OK_SELECT) elog(ERROR, "could not read assigned slugs");
+    SlugList* list = static_cast<SlugList*>(SPI_palloc(sizeof(SlugList)));
+    list->count = 0;
+    list->slugs = static_cast<text**>(SPI_palloc(sizeof(text*) * (SPI_processed + 1)));
+    for (uint64 i = 0; i < SPI_processed; ++i) {
+        bool isnull = false;
+        Datum value = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+        if (isnull) continue;
+        text* t = DatumGetTextPP(value);
+        text* copy = static_cast<text*>(SPI_palloc(VARSIZE_ANY(t)));
+        memcpy(copy, t, VARSIZE_ANY(t));
+        list->slugs[list->count++] = copy;
+    }
+    SPI_finish();
+    return list;
+}
+
 void FreeSlugList(SlugList* list) {
     for (uint64 i = 0; i < list->count; ++i) pfree(list->slugs[i]);
     pfree(list->slugs);
@@ -278,14 +331,16 @@ Datum dskv2_mapping_sql(PG_FUNCTION_ARGS) {
     });
 }
 
-// dskv2_claim_slug(tbl regclass, slug_column text, base text, fallback text)
-// Called once per row, in processing order, by the migration's INSERT.
+// dskv2_claim_slug(tbl regclass, slug_column text, base text, fallback text, lazy bool)
+// Called once per row, in processing order, by the migration's INSERT. lazy:
+// load the assigned slugs per stem (batches) instead of the whole column.
 PG_FUNCTION_INFO_V1(dskv2_claim_slug);
 Datum dskv2_claim_slug(PG_FUNCTION_ARGS) {
     Oid relid = PG_GETARG_OID(0);
     text* column_arg = PG_GETARG_TEXT_PP(1);
     text* base_arg = PG_ARGISNULL(2) ? nullptr : PG_GETARG_TEXT_PP(2);
     text* fallback_arg = PG_GETARG_TEXT_PP(3);
+    const bool lazy = !PG_ARGISNULL(4) && PG_GETARG_BOOL(4);
     char* column = text_to_cstring(column_arg);
     if (!callback_registered) {
         RegisterXactCallback(ReleaseSlots, nullptr);
@@ -306,22 +361,30 @@ Datum dskv2_claim_slug(PG_FUNCTION_ARGS) {
             slot->relid = relid;
             slot->column = column;
         }
-        if (slot->lxid != lxid || slot->command != command) {
-            slot->allocator.Clear();
-            slot->lxid = InvalidLocalTransactionId;
-            SlugList* assigned = Call(LoadSlugs, relid, static_cast<const char*>(column));
+        auto mark_taken = [&](SlugList* assigned) {
             for (uint64 i = 0; i < assigned->count; ++i) {
                 const text* t = assigned->slugs[i];
                 slot->allocator.MarkTaken(std::string_view(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
             }
             Call(FreeSlugList, assigned);
+        };
+        if (slot->lxid != lxid || slot->command != command) {
+            slot->allocator.Clear();
+            slot->lxid = InvalidLocalTransactionId;
+            if (!lazy) mark_taken(Call(LoadSlugs, relid, static_cast<const char*>(column)));
             slot->lxid = lxid;
             slot->command = command;
         }
         std::string_view base;
         if (base_arg != nullptr) base = std::string_view(VARDATA_ANY(base_arg), VARSIZE_ANY_EXHDR(base_arg));
-        const std::string slug = slot->allocator.Claim(
-            base, std::string_view(VARDATA_ANY(fallback_arg), VARSIZE_ANY_EXHDR(fallback_arg)));
+        const std::string_view fallback(VARDATA_ANY(fallback_arg), VARSIZE_ANY_EXHDR(fallback_arg));
+        const std::string_view stem = core::SlugAllocator::Stem(base, fallback);
+        if (lazy && !slot->allocator.StemLoaded(stem)) {
+            mark_taken(Call(LoadStemSlugs, relid, static_cast<const char*>(column),
+                            static_cast<const char*>(stem.data()), static_cast<int>(stem.size())));
+            slot->allocator.MarkStemLoaded(stem);
+        }
+        const std::string slug = slot->allocator.Claim(base, fallback);
         return TextDatum(slug);
     });
 }
