@@ -232,3 +232,25 @@ TEST(SlugAllocatorTest, MarkTakenInAnyOrderGivesTheSameResult) {
 
 }  // namespace
 }  // namespace dskv2::core
+
+// Lazy loading (batched runs load the assigned slugs per stem): the stem is
+// the base, or the fallback for an empty base; loaded stems are remembered
+// until Clear().
+TEST(SlugAllocatorTest, StemIsBaseOrFallback) {
+    EXPECT_EQ(dskv2::core::SlugAllocator::Stem("pack-2", "pack"), "pack-2");
+    EXPECT_EQ(dskv2::core::SlugAllocator::Stem("", "pack"), "pack");
+}
+
+TEST(SlugAllocatorTest, LoadedStemsAreRememberedUntilClear) {
+    dskv2::core::SlugAllocator a;
+    EXPECT_FALSE(a.StemLoaded("seo"));
+    a.MarkStemLoaded("seo");
+    a.MarkTaken("seo");
+    a.MarkTaken("seo-2");
+    EXPECT_TRUE(a.StemLoaded("seo"));
+    EXPECT_FALSE(a.StemLoaded("se"));
+    EXPECT_EQ(a.Claim("seo", "tag"), "seo-3");
+    a.Clear();
+    EXPECT_FALSE(a.StemLoaded("seo"));
+    EXPECT_EQ(a.Claim("seo", "tag"), "seo");
+}
