@@ -164,14 +164,9 @@ struct SlugList {
     text** slugs;
 };
 
-SlugList* LoadSlugs(Oid relid, const char* column) {
-    StringInfoData sql;
-    initStringInfo(&sql);
-    appendStringInfo(&sql, "SELECT %s FROM %s WHERE %s IS NOT NULL", quote_identifier(column),
-                     quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid)),
-                     quote_identifier(column));
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    if (SPI_execute(sql.data, true, 0) != SPI_OK_SELECT) elog(ERROR, "could not read assigned slugs");
+// Copies the text column of the last SPI result out of SPI's memory, then
+// ends the SPI connection.
+SlugList* CopySlugsAndFinish() {
     SlugList* list = static_cast<SlugList*>(SPI_palloc(sizeof(SlugList)));
     list->count = 0;
     list->slugs = static_cast<text**>(SPI_palloc(sizeof(text*) * (SPI_processed + 1)));
@@ -186,6 +181,17 @@ SlugList* LoadSlugs(Oid relid, const char* column) {
     }
     SPI_finish();
     return list;
+}
+
+SlugList* LoadSlugs(Oid relid, const char* column) {
+    StringInfoData sql;
+    initStringInfo(&sql);
+    appendStringInfo(&sql, "SELECT %s FROM %s WHERE %s IS NOT NULL", quote_identifier(column),
+                     quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid)),
+                     quote_identifier(column));
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    if (SPI_execute(sql.data, true, 0) != SPI_OK_SELECT) elog(ERROR, "could not read assigned slugs");
+    return CopySlugsAndFinish();
 }
 
 // The slugs a stem can collide with: the stem itself and stem-... (slugs are
@@ -225,20 +231,7 @@ SlugList* LoadStemSlugs(Oid relid, const char* column, const char* stem, int ste
     }
     Datum values[1] = {PointerGetDatum(cstring_to_text_with_len(stem, stem_length))};
     if (SPI_execute_plan(plan, values, nullptr, true, 0) != SPI_OK_SELECT) elog(ERROR, "could not read assigned slugs");
-    SlugList* list = static_cast<SlugList*>(SPI_palloc(sizeof(SlugList)));
-    list->count = 0;
-    list->slugs = static_cast<text**>(SPI_palloc(sizeof(text*) * (SPI_processed + 1)));
-    for (uint64 i = 0; i < SPI_processed; ++i) {
-        bool isnull = false;
-        Datum value = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
-        if (isnull) continue;
-        text* t = DatumGetTextPP(value);
-        text* copy = static_cast<text*>(SPI_palloc(VARSIZE_ANY(t)));
-        memcpy(copy, t, VARSIZE_ANY(t));
-        list->slugs[list->count++] = copy;
-    }
-    SPI_finish();
-    return list;
+    return CopySlugsAndFinish();
 }
 
 void FreeSlugList(SlugList* list) {
