@@ -253,13 +253,6 @@ BEGIN
         started_at   timestamptz,
         updated_at   timestamptz
     );
-    -- The processing order of a batched run, frozen when the run starts.
-    CREATE TABLE IF NOT EXISTS %1$I.migration_queue (
-        source_table text NOT NULL,
-        seq          bigint NOT NULL,
-        source_key   text NOT NULL,
-        PRIMARY KEY (source_table, seq)
-    );
     -- Legacy rows folded into an existing V2 row (duplicate favorites, tags).
     CREATE TABLE IF NOT EXISTS %1$I.migration_merges (
         source_table text NOT NULL,
@@ -601,12 +594,14 @@ BEGIN
 END
 $$;
 
--- Migrates one legacy table's rows of one row set ('pending', 'keys' with $1,
--- 'quarantined') in one statement; returns the counters.
+-- Migrates one legacy table's rows of one row set ('pending', 'keys' with
+-- `keys`, 'staged' with the batch's _seq bounds, 'quarantined') in one
+-- statement; returns the counters.
 CREATE FUNCTION @extschema@.dskv2_run_mapping(source_table pg_catalog.text, source pg_catalog.name,
                                               target pg_catalog.name, run_id pg_catalog.int8,
                                               row_set pg_catalog.text, keys pg_catalog.text[] DEFAULT NULL,
                                               prepared pg_catalog.text DEFAULT NULL,
+                                              seq_from pg_catalog.int8 DEFAULT NULL, seq_to pg_catalog.int8 DEFAULT NULL,
                                               OUT rows_read pg_catalog.int8, OUT rows_written pg_catalog.int8,
                                               OUT rows_merged pg_catalog.int8, OUT rows_rejected pg_catalog.int8,
                                               OUT warnings pg_catalog.int8)
@@ -632,7 +627,7 @@ BEGIN
     -- memory must not grow with the tables. work_mem is put back below (and by
     -- the rollback on error).
     previous_work_mem := pg_catalog.current_setting('work_mem');
-    IF row_set = 'keys' THEN
+    IF row_set IN ('keys', 'staged') THEN
         PERFORM pg_catalog.set_config('work_mem', COALESCE(NULLIF(pg_catalog.current_setting('dskv2.batch_work_mem', true), ''),
                                                            previous_work_mem), true);
     ELSE
@@ -646,6 +641,8 @@ BEGIN
     END IF;
     IF row_set = 'keys' THEN
         EXECUTE statement INTO rows_read, rows_written, rows_merged, rows_rejected, warnings USING keys;
+    ELSIF row_set = 'staged' THEN
+        EXECUTE statement INTO rows_read, rows_written, rows_merged, rows_rejected, warnings USING seq_from, seq_to;
     ELSE
         EXECUTE statement INTO rows_read, rows_written, rows_merged, rows_rejected, warnings;
     END IF;
@@ -918,6 +915,29 @@ BEGIN
 END
 $$;
 
+-- A batched run's stage for one legacy table: pg_temp.dskv2_stage, the pending
+-- rows mapped in one set-based pass (as a one-transaction run maps them),
+-- numbered in processing order and indexed by that number.
+CREATE FUNCTION @extschema@.dskv2_build_stage(source_table pg_catalog.text, source pg_catalog.name,
+                                              target pg_catalog.name)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET row_security = off
+SET jit = off
+AS $$
+BEGIN
+    -- A whole-table statement: its sorts and hashes are bounded by
+    -- dskv2.stage_work_mem (default 64MB), not by the table's size.
+    PERFORM pg_catalog.set_config('work_mem',
+        COALESCE(NULLIF(pg_catalog.current_setting('dskv2.stage_work_mem', true), ''), '64MB'), true);
+    EXECUTE 'CREATE TEMPORARY TABLE dskv2_stage AS '
+        || @extschema@.dskv2_mapping_sql(source_table, 'stage', source, target);
+    CREATE INDEX ON pg_temp.dskv2_stage (_seq);
+    ANALYZE pg_temp.dskv2_stage;
+END
+$$;
+
 -- Batched, resumable migration (SPEC §5): commits every batch together with
 -- its checkpoint, so a crash, cancel or kill loses at most one batch, and the
 -- next CALL resumes. No SET clause and not SECURITY DEFINER (either forbids
@@ -933,8 +953,9 @@ DECLARE
     st record;
     c record;
     run_id pg_catalog.int8;
-    keys pg_catalog.text[];
     batch_sql pg_catalog.text;
+    staged pg_catalog.int8;
+    done_before pg_catalog.int8;
     last_seq pg_catalog.int8;
     total pg_catalog.int8;
     acc pg_catalog.jsonb;
@@ -987,45 +1008,41 @@ BEGIN
 
     FOR m IN SELECT t.* FROM @extschema@.dskv2_mapping_tables() t ORDER BY t.ord LOOP
         PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
-        PERFORM pg_catalog.set_config('row_security', 'off', true);
         EXECUTE pg_catalog.format('SELECT s.* FROM %I.migration_state s WHERE s.source_table = $1', target)
             INTO st USING m.source_table;
         IF st.status IS NOT DISTINCT FROM 'running' THEN
-            -- Resume: the queue of the interrupted run is still there.
-            last_seq := st.last_seq;
-            total := st.rows_total;
+            -- Resume: what the interrupted run committed stays; the rest is staged again.
+            done_before := st.rows_done;
             acc := st.counters;
-            RAISE NOTICE 'dskv2: resuming % at row % of %', m.source_table, last_seq, total;
         ELSE
-            EXECUTE pg_catalog.format('DELETE FROM %I.migration_queue WHERE source_table = $1', target) USING m.source_table;
-            EXECUTE pg_catalog.format(
-                'INSERT INTO %I.migration_queue (source_table, seq, source_key)
-                 SELECT $1, pg_catalog.row_number() OVER (), k._key FROM (%s) k', target,
-                @extschema@.dskv2_mapping_sql(m.source_table, 'keys', source, target)) USING m.source_table;
-            GET DIAGNOSTICS total = ROW_COUNT;
-            last_seq := 0;
+            done_before := 0;
             acc := '{"rows_read": 0, "rows_written": 0, "rows_merged": 0, "rows_rejected": 0, "warnings": 0}';
-            PERFORM @extschema@.dskv2_record_state(target, m.source_table, run_id, 'running', total, 0, 0, acc);
+        END IF;
+        -- Stage: the pending rows mapped once, set-based, numbered in processing
+        -- order, in a temporary table (no WAL; rebuilt from legacy on resume).
+        DROP TABLE IF EXISTS pg_temp.dskv2_stage;
+        PERFORM @extschema@.dskv2_build_stage(m.source_table, source, target);
+        SELECT pg_catalog.count(*) INTO staged FROM pg_temp.dskv2_stage;
+        total := done_before + staged;
+        last_seq := 0;
+        PERFORM @extschema@.dskv2_record_state(target, m.source_table, run_id, 'running', total, done_before, 0, acc);
+        IF done_before > 0 THEN
+            RAISE NOTICE 'dskv2: resuming % at row % of %', m.source_table, done_before, total;
         END IF;
         COMMIT;
         PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
-        batch_sql := @extschema@.dskv2_mapping_sql(m.source_table, 'migrate', source, target, run_id, 'keys');
+        batch_sql := @extschema@.dskv2_mapping_sql(m.source_table, 'migrate', source, target, run_id, 'staged');
         table_started := pg_catalog.clock_timestamp();
         last_notice := table_started;
 
         LOOP
             PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
-            EXECUTE pg_catalog.format(
-                'SELECT pg_catalog.array_agg(q.source_key ORDER BY q.seq) FROM (
-                   SELECT q.source_key, q.seq FROM %I.migration_queue q
-                    WHERE q.source_table = $1 AND q.seq > $2 ORDER BY q.seq LIMIT $3) q', target)
-                INTO keys USING m.source_table, last_seq, batch_size;
-            EXIT WHEN keys IS NULL;
+            EXIT WHEN last_seq >= staged;
             failed := false;
             FOR attempt IN 1..lock_retries LOOP
             BEGIN
-                SELECT * INTO c FROM @extschema@.dskv2_run_mapping(m.source_table, source, target, run_id, 'keys', keys,
-                                                                   batch_sql);
+                SELECT * INTO c FROM @extschema@.dskv2_run_mapping(m.source_table, source, target, run_id, 'staged',
+                                                                   NULL, batch_sql, last_seq, last_seq + batch_size);
                 failed := false;
                 EXIT;
             EXCEPTION WHEN OTHERS THEN
@@ -1045,13 +1062,14 @@ BEGIN
                     'rows_merged', (acc->>'rows_merged')::pg_catalog.int8 + c.rows_merged,
                     'rows_rejected', (acc->>'rows_rejected')::pg_catalog.int8 + c.rows_rejected,
                     'warnings', (acc->>'warnings')::pg_catalog.int8 + c.warnings);
-                last_seq := last_seq + pg_catalog.cardinality(keys);
+                last_seq := LEAST(last_seq + batch_size, staged);
                 -- The checkpoint commits with the batch it describes.
                 PERFORM @extschema@.dskv2_record_state(target, m.source_table, run_id, 'running', total,
-                                                       last_seq, last_seq, acc);
+                                                       done_before + last_seq, last_seq, acc);
             ELSE
                 PERFORM @extschema@.dskv2_finish_run(target, run_id, 'failed', report,
-                    pg_catalog.format('%s: %s (table %s, after row %s)', e_state, e_message, m.source_table, last_seq));
+                    pg_catalog.format('%s: %s (table %s, after row %s)', e_state, e_message, m.source_table,
+                                      done_before + last_seq));
                 PERFORM @extschema@.dskv2_session_lock(1685285682, @extschema@.dskv2_lock_key(target), false);
                 COMMIT;
                 RAISE EXCEPTION USING ERRCODE = e_state, MESSAGE = e_message, DETAIL = COALESCE(e_detail, ''),
@@ -1060,11 +1078,11 @@ BEGIN
             COMMIT;
             batches := batches + 1;
             IF pg_catalog.clock_timestamp() - last_notice >= pg_catalog.make_interval(secs => notice_every)
-               OR last_seq >= total THEN
+               OR last_seq >= staged THEN
                 rate := last_seq / GREATEST(extract(epoch FROM pg_catalog.clock_timestamp() - table_started), 0.001);
-                RAISE NOTICE 'dskv2: % %/% rows (% %%), % rows/s, ETA %', m.source_table, last_seq, total,
-                    round(100.0 * last_seq / GREATEST(total, 1), 1), round(rate::pg_catalog.numeric),
-                    pg_catalog.make_interval(secs => round(((total - last_seq) / GREATEST(rate, 0.001))::pg_catalog.numeric)::pg_catalog.float8);
+                RAISE NOTICE 'dskv2: % %/% rows (% %%), % rows/s, ETA %', m.source_table, done_before + last_seq, total,
+                    round(100.0 * (done_before + last_seq) / GREATEST(total, 1), 1), round(rate::pg_catalog.numeric),
+                    pg_catalog.make_interval(secs => round(((staged - last_seq) / GREATEST(rate, 0.001))::pg_catalog.numeric)::pg_catalog.float8);
                 last_notice := pg_catalog.clock_timestamp();
             END IF;
             -- Fault injection for tests: stop as a crash would, after N committed batches.
@@ -1085,8 +1103,8 @@ BEGIN
         END LOOP;
 
         PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
-        PERFORM @extschema@.dskv2_record_state(target, m.source_table, run_id, 'done', total, last_seq, last_seq, acc);
-        EXECUTE pg_catalog.format('DELETE FROM %I.migration_queue WHERE source_table = $1', target) USING m.source_table;
+        PERFORM @extschema@.dskv2_record_state(target, m.source_table, run_id, 'done', total, total, last_seq, acc);
+        DROP TABLE IF EXISTS pg_temp.dskv2_stage;
         report := report || pg_catalog.jsonb_build_array(acc || pg_catalog.jsonb_build_object(
             'source_table', m.source_table, 'target_table', m.target_table));
         RAISE NOTICE 'dskv2: % done: % read, % written, % merged, % rejected, % warnings', m.source_table,

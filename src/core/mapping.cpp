@@ -485,6 +485,8 @@ std::string RowsPredicate(const Context& ctx, std::string_view source_table, std
                    " FROM unnest($1::text[]) AS bk) AND NOT " + done + " AND NOT " + quarantined;
         case RowSet::kQuarantined:
             return quarantined + " AND NOT " + done;
+        case RowSet::kStaged:
+            return "NOT " + done;
     }
     return "false";
 }
@@ -650,9 +652,16 @@ std::string MigrateSql(const TableMapping& mapping, const SqlNames& names, const
     const Context ctx{mapping, names, catalog, rows, ParentMode::kTarget, {}};
     const std::string& tgt = names.target;
     const std::string run = Run(run_id);
-    std::string sql = "WITH b AS MATERIALIZED (" + MappedRowsSql(mapping, names, catalog, rows,
-                                                                 ParentMode::kTarget) +
-                      "),\n" + RejectCte(ctx, run_id) + ",\n";
+    std::string rows_sql;
+    if (rows == RowSet::kStaged) {
+        // The staged rows of this batch that nothing (live sync) migrated since.
+        CheckRunnable(mapping, catalog);
+        rows_sql = "SELECT st.* FROM pg_temp.dskv2_stage st WHERE st._seq > $1 AND st._seq <= $2 AND " +
+                   RowsPredicate(ctx, mapping.name, "st._o2");
+    } else {
+        rows_sql = MappedRowsSql(mapping, names, catalog, rows, ParentMode::kTarget);
+    }
+    std::string sql = "WITH b AS MATERIALIZED (" + rows_sql + "),\n" + RejectCte(ctx, run_id) + ",\n";
     // Processing order: the accepted rows sorted, evaluated in that order above
     // the sort (the slug allocator is sequential).
     // Only the slug allocator depends on the order rows are written in; other
@@ -679,7 +688,7 @@ std::string MigrateSql(const TableMapping& mapping, const SqlNames& names, const
                           QuoteLiteral(tgt + "." + std::string(mapping.target)) + "::regclass, " +
                           QuoteLiteral(mapping.slug_column) + ", x._slug_base, " +
                           QuoteLiteral(mapping.slug_fallback) + ", " +
-                          (rows == RowSet::kKeys ? "true" : "false") + "), ";
+                          (rows == RowSet::kKeys || rows == RowSet::kStaged ? "true" : "false") + "), ";
             }
             sql += "ins AS (INSERT INTO " + tgt + "." + std::string(mapping.target) + " (" +
                    columns + "migration_run_id)\n  SELECT " + values + run + " FROM " + ordered +
@@ -762,6 +771,11 @@ std::string PlanSql(const TableMapping& mapping, const SqlNames& names, const Ca
            "FROM (SELECT m._reason, count(*) AS n FROM (" +
            MappedRowsSql(mapping, names, catalog, RowSet::kPending, ParentMode::kPredicted) +
            ") m GROUP BY m._reason) g";
+}
+
+std::string StageSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog) {
+    return "SELECT row_number() OVER (ORDER BY m._o1 NULLS LAST, m._o2) AS _seq, m.* FROM (" +
+           MappedRowsSql(mapping, names, catalog, RowSet::kPending, ParentMode::kTarget) + ") m";
 }
 
 std::string PendingKeysSql(const TableMapping& mapping, const SqlNames& names,

@@ -76,7 +76,9 @@ struct SqlNames {
 
 enum class RowSet {
     kPending,      // neither migrated nor quarantined
-    kKeys,         // pending and in the key array $1 (text[]): one batch
+    kKeys,         // pending and in the key array $1 (text[]): one batch of keys
+    kStaged,       // a batched run's batch: rows $1 < _seq <= $2 of the staged mapped
+                   // rows (pg_temp.dskv2_stage, StageSql), still not migrated
     kQuarantined,  // quarantined, not migrated: retry
 };
 
@@ -110,6 +112,10 @@ std::string MappedRowsSql(const TableMapping& mapping, const SqlNames& names,
 // removes the rows that now pass from the quarantine.
 std::string MigrateSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog,
                        RowSet rows, std::int64_t run_id);
+
+// A batched run's staging: the pending rows mapped once, set-based, numbered
+// in processing order (_seq), to be written batch by batch with kStaged.
+std::string StageSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog);
 
 // The dry run of one mapping: one row (pending bigint, predicted_rejects
 // bigint, reject_reasons jsonb) over the pending rows.

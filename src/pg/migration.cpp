@@ -287,7 +287,8 @@ Datum dskv2_source_drift(PG_FUNCTION_ARGS) {
 }
 
 // dskv2_mapping_sql(source_table, purpose, source, target, run_id, row_set)
-//   purpose: 'migrate' | 'plan' | 'keys' | 'mapped'; row_set: 'pending' | 'keys' | 'quarantined'
+//   purpose: 'migrate' | 'plan' | 'keys' | 'stage' | 'mapped';
+//   row_set: 'pending' | 'keys' | 'quarantined' | 'staged'
 PG_FUNCTION_INFO_V1(dskv2_mapping_sql);
 Datum dskv2_mapping_sql(PG_FUNCTION_ARGS) {
     return Invoke(fcinfo, [&]() -> Datum {
@@ -303,6 +304,8 @@ Datum dskv2_mapping_sql(PG_FUNCTION_ARGS) {
             rows = core::RowSet::kKeys;
         } else if (rows_name == "quarantined") {
             rows = core::RowSet::kQuarantined;
+        } else if (rows_name == "staged") {
+            rows = core::RowSet::kStaged;
         } else if (rows_name != "pending") {
             throw core::Error(core::ErrorCode::kInvalidParameterValue, "dskv2: unknown row set \"" + rows_name + "\"");
         }
@@ -315,6 +318,8 @@ Datum dskv2_mapping_sql(PG_FUNCTION_ARGS) {
             sql = core::PlanSql(mapping, names, catalog);
         } else if (purpose == "keys") {
             sql = core::PendingKeysSql(mapping, names, catalog);
+        } else if (purpose == "stage") {
+            sql = core::StageSql(mapping, names, catalog);
         } else if (purpose == "mapped") {
             sql = core::MappedRowsSql(mapping, names, catalog, rows, core::ParentMode::kTarget);
         } else {

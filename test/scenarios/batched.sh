@@ -11,7 +11,8 @@ q -c "CALL dskv2_migrate('public', 'v2_batched', 97)" >/dev/null 2>&1
 ok $? "CALL dskv2_migrate into v2_batched with batch_size 97"
 is "$(digest v2_batched)" "$(digest v2_atomic)" "batched end state equals the atomic one (same slugs, ids, rejects, merges)"
 is "$(q -c "SELECT mode || ':' || status FROM v2_batched.migration_runs")" "batched:completed" "the run is recorded as completed"
-is "$(q -c "SELECT count(*) FROM v2_batched.migration_queue")" "0" "the queue is empty after a completed run"
+is "$(q -c "SELECT string_agg(status, ',') FROM v2_batched.migration_state")" "done,done,done,done,done,done,done,done,done" \
+   "every legacy table is done in the checkpoint ledger"
 
 out=$(psql -qXAt -d "$DB" -v ON_ERROR_STOP=1 -v VERBOSITY=verbose -c "BEGIN" -c "CALL dskv2_migrate('public', 'v2_in_tx', 100)" 2>&1)
 echo "$out" | grep -q "2D000" ; ok $? "CALL inside a transaction block raises 2D000"

@@ -194,6 +194,8 @@ const char* RowSetName(RowSet rows) {
             return "kKeys";
         case RowSet::kQuarantined:
             return "kQuarantined";
+        case RowSet::kStaged:
+            return "kStaged";
     }
     return "?";
 }
@@ -215,6 +217,8 @@ std::vector<std::pair<std::string, std::string>> AllSql(const TableMapping& m,
         out.emplace_back(std::string("MigrateSql ") + RowSetName(rows),
                          MigrateSql(m, names, catalog, rows, 42));
     }
+    out.emplace_back("MigrateSql kStaged", MigrateSql(m, names, catalog, RowSet::kStaged, 42));
+    out.emplace_back("StageSql", StageSql(m, names, catalog));
     out.emplace_back("PlanSql", PlanSql(m, names, catalog));
     out.emplace_back("PendingKeysSql", PendingKeysSql(m, names, catalog));
     return out;
@@ -901,6 +905,17 @@ TEST(MappingSqlTest, QuotedNameInsideALiteralIsEscaped) {
         EXPECT_TRUE(
             Contains(sql, "'\"o''hara\"." + std::string(Get(mapping).target) + "'::regclass"));
         EXPECT_TRUE(Lacks(sql, "'\"o'hara\""));
+    }
+}
+
+TEST(MappingSqlTest, StagedBatchesReadTheStageInSeqOrder) {
+    const Catalog catalog = FullCatalog();
+    for (const TableMapping& m : Mappings()) {
+        SCOPED_TRACE(std::string(m.name));
+        const std::string stage = StageSql(m, OddNames(), catalog);
+        EXPECT_TRUE(Contains(stage, "row_number() OVER (ORDER BY m._o1 NULLS LAST, m._o2) AS _seq"));
+        const std::string batch = MigrateSql(m, OddNames(), catalog, RowSet::kStaged, 7);
+        EXPECT_TRUE(Contains(batch, "pg_temp.dskv2_stage st WHERE st._seq > $1 AND st._seq <= $2"));
     }
 }
 
