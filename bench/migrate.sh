@@ -26,23 +26,29 @@ load() {  # load DB SIZE
 }
 reset_target() { q "$1" "SET client_min_messages = warning; DROP SCHEMA IF EXISTS dropskills_v2 CASCADE; DROP SCHEMA IF EXISTS v2_floor CASCADE; CHECKPOINT" >/dev/null; }
 
-# peak_call DB BATCH: runs CALL dskv2_migrate, echoes "seconds peak_private_kB".
+# peak_call DB BATCH: runs CALL dskv2_migrate, echoes "seconds peak_kB peak_batches_kB":
+# the backend's peak private memory (RssAnon) over the whole run, and while
+# legacy tables are being migrated (before the final index and foreign key build,
+# which is bounded by maintenance_work_mem).
 peak_call() {
-    local start end pid peak=0 kb
+    local start end pid="" peak=0 peak_batches=0 kb running
     start=$(now)
     PGAPPNAME=dskv2_bench psql -qXAt -d "$1" -c "SET client_min_messages = warning" -c "CALL dskv2_migrate(batch_size => $2)" >/dev/null &
     local client=$!
-    while kill -0 $client 2>/dev/null; do
+    while [ -z "$pid" ] && kill -0 $client 2>/dev/null; do
         pid=$(q "$1" "SELECT pid FROM pg_stat_activity WHERE application_name = 'dskv2_bench' LIMIT 1" || true)
-        if [ -n "$pid" ] && [ -r "/proc/$pid/status" ]; then
-            kb=$(awk '/^RssAnon:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
-            [ "${kb:-0}" -gt "$peak" ] && peak=$kb
-        fi
+        sleep 0.05
+    done
+    while kill -0 $client 2>/dev/null; do
+        kb=$(awk '/^RssAnon:/ {print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
+        running=$(q "$1" "SELECT count(*) FROM dropskills_v2.migration_state WHERE status = 'running'" 2>/dev/null || echo 0)
+        [ "${kb:-0}" -gt "$peak" ] && peak=$kb
+        [ "${running:-0}" -gt 0 ] && [ "${kb:-0}" -gt "$peak_batches" ] && peak_batches=$kb
         sleep 0.2
     done
     wait $client
     end=$(now)
-    echo "$(calc "$end - $start") $peak"
+    echo "$(calc "$end - $start") $peak $peak_batches"
 }
 
 floor_sql="SET client_min_messages = warning; SELECT dskv2_create_schema('v2_floor');
@@ -81,11 +87,11 @@ for round in $(seq 1 "$ROUNDS"); do
     t0=$(now); psql -qX -v ON_ERROR_STOP=1 -d dskv2_bench_l -c "$floor_sql" >/dev/null; t1=$(now)
     floor+=("$(calc "$t1 - $t0")")
     reset_target dskv2_bench_l
-    read -r secs peak_l <<<"$(peak_call dskv2_bench_l 10000)"
+    read -r secs peak_l peak_batches_l <<<"$(peak_call dskv2_bench_l 10000)"
     batched+=("$secs")
 done
 reset_target dskv2_bench_m
-read -r secs_m peak_m <<<"$(peak_call dskv2_bench_m 10000)"
+read -r secs_m peak_m peak_batches_m <<<"$(peak_call dskv2_bench_m 10000)"
 
 a=$(echo "${atomic[*]}" | median); b=$(echo "${batched[*]}" | median); f=$(echo "${floor[*]}" | median)
 echo
@@ -95,5 +101,7 @@ printf 'ratio to the floor: dskv2_migrate_all %.2fx (target <= 1.5x) | CALL dskv
     "$(calc "$a / $f")" "$(calc "$b / $f")"
 printf 'rows per second: dskv2_migrate_all %.0f | CALL dskv2_migrate %.0f\n' \
     "$(calc "$legacy_rows / $a")" "$(calc "$legacy_rows / $b")"
-printf 'batched backend peak private memory (RssAnon): M %d kB | L %d kB | L/M %.2fx for %.1fx the rows\n' \
-    "$peak_m" "$peak_l" "$(calc "$peak_l / $peak_m")" "$(calc "1220513 / 97744")"
+printf 'batched run, backend peak private memory (RssAnon) while migrating tables: M %d kB | L %d kB | L/M %.2fx for %.1fx the rows\n' \
+    "$peak_batches_m" "$peak_batches_l" "$(calc "$peak_batches_l / $peak_batches_m")" "$(calc "1220513 / 97744")"
+printf 'batched run, peak including the final index and foreign key build (maintenance_work_mem %s): M %d kB | L %d kB\n' \
+    "$(q dskv2_bench_l "SHOW maintenance_work_mem")" "$peak_m" "$peak_l"

@@ -928,13 +928,13 @@ SET jit = off
 AS $$
 BEGIN
     -- A whole-table statement: its sorts and hashes are bounded by
-    -- dskv2.stage_work_mem (default 64MB), not by the table's size.
+    -- dskv2.stage_work_mem (default 8MB), not by the table's size.
     PERFORM pg_catalog.set_config('work_mem',
-        COALESCE(NULLIF(pg_catalog.current_setting('dskv2.stage_work_mem', true), ''), '64MB'), true);
+        COALESCE(NULLIF(pg_catalog.current_setting('dskv2.stage_work_mem', true), ''), '8MB'), true);
     EXECUTE 'CREATE TEMPORARY TABLE dskv2_stage AS '
         || @extschema@.dskv2_mapping_sql(source_table, 'stage', source, target);
+    -- The batches read it by _seq ranges (the planner sizes it from its pages).
     CREATE INDEX ON pg_temp.dskv2_stage (_seq);
-    ANALYZE pg_temp.dskv2_stage;
 END
 $$;
 
