@@ -778,11 +778,4 @@ std::string StageSql(const TableMapping& mapping, const SqlNames& names, const C
            MappedRowsSql(mapping, names, catalog, RowSet::kPending, ParentMode::kTarget) + ") m";
 }
 
-std::string PendingKeysSql(const TableMapping& mapping, const SqlNames& names,
-                           const Catalog& catalog) {
-    return "SELECT m._key FROM (" +
-           MappedRowsSql(mapping, names, catalog, RowSet::kPending, ParentMode::kTarget) +
-           ") m ORDER BY m._o1 NULLS LAST, m._o2";
-}
-
 }  // namespace dskv2::core

@@ -121,8 +121,4 @@ std::string StageSql(const TableMapping& mapping, const SqlNames& names, const C
 // bigint, reject_reasons jsonb) over the pending rows.
 std::string PlanSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog);
 
-// The pending rows' keys (text) in processing order: a batched run's queue.
-std::string PendingKeysSql(const TableMapping& mapping, const SqlNames& names,
-                           const Catalog& catalog);
-
 }  // namespace dskv2::core

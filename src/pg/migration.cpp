@@ -287,7 +287,7 @@ Datum dskv2_source_drift(PG_FUNCTION_ARGS) {
 }
 
 // dskv2_mapping_sql(source_table, purpose, source, target, run_id, row_set)
-//   purpose: 'migrate' | 'plan' | 'keys' | 'stage' | 'mapped';
+//   purpose: 'migrate' | 'plan' | 'stage' | 'mapped';
 //   row_set: 'pending' | 'keys' | 'quarantined' | 'staged'
 PG_FUNCTION_INFO_V1(dskv2_mapping_sql);
 Datum dskv2_mapping_sql(PG_FUNCTION_ARGS) {
@@ -316,8 +316,6 @@ Datum dskv2_mapping_sql(PG_FUNCTION_ARGS) {
             sql = core::MigrateSql(mapping, names, catalog, rows, run_id);
         } else if (purpose == "plan") {
             sql = core::PlanSql(mapping, names, catalog);
-        } else if (purpose == "keys") {
-            sql = core::PendingKeysSql(mapping, names, catalog);
         } else if (purpose == "stage") {
             sql = core::StageSql(mapping, names, catalog);
         } else if (purpose == "mapped") {

@@ -220,7 +220,6 @@ std::vector<std::pair<std::string, std::string>> AllSql(const TableMapping& m,
     out.emplace_back("MigrateSql kStaged", MigrateSql(m, names, catalog, RowSet::kStaged, 42));
     out.emplace_back("StageSql", StageSql(m, names, catalog));
     out.emplace_back("PlanSql", PlanSql(m, names, catalog));
-    out.emplace_back("PendingKeysSql", PendingKeysSql(m, names, catalog));
     return out;
 }
 
@@ -798,7 +797,7 @@ TEST(MappingSqlTest, KeysRowSetTakesATextArray) {
         EXPECT_TRUE(Lacks(MigrateSql(m, OddNames(), catalog, RowSet::kPending, 3), "$1"));
         EXPECT_TRUE(Lacks(MigrateSql(m, OddNames(), catalog, RowSet::kQuarantined, 3), "$1"));
         EXPECT_TRUE(Lacks(PlanSql(m, OddNames(), catalog), "$1"));
-        EXPECT_TRUE(Lacks(PendingKeysSql(m, OddNames(), catalog), "$1"));
+        EXPECT_TRUE(Lacks(StageSql(m, OddNames(), catalog), "$1"));
     }
 }
 
@@ -852,13 +851,13 @@ TEST(MappingSqlTest, PredictedParentsEmbedTheParentsMappedRows) {
         SCOPED_TRACE(child);
         EXPECT_TRUE(Contains(PlanSql(Get(child), names, catalog), products));
         EXPECT_TRUE(Lacks(MigrateSql(Get(child), names, catalog, RowSet::kPending, 1), products));
-        EXPECT_TRUE(Lacks(PendingKeysSql(Get(child), names, catalog), products));
+        EXPECT_TRUE(Lacks(StageSql(Get(child), names, catalog), products));
     }
 }
 
-TEST(MappingSqlTest, PendingKeysInProcessingOrder) {
+TEST(MappingSqlTest, StageIsInProcessingOrder) {
     for (const TableMapping& m : Mappings()) {
-        const std::string sql = PendingKeysSql(m, OddNames(), FullCatalog());
+        const std::string sql = StageSql(m, OddNames(), FullCatalog());
         EXPECT_TRUE(Contains(sql, "_o1 NULLS LAST")) << m.name;
     }
 }
