@@ -1149,6 +1149,118 @@ CREATE VIEW @extschema@.dskv2_progress WITH (security_invoker = true) AS
     SELECT * FROM @extschema@.dskv2_progress_of('dropskills_v2');
 
 --------------------------------------------------------------------------------
+-- Rollback (SPEC §5, §6)
+--------------------------------------------------------------------------------
+
+-- Objects outside `target` that depend on something inside it (a view, a
+-- foreign key, a default), which DROP SCHEMA ... CASCADE would take with it.
+CREATE FUNCTION @extschema@.dskv2_outside_dependents(target pg_catalog.name)
+RETURNS TABLE (dependent pg_catalog.text, depends_on pg_catalog.text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH inside AS (
+        SELECT c.oid FROM pg_catalog.pg_class c
+         WHERE c.relnamespace = pg_catalog.to_regnamespace(pg_catalog.quote_ident(target))
+        UNION ALL
+        SELECT t.oid FROM pg_catalog.pg_type t
+         WHERE t.typnamespace = pg_catalog.to_regnamespace(pg_catalog.quote_ident(target))
+        UNION ALL
+        SELECT p.oid FROM pg_catalog.pg_proc p
+         WHERE p.pronamespace = pg_catalog.to_regnamespace(pg_catalog.quote_ident(target))
+    ),
+    deps AS (
+        SELECT d.classid, d.objid, d.refobjid
+          FROM pg_catalog.pg_depend d
+         WHERE d.refobjid IN (SELECT oid FROM inside) AND d.deptype IN ('n', 'a')
+    ),
+    owners AS (
+        -- The relation (or function) each dependent object belongs to.
+        SELECT deps.refobjid,
+               CASE deps.classid
+                    WHEN 'pg_catalog.pg_rewrite'::pg_catalog.regclass THEN
+                        (SELECT r.ev_class FROM pg_catalog.pg_rewrite r WHERE r.oid = deps.objid)
+                    WHEN 'pg_catalog.pg_constraint'::pg_catalog.regclass THEN
+                        (SELECT co.conrelid FROM pg_catalog.pg_constraint co WHERE co.oid = deps.objid)
+                    WHEN 'pg_catalog.pg_attrdef'::pg_catalog.regclass THEN
+                        (SELECT ad.adrelid FROM pg_catalog.pg_attrdef ad WHERE ad.oid = deps.objid)
+                    WHEN 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN
+                        (SELECT tg.tgrelid FROM pg_catalog.pg_trigger tg WHERE tg.oid = deps.objid)
+                    WHEN 'pg_catalog.pg_class'::pg_catalog.regclass THEN deps.objid
+               END AS owner_rel,
+               CASE WHEN deps.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass THEN deps.objid END AS owner_proc
+          FROM deps
+    )
+    SELECT DISTINCT
+           COALESCE(o.owner_rel::pg_catalog.regclass::pg_catalog.text, o.owner_proc::pg_catalog.regprocedure::pg_catalog.text),
+           o.refobjid::pg_catalog.regclass::pg_catalog.text
+      FROM owners o
+      LEFT JOIN pg_catalog.pg_class oc ON oc.oid = o.owner_rel
+      LEFT JOIN pg_catalog.pg_proc op ON op.oid = o.owner_proc
+     WHERE COALESCE(oc.relnamespace, op.pronamespace) IS NOT NULL
+       AND COALESCE(oc.relnamespace, op.pronamespace) <> pg_catalog.to_regnamespace(pg_catalog.quote_ident(target))
+$$;
+
+CREATE FUNCTION @extschema@.dskv2_rollback(target pg_catalog.name, confirm pg_catalog.text)
+RETURNS TABLE (object pg_catalog.text, action pg_catalog.text)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    dependents pg_catalog.text;
+    r record;
+    n pg_catalog.int8;
+    dropped pg_catalog.text[] := '{}';
+    actions pg_catalog.text[] := '{}';
+BEGIN
+    IF confirm IS DISTINCT FROM target::pg_catalog.text THEN
+        RAISE EXCEPTION 'dskv2: rollback of "%" needs confirm => ''%''', target, target
+            USING ERRCODE = '22023',
+                  HINT = 'Pass the target schema''s name as confirm: it drops that schema and every row in it.';
+    END IF;
+    IF NOT @extschema@.dskv2_check_target(target) THEN
+        RAISE EXCEPTION 'dskv2: target schema "%" does not exist', target USING ERRCODE = '3F000';
+    END IF;
+    -- Not while a migration writes into it.
+    PERFORM @extschema@.dskv2_take_lock(target, false);
+    SELECT pg_catalog.string_agg(pg_catalog.format('%s (depends on %s)', d.dependent, d.depends_on), ', '
+                                 ORDER BY d.dependent)
+      INTO dependents FROM @extschema@.dskv2_outside_dependents(target) d;
+    IF dependents IS NOT NULL THEN
+        RAISE EXCEPTION 'dskv2: objects outside "%" depend on it: %', target, dependents
+            USING ERRCODE = '55000',
+                  HINT = 'Drop or change them first: the rollback drops only the target schema.';
+    END IF;
+    -- What goes, reported before it goes (the run history goes with the schema).
+    FOR r IN SELECT c.oid, c.relname, c.relkind FROM pg_catalog.pg_class c
+              WHERE c.relnamespace = pg_catalog.to_regnamespace(pg_catalog.quote_ident(target))
+                AND c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f')
+              ORDER BY c.relkind, c.relname LOOP
+        IF r.relkind IN ('r', 'p', 'm') THEN
+            EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %I.%I', target, r.relname) INTO n;
+            dropped := dropped || pg_catalog.format('%I.%I', target, r.relname);
+            actions := actions || pg_catalog.format('dropped table (%s rows)', n);
+        ELSE
+            dropped := dropped || pg_catalog.format('%I.%I', target, r.relname);
+            actions := actions || CASE r.relkind WHEN 'S' THEN 'dropped sequence' WHEN 'v' THEN 'dropped view'
+                                                 ELSE 'dropped relation' END;
+        END IF;
+    END LOOP;
+    -- users.id references auth.users: dropping that key locks auth.users briefly
+    -- (SHARE ROW EXCLUSIVE), hence the short lock_timeout and retries.
+    PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP SCHEMA %I CASCADE', target));
+    dropped := dropped || pg_catalog.quote_ident(target);
+    actions := actions || 'dropped schema'::pg_catalog.text;
+    FOR i IN 1..pg_catalog.cardinality(dropped) LOOP
+        object := dropped[i];
+        action := actions[i];
+        RAISE NOTICE 'dskv2: %: %', object, action;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+
+--------------------------------------------------------------------------------
 -- Privileges. Everything but the two pure text functions is for the DBA:
 -- revoked from PUBLIC, and explicitly from Supabase's API roles, whose default
 -- privileges grant EXECUTE directly.

@@ -1,0 +1,66 @@
+-- pgTAP: dskv2_rollback refuses what it must, drops only the target schema,
+-- reports what it dropped, and leaves legacy data untouched.
+\set ON_ERROR_STOP 1
+\set QUIET 1
+\pset format unaligned
+\pset tuples_only true
+\pset pager off
+BEGIN;
+CREATE EXTENSION dropskills_v2;
+\ir ../fixtures/supabase.sql
+\ir ../fixtures/legacy_schema.sql
+\ir ../fixtures/generate.sql
+SET client_min_messages = warning;
+SELECT plan(13);
+SELECT count(*) FROM dskv2_fixture.generate('S');
+
+-- A checksum of every legacy table (and auth.users), to compare after the rollback.
+CREATE FUNCTION pg_temp.legacy_digest() RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    t text;
+    d text := '';
+    part text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['auth.users', 'public.profiles', 'public.categories', 'public.products', 'public.samples',
+                             'public.tags', 'public.favorites', 'public.product_stats', 'public.trending_ideas',
+                             'public.admin_logs'] LOOP
+        EXECUTE format('SELECT md5(coalesce(string_agg(x::text, E''\n'' ORDER BY x::text), '''')) FROM %s x', t) INTO part;
+        d := d || t || '=' || part || ' ';
+    END LOOP;
+    RETURN d;
+END $$;
+CREATE TEMP TABLE before AS SELECT pg_temp.legacy_digest() AS digest;
+
+SELECT lives_ok($$SELECT count(*) FROM dskv2_migrate_all()$$, 'the migration runs');
+
+SELECT throws_ok($$SELECT * FROM dskv2_rollback('dropskills_v2', 'yes')$$, '22023', NULL,
+                 'a confirm that is not the schema name is refused (22023)');
+SELECT throws_ok($$SELECT * FROM dskv2_rollback('dropskills_v2', NULL)$$, '22023', NULL,
+                 'a NULL confirm is refused (22023)');
+CREATE SCHEMA not_ours;
+SELECT throws_ok($$SELECT * FROM dskv2_rollback('not_ours', 'not_ours')$$, '42P06', NULL,
+                 'a schema dskv2 did not create is refused (42P06)');
+SELECT throws_ok($$SELECT * FROM dskv2_rollback('public', 'public')$$, '42P06', NULL,
+                 'the legacy public schema is refused (42P06)');
+SELECT throws_ok($$SELECT * FROM dskv2_rollback('auth', 'auth')$$, '42P06', NULL,
+                 'auth is refused (42P06)');
+
+CREATE VIEW public.pack_slugs AS SELECT id, slug FROM dropskills_v2.packs;
+SELECT throws_ok($$SELECT * FROM dskv2_rollback('dropskills_v2', 'dropskills_v2')$$, '55000',
+                 'dskv2: objects outside "dropskills_v2" depend on it: public.pack_slugs (depends on dropskills_v2.packs)',
+                 'a view outside the target that depends on it is refused (55000), named');
+DROP VIEW public.pack_slugs;
+
+CREATE TEMP TABLE report AS SELECT * FROM dskv2_rollback('dropskills_v2', 'dropskills_v2');
+SELECT is((SELECT action FROM report WHERE object = 'dropskills_v2'), 'dropped schema', 'the report ends with the schema');
+SELECT is((SELECT action FROM report WHERE object = 'dropskills_v2.packs'),
+          format('dropped table (%s rows)', (SELECT count(*) - 9 FROM public.products)),
+          'the report says how many rows each table held (packs: products minus the 9 negative prices)');
+SELECT is((SELECT count(*) FROM pg_namespace WHERE nspname = 'dropskills_v2'), 0::bigint, 'the target schema is gone');
+SELECT is((SELECT digest FROM before), pg_temp.legacy_digest(), 'legacy tables and auth.users are byte-for-byte unchanged');
+SELECT throws_ok($$SELECT * FROM dskv2_rollback('dropskills_v2', 'dropskills_v2')$$, '3F000', NULL,
+                 'a second rollback: the schema does not exist (3F000)');
+SELECT lives_ok($$SELECT count(*) FROM dskv2_migrate_all()$$, 'the migration can run again after a rollback');
+
+SELECT * FROM finish();
+ROLLBACK;
