@@ -253,6 +253,13 @@ BEGIN
         started_at   timestamptz,
         updated_at   timestamptz
     );
+    -- The differing keys found by dskv2_verify_integrity (when the database is writable).
+    CREATE TABLE IF NOT EXISTS %1$I.verify_diffs (
+        checked_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
+        check_name   text NOT NULL,
+        table_name   text NOT NULL,
+        key          text NOT NULL
+    );
     -- Legacy rows folded into an existing V2 row (duplicate favorites, tags).
     CREATE TABLE IF NOT EXISTS %1$I.migration_merges (
         source_table text NOT NULL,
@@ -1147,6 +1154,65 @@ $$;
 
 CREATE VIEW @extschema@.dskv2_progress WITH (security_invoker = true) AS
     SELECT * FROM @extschema@.dskv2_progress_of('dropskills_v2');
+
+--------------------------------------------------------------------------------
+-- Verification (SPEC §5)
+--------------------------------------------------------------------------------
+
+-- Proves V2 = mapping(legacy): every check in ONE statement, so they all see
+-- one snapshot whatever the caller's isolation level. Reads only: it runs on a
+-- read-only standby too; when the database is writable, the differing keys are
+-- also kept in <target>.verify_diffs.
+CREATE FUNCTION @extschema@.dskv2_verify_integrity(source pg_catalog.name DEFAULT 'public',
+                                                   target pg_catalog.name DEFAULT 'dropskills_v2')
+RETURNS TABLE (check_name pg_catalog.text, table_name pg_catalog.text, ok pg_catalog.bool,
+               expected pg_catalog.int8, actual pg_catalog.int8, detail pg_catalog.text)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET row_security = off
+SET jit = off
+AS $$
+DECLARE
+    r record;
+    diffs pg_catalog.text[] := '{}';
+    diff_checks pg_catalog.text[] := '{}';
+    diff_tables pg_catalog.text[] := '{}';
+    statement pg_catalog.text;
+BEGIN
+    IF source IS NULL OR pg_catalog.to_regnamespace(pg_catalog.quote_ident(source)) IS NULL THEN
+        RAISE EXCEPTION 'dskv2: source schema "%" does not exist', source USING ERRCODE = '3F000';
+    END IF;
+    IF NOT @extschema@.dskv2_check_target(target, source) THEN
+        RAISE EXCEPTION 'dskv2: target schema "%" does not exist', target USING ERRCODE = '3F000',
+            HINT = 'Migrate first: SELECT * FROM dskv2_migrate_all();';
+    END IF;
+    statement := @extschema@.dskv2_mapping_sql('auth.users', 'verify', source, target);
+    PERFORM pg_catalog.set_config('work_mem',
+        COALESCE(NULLIF(pg_catalog.current_setting('dskv2.work_mem', true), ''), '256MB'), true);
+    FOR r IN EXECUTE 'SELECT * FROM (' || statement || ') v (check_name, table_name, ok, expected, actual, detail, keys)' LOOP
+        check_name := r.check_name;
+        table_name := r.table_name;
+        ok := r.ok;
+        expected := r.expected;
+        actual := r.actual;
+        detail := r.detail;
+        IF r.keys IS NOT NULL THEN
+            FOR i IN 1..pg_catalog.cardinality(r.keys) LOOP
+                diffs := diffs || r.keys[i];
+                diff_checks := diff_checks || check_name;
+                diff_tables := diff_tables || table_name;
+            END LOOP;
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+    IF pg_catalog.cardinality(diffs) > 0 AND NOT pg_catalog.pg_is_in_recovery()
+       AND pg_catalog.current_setting('transaction_read_only') = 'off' THEN
+        EXECUTE pg_catalog.format('INSERT INTO %I.verify_diffs (check_name, table_name, key)
+                                   SELECT * FROM unnest($1, $2, $3)', target)
+            USING diff_checks, diff_tables, diffs;
+    END IF;
+END
+$$;
 
 --------------------------------------------------------------------------------
 -- Rollback (SPEC §5, §6)

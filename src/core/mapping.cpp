@@ -159,7 +159,7 @@ SELECT 'trending_ideas'::text AS _source, s.id::text AS _key, NULL::text AS _rea
        @{c:s.created_at} AS _o1, s.id AS _o2,
        @{ext}.dskv2_slugify(s.title) AS _slug_base,
        s.id, s.title, @{c:s.description} AS description,
-       @{v2value:(SELECT c.id FROM @{tgt}.categories c WHERE c.slug = @{ext}.dskv2_slugify(@{c:s.category}))}::integer AS category_id,
+       @{v2value:(SELECT c.id FROM @{tgt}.categories c WHERE c.slug = @{ext}.dskv2_slugify(@{c:s.category}) ORDER BY c.id LIMIT 1)}::integer AS category_id,
        @{c:s.category} AS category_label, @{c:s.score} AS score, @{c:s.source} AS source,
        @{c:s.metadata} AS data, @{c:s.created_at} AS created_at, @{legacy:s} AS legacy
 FROM @{src}.trending_ideas s
@@ -467,7 +467,9 @@ std::string ColumnRef(const Context& ctx, std::string_view arg) {
 }
 
 std::string RowsPredicate(const Context& ctx, std::string_view source_table, std::string_view key) {
-    if (!ctx.names.target_exists) return ctx.rows == RowSet::kPending ? "true" : "false";
+    if (!ctx.names.target_exists) {
+        return ctx.rows == RowSet::kPending || ctx.rows == RowSet::kAll ? "true" : "false";
+    }
     Context done_ctx = ctx;
     done_ctx.key = "(" + std::string(key) + ")";
     const std::string done = Expand(ctx.mapping.done, done_ctx);
@@ -487,6 +489,8 @@ std::string RowsPredicate(const Context& ctx, std::string_view source_table, std
             return quarantined + " AND NOT " + done;
         case RowSet::kStaged:
             return "NOT " + done;
+        case RowSet::kAll:
+            return "true";
     }
     return "false";
 }
@@ -771,6 +775,193 @@ std::string PlanSql(const TableMapping& mapping, const SqlNames& names, const Ca
            "FROM (SELECT m._reason, count(*) AS n FROM (" +
            MappedRowsSql(mapping, names, catalog, RowSet::kPending, ParentMode::kPredicted) +
            ") m GROUP BY m._reason) g";
+}
+
+namespace {
+
+// SQL of one verification row.
+std::string CheckRow(std::string_view check, std::string_view table, const std::string& ok,
+                     const std::string& expected, const std::string& actual,
+                     const std::string& detail, const std::string& keys) {
+    return "SELECT " + QuoteLiteral(check) + "::text, " + QuoteLiteral(table) + "::text, (" + ok +
+           ")::boolean, (" + expected + ")::bigint, (" + actual + ")::bigint, (" + detail +
+           ")::text, (" + keys + ")::text[]";
+}
+
+// V2 rows that came from legacy, per mapping.
+std::string V2FromLegacy(const TableMapping& m, const std::string& tgt) {
+    if (m.writer == Writer::kTags) {
+        return "(SELECT count(*) FROM " + tgt + ".pack_tags v WHERE v.legacy_id IS NOT NULL)";
+    }
+    if (m.writer == Writer::kFavorites) {
+        return "(SELECT count(*) FROM " + tgt + ".favorites v WHERE v.legacy_id IS NOT NULL)";
+    }
+    return "(SELECT count(*) FROM " + tgt + "." + std::string(m.target) +
+           " v WHERE v.migration_run_id IS NOT NULL)";
+}
+
+// The legacy rows a mapping reads, counted from the legacy tables.
+std::string LegacyCount(const TableMapping& m, const SqlNames& names) {
+    if (m.name == "auth.users") {
+        return "((SELECT count(*) FROM auth.users) + (SELECT count(*) FROM " + names.source +
+               ".profiles p WHERE NOT EXISTS (SELECT 1 FROM auth.users a WHERE a.id = p.id)))";
+    }
+    return "(SELECT count(*) FROM " + names.source + "." + std::string(m.relations.front().name) + ")";
+}
+
+// Mapping-aware content checksum of one mapping: per key, the hash of the
+// legacy row as it maps to V2 against the hash of the V2 row that came from
+// it (slugs and bookkeeping columns excluded, quarantined keys on neither side).
+// Yields (mismatches, differing keys) columns: d.n, d.keys.
+std::string ContentDiff(const TableMapping& m, const SqlNames& names, const Catalog& catalog,
+                        int max_keys) {
+    const std::string& tgt = names.target;
+    const std::string mapped = MappedRowsSql(m, names, catalog, RowSet::kAll, ParentMode::kTarget);
+    const std::string not_quarantined =
+        "NOT EXISTS (SELECT 1 FROM " + tgt + ".migration_rejects rj WHERE rj.source_table = m._source "
+        "AND rj.source_key = m._key)";
+    std::string legacy_side;
+    std::string v2_side;
+    if (m.writer == Writer::kInsert) {
+        std::string cols_m;
+        std::string cols_v;
+        for (std::string_view c : m.insert_columns) {
+            cols_m += (cols_m.empty() ? "" : ", ") + std::string("m.") + std::string(c);
+            cols_v += (cols_v.empty() ? "" : ", ") + std::string("v.") + std::string(c);
+        }
+        legacy_side = "SELECT m._o2::text AS k, md5(jsonb_build_array(" + cols_m +
+                      ")::text) AS h FROM (" + mapped + ") m WHERE m._reason IS NULL AND " +
+                      not_quarantined;
+        v2_side = "SELECT v." + std::string(m.target_key) + "::text AS k, md5(jsonb_build_array(" +
+                  cols_v + ")::text) AS h FROM " + tgt + "." + std::string(m.target) +
+                  " v WHERE v.migration_run_id IS NOT NULL";
+    } else if (m.writer == Writer::kFavorites) {
+        legacy_side =
+            "SELECT jsonb_build_array(m.user_id, m.pack_id)::text AS k, md5(jsonb_build_array(min(m.created_at), "
+            "(array_agg(m.legacy ORDER BY m._o1 NULLS LAST, m._o2))[1])::text) AS h FROM (" + mapped +
+            ") m WHERE m._reason IS NULL AND " + not_quarantined + " GROUP BY m.user_id, m.pack_id";
+        v2_side = "SELECT jsonb_build_array(v.user_id, v.pack_id)::text AS k, md5(jsonb_build_array("
+                  "v.created_at, v.legacy)::text) AS h FROM " + tgt +
+                  ".favorites v WHERE v.legacy_id IS NOT NULL";
+    } else {
+        legacy_side =
+            "SELECT jsonb_build_array(m.pack_id, m._slug_base)::text AS k, md5(jsonb_build_array("
+            "(array_agg(m.legacy ORDER BY m._o1 NULLS LAST, m._o2))[1])::text) AS h FROM (" + mapped +
+            ") m WHERE m._reason IS NULL AND " + not_quarantined + " GROUP BY m.pack_id, m._slug_base";
+        v2_side = "SELECT jsonb_build_array(v.pack_id, t.slug)::text AS k, md5(jsonb_build_array("
+                  "v.legacy)::text) AS h FROM " + tgt + ".pack_tags v JOIN " + tgt +
+                  ".tags t ON t.id = v.tag_id WHERE v.legacy_id IS NOT NULL";
+    }
+    return "(SELECT count(*) AS n, (array_agg(f.k ORDER BY f.k) FILTER (WHERE f.r <= " +
+           std::to_string(max_keys) + ")) AS keys FROM (SELECT COALESCE(l.k, r.k) AS k, "
+           "row_number() OVER (ORDER BY COALESCE(l.k, r.k)) AS r FROM (" + legacy_side +
+           ") l FULL JOIN (" + v2_side + ") r ON r.k = l.k WHERE l.h IS DISTINCT FROM r.h) f)";
+}
+
+struct ForeignKey {
+    std::string_view table, column, parent, parent_key;
+};
+
+}  // namespace
+
+std::string VerifySql(const SqlNames& names, const Catalog& catalog, int max_keys) {
+    const std::string& tgt = names.target;
+    std::vector<std::string> rows;
+    // Conservation per legacy table, recounted from the tables themselves.
+    for (const TableMapping& m : Mappings()) {
+        CheckRunnable(m, catalog);
+        const std::string src = QuoteLiteral(m.name);
+        const std::string merged = "(SELECT count(*) FROM " + tgt +
+                                   ".migration_merges x WHERE x.source_table = " + src + ")";
+        const std::string quarantined = "(SELECT count(*) FROM " + tgt +
+                                        ".migration_rejects x WHERE x.source_table = " + src + ")";
+        const std::string v2 = V2FromLegacy(m, tgt);
+        const std::string legacy = LegacyCount(m, names);
+        const std::string actual = "(" + v2 + " + " + merged + " + " + quarantined + ")";
+        rows.push_back(CheckRow("conservation", m.name, legacy + " = " + actual, legacy, actual,
+                                "format('%s legacy rows = %s in V2 + %s merged + %s quarantined', " +
+                                    legacy + ", " + v2 + ", " + merged + ", " + quarantined + ")",
+                                "NULL"));
+    }
+    // Content checksum per V2 table.
+    for (const TableMapping& m : Mappings()) {
+        const std::string diff = ContentDiff(m, names, catalog, max_keys);
+        rows.push_back("SELECT 'content_checksum'::text, " + QuoteLiteral(m.target) +
+                       "::text, d.n = 0, 0::bigint, d.n, CASE WHEN d.n = 0 THEN 'every row from legacy "
+                       "matches its legacy row as mapped' ELSE format('%s keys differ (legacy as mapped vs "
+                       "V2), first: %s', d.n, array_to_string(d.keys, ', ')) END, d.keys FROM " +
+                       diff + " d");
+    }
+    // Foreign keys without orphans.
+    static const ForeignKey kKeys[] = {
+        {"packs", "category_id", "categories", "id"}, {"packs", "author_id", "users", "id"},
+        {"samples", "pack_id", "packs", "id"},        {"pack_tags", "pack_id", "packs", "id"},
+        {"pack_tags", "tag_id", "tags", "id"},        {"favorites", "user_id", "users", "id"},
+        {"favorites", "pack_id", "packs", "id"},      {"pack_stats", "pack_id", "packs", "id"},
+        {"trending_ideas", "category_id", "categories", "id"},
+        {"user_packs", "user_id", "users", "id"},     {"user_packs", "pack_id", "packs", "id"},
+        {"ai_usage", "user_id", "users", "id"}};
+    for (const ForeignKey& fk : kKeys) {
+        const std::string orphans = "(SELECT count(*) FROM " + tgt + "." + std::string(fk.table) +
+                                    " c WHERE c." + std::string(fk.column) +
+                                    " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + tgt + "." +
+                                    std::string(fk.parent) + " p WHERE p." +
+                                    std::string(fk.parent_key) + " = c." + std::string(fk.column) + "))";
+        const std::string keys = "(SELECT array_agg(k) FROM (SELECT c." + std::string(fk.column) +
+                                 "::text AS k FROM " + tgt + "." + std::string(fk.table) + " c WHERE c." +
+                                 std::string(fk.column) + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " +
+                                 tgt + "." + std::string(fk.parent) + " p WHERE p." +
+                                 std::string(fk.parent_key) + " = c." + std::string(fk.column) +
+                                 ") ORDER BY 1 LIMIT " + std::to_string(max_keys) + ") z)";
+        rows.push_back(CheckRow("fk_orphans", fk.table, orphans + " = 0", "0", orphans,
+                                "format('%s.%s -> %s: %s orphans', " + QuoteLiteral(fk.table) + ", " +
+                                    QuoteLiteral(fk.column) + ", " + QuoteLiteral(fk.parent) + ", " +
+                                    orphans + ")",
+                                keys));
+    }
+    // Slugs: unique and well formed.
+    for (std::string_view table : {"categories", "packs", "tags", "trending_ideas"}) {
+        const std::string t = tgt + "." + std::string(table);
+        const std::string dups = "(SELECT count(*) FROM (SELECT slug FROM " + t +
+                                 " WHERE slug IS NOT NULL GROUP BY slug HAVING count(*) > 1) d)";
+        rows.push_back(CheckRow("slug_unique", table, dups + " = 0", "0", dups,
+                                "format('%s duplicated slugs', " + dups + ")",
+                                "(SELECT array_agg(slug) FROM (SELECT slug FROM " + t +
+                                    " WHERE slug IS NOT NULL GROUP BY slug HAVING count(*) > 1 ORDER BY 1 LIMIT " +
+                                    std::to_string(max_keys) + ") d)"));
+        const std::string bad = "(SELECT count(*) FROM " + t +
+                                " WHERE slug IS NOT NULL AND slug !~ '^[a-z0-9]+(-[a-z0-9]+)*$')";
+        rows.push_back(CheckRow("slug_format", table, bad + " = 0", "0", bad,
+                                "format('%s slugs outside ^[a-z0-9]+(-[a-z0-9]+)*$', " + bad + ")",
+                                "(SELECT array_agg(slug) FROM (SELECT slug FROM " + t +
+                                    " WHERE slug IS NOT NULL AND slug !~ '^[a-z0-9]+(-[a-z0-9]+)*$' "
+                                    "ORDER BY 1 LIMIT " + std::to_string(max_keys) + ") d)"));
+    }
+    // E-mails: unique case-insensitively.
+    const std::string dup_emails = "(SELECT count(*) FROM (SELECT lower(email) FROM " + tgt +
+                                   ".users WHERE email IS NOT NULL GROUP BY 1 HAVING count(*) > 1) d)";
+    rows.push_back(CheckRow("email_unique", "users", dup_emails + " = 0", "0", dup_emails,
+                            "format('%s e-mails used more than once', " + dup_emails + ")",
+                            "(SELECT array_agg(e) FROM (SELECT lower(email) AS e FROM " + tgt +
+                                ".users WHERE email IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY 1 "
+                                "LIMIT " + std::to_string(max_keys) + ") d)"));
+    // Identities past the legacy sequences: the next V2 id is above every legacy id.
+    for (std::string_view table : {"categories", "samples", "trending_ideas", "admin_logs"}) {
+        const std::string legacy_max = "(SELECT COALESCE(max(id), 0) FROM " + names.source + "." +
+                                       std::string(table) + ")";
+        const std::string next = "(SELECT CASE WHEN s.is_called THEN s.last_value + 1 ELSE s.last_value END FROM " +
+                                 tgt + "." + std::string(table) + "_id_seq s)";
+        rows.push_back(CheckRow("sequence", table, next + " > " + legacy_max, legacy_max, next,
+                                "format('next V2 id %s, legacy max id %s', " + next + ", " +
+                                    legacy_max + ")",
+                                "NULL"));
+    }
+    std::string sql;
+    for (const std::string& r : rows) {
+        if (!sql.empty()) sql += "\nUNION ALL\n";
+        sql += r;
+    }
+    return sql;
 }
 
 std::string StageSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog) {

@@ -79,6 +79,7 @@ enum class RowSet {
     kKeys,         // pending and in the key array $1 (text[]): one batch of keys
     kStaged,       // a batched run's batch: rows $1 < _seq <= $2 of the staged mapped
                    // rows (pg_temp.dskv2_stage, StageSql), still not migrated
+    kAll,          // every legacy row (verification)
     kQuarantined,  // quarantined, not migrated: retry
 };
 
@@ -116,6 +117,12 @@ std::string MigrateSql(const TableMapping& mapping, const SqlNames& names, const
 // A batched run's staging: the pending rows mapped once, set-based, numbered
 // in processing order (_seq), to be written batch by batch with kStaged.
 std::string StageSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog);
+
+// Verification (dskv2_verify_integrity): ONE statement, so every check sees
+// one snapshot, returning rows (check_name, table_name, ok, expected, actual,
+// detail, diff_keys text[]) for every check of SPEC §5. At most max_keys
+// differing keys are listed per check.
+std::string VerifySql(const SqlNames& names, const Catalog& catalog, int max_keys);
 
 // The dry run of one mapping: one row (pending bigint, predicted_rejects
 // bigint, reject_reasons jsonb) over the pending rows.

@@ -287,7 +287,8 @@ Datum dskv2_source_drift(PG_FUNCTION_ARGS) {
 }
 
 // dskv2_mapping_sql(source_table, purpose, source, target, run_id, row_set)
-//   purpose: 'migrate' | 'plan' | 'stage' | 'mapped';
+//   purpose: 'migrate' | 'plan' | 'stage' | 'mapped' | 'verify' (all tables; source_table
+//   only names a mapping to validate);
 //   row_set: 'pending' | 'keys' | 'quarantined' | 'staged'
 PG_FUNCTION_INFO_V1(dskv2_mapping_sql);
 Datum dskv2_mapping_sql(PG_FUNCTION_ARGS) {
@@ -318,6 +319,8 @@ Datum dskv2_mapping_sql(PG_FUNCTION_ARGS) {
             sql = core::PlanSql(mapping, names, catalog);
         } else if (purpose == "stage") {
             sql = core::StageSql(mapping, names, catalog);
+        } else if (purpose == "verify") {
+            sql = core::VerifySql(names, catalog, 10);
         } else if (purpose == "mapped") {
             sql = core::MappedRowsSql(mapping, names, catalog, rows, core::ParentMode::kTarget);
         } else {

@@ -196,6 +196,8 @@ const char* RowSetName(RowSet rows) {
             return "kQuarantined";
         case RowSet::kStaged:
             return "kStaged";
+        case RowSet::kAll:
+            return "kAll";
     }
     return "?";
 }
@@ -219,6 +221,8 @@ std::vector<std::pair<std::string, std::string>> AllSql(const TableMapping& m,
     }
     out.emplace_back("MigrateSql kStaged", MigrateSql(m, names, catalog, RowSet::kStaged, 42));
     out.emplace_back("StageSql", StageSql(m, names, catalog));
+    out.emplace_back("MappedRowsSql kAll", MappedRowsSql(m, names, catalog, RowSet::kAll, ParentMode::kTarget));
+    out.emplace_back("VerifySql", VerifySql(names, catalog, 10));
     out.emplace_back("PlanSql", PlanSql(m, names, catalog));
     return out;
 }
