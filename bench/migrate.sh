@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: the migration on the L fixture (1.22M legacy rows), one run of the
+# Benchmark: the migration and its verification on the L fixture (1.22M legacy rows), one run of the
 # script, printed as ratios against the floor measured in the same database:
 # inserting the same final V2 rows into identically indexed empty tables, one
 # INSERT ... SELECT per table. Also rows per second, and the backend's peak
@@ -77,13 +77,16 @@ legacy_rows=$(q dskv2_bench_l "SELECT (SELECT count(*) FROM auth.users) + (SELEC
     + (SELECT count(*) FROM public.tags) + (SELECT count(*) FROM public.favorites) + (SELECT count(*) FROM public.product_stats)
     + (SELECT count(*) FROM public.trending_ideas) + (SELECT count(*) FROM public.admin_logs)")
 
-atomic=(); batched=(); floor=()
+atomic=(); batched=(); floor=(); verify=()
 for round in $(seq 1 "$ROUNDS"); do
     log "round $round/$ROUNDS"
     reset_target dskv2_bench_l
     t0=$(now); q dskv2_bench_l "SET client_min_messages = warning; SELECT count(*) FROM dskv2_migrate_all()" >/dev/null; t1=$(now)
     atomic+=("$(calc "$t1 - $t0")")
     q dskv2_bench_l "CHECKPOINT" >/dev/null
+    t0=$(now); q dskv2_bench_l "SELECT count(*) FILTER (WHERE NOT ok) FROM dskv2_verify_integrity()" >"$DSKV2_RUN_DIR/verify.out"; t1=$(now)
+    verify+=("$(calc "$t1 - $t0")")
+    failing=$(cat "$DSKV2_RUN_DIR/verify.out")
     t0=$(now); psql -qX -v ON_ERROR_STOP=1 -d dskv2_bench_l -c "$floor_sql" >/dev/null; t1=$(now)
     floor+=("$(calc "$t1 - $t0")")
     reset_target dskv2_bench_l
@@ -94,11 +97,14 @@ reset_target dskv2_bench_m
 read -r secs_m peak_m peak_batches_m <<<"$(peak_call dskv2_bench_m 10000)"
 
 a=$(echo "${atomic[*]}" | median); b=$(echo "${batched[*]}" | median); f=$(echo "${floor[*]}" | median)
+v=$(echo "${verify[*]}" | median)
 echo
 echo "legacy rows (L): $legacy_rows"
 printf 'median seconds: dskv2_migrate_all %.2f | CALL dskv2_migrate (batch 10000) %.2f | floor %.2f\n' "$a" "$b" "$f"
 printf 'ratio to the floor: dskv2_migrate_all %.2fx (target <= 1.5x) | CALL dskv2_migrate %.2fx\n' \
     "$(calc "$a / $f")" "$(calc "$b / $f")"
+printf 'dskv2_verify_integrity %.2f s = %.2fx dskv2_migrate_all (target <= 0.5x); failing checks after the migration: %s\n' \
+    "$v" "$(calc "$v / $a")" "$failing"
 printf 'rows per second: dskv2_migrate_all %.0f | CALL dskv2_migrate %.0f\n' \
     "$(calc "$legacy_rows / $a")" "$(calc "$legacy_rows / $b")"
 printf 'batched run, backend peak private memory (RssAnon) while migrating tables: M %d kB | L %d kB | L/M %.2fx for %.1fx the rows\n' \

@@ -73,6 +73,12 @@ SELECT r->>'source_table' AS source_table, r->>'target_table' AS target_table,
 FROM dropskills_v2.migration_runs, jsonb_array_elements(report) r
 WHERE id = (SELECT max(id) FROM dropskills_v2.migration_runs);
 
+\echo '=== dskv2_verify_integrity(): the proof (failing checks first; all true after a clean migration)'
+SELECT check_name, table_name, ok, expected, actual, detail
+FROM dskv2_verify_integrity()
+WHERE check_name IN ('conservation', 'content_checksum') OR NOT ok
+ORDER BY ok, check_name, table_name;
+
 \echo '=== The quarantine: every rejected legacy row, with one reason'
 SELECT source_table, reason, count(*) FROM dropskills_v2.migration_rejects GROUP BY 1, 2 ORDER BY 1, 2;
 
@@ -83,6 +89,12 @@ LEFT JOIN LATERAL (SELECT type FROM dropskills_v2.samples WHERE pack_id = p.id O
 WHERE p.slug <> COALESCE(NULLIF(dskv2_slugify(p.title), ''), 'pack')   -- the slug needed a suffix
    OR dskv2_slugify(p.title) = ''                                      -- an emoji-only title
 ORDER BY p.created_at NULLS LAST, p.id LIMIT 10;
+
+\echo '=== Tampering with V2 is caught and the key named (then undone)'
+BEGIN;
+UPDATE dropskills_v2.packs SET price = price + 1 WHERE slug = (SELECT slug FROM dropskills_v2.packs WHERE price IS NOT NULL ORDER BY slug LIMIT 1);
+SELECT check_name, table_name, ok, detail FROM dskv2_verify_integrity() WHERE NOT ok;
+ROLLBACK;
 
 \echo '=== A second run on unchanged data reports zeros'
 SELECT source_table, rows_read, rows_written, rows_rejected FROM dskv2_migrate_all();

@@ -25,6 +25,17 @@ SELECT source_table, reason, count(*) FROM dropskills_v2.migration_rejects GROUP
 SELECT mode, status FROM dropskills_v2.migration_runs;
 -- The plan now agrees with what happened: nothing left to migrate.
 SELECT source_table, predicted_rejects, notes FROM dskv2_plan();
+-- Verification: every check true after a clean migration.
+SELECT check_name, table_name, ok, expected, actual FROM dskv2_verify_integrity()
+WHERE check_name IN ('conservation', 'content_checksum', 'sequence') OR NOT ok;
+-- A tampered V2 row: the check turns false and names the key.
+SET client_min_messages = warning;
+UPDATE dropskills_v2.admin_logs SET action = 'tampered' WHERE id = 42;
+SELECT check_name, table_name, ok, detail FROM dskv2_verify_integrity() WHERE NOT ok;
+UPDATE dropskills_v2.admin_logs a SET action = l.action FROM public.admin_logs l WHERE a.id = 42 AND l.id = 42;
+SELECT count(*) AS failing_checks FROM dskv2_verify_integrity() WHERE NOT ok;
+SET client_min_messages = notice;
+
 -- A second run on unchanged data reports zeros.
 SET client_min_messages = warning;
 SELECT source_table, rows_read, rows_written, rows_merged, rows_rejected, warnings FROM dskv2_migrate_all();
