@@ -1159,6 +1159,11 @@ CREATE VIEW @extschema@.dskv2_progress WITH (security_invoker = true) AS
 -- Verification (SPEC §5)
 --------------------------------------------------------------------------------
 
+-- One verification result (internal).
+CREATE TYPE @extschema@.dskv2_check AS (check_name pg_catalog.text, table_name pg_catalog.text, ok pg_catalog.bool,
+                                        expected pg_catalog.int8, actual pg_catalog.int8, detail pg_catalog.text,
+                                        keys pg_catalog.text[]);
+
 -- Proves V2 = mapping(legacy): every check in ONE statement, so they all see
 -- one snapshot whatever the caller's isolation level. Reads only: it runs on a
 -- read-only standby too; when the database is writable, the differing keys are
@@ -1171,6 +1176,7 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 SET row_security = off
 SET jit = off
+SET max_parallel_workers_per_gather = 0
 AS $$
 DECLARE
     r record;
@@ -1178,6 +1184,7 @@ DECLARE
     diff_checks pg_catalog.text[] := '{}';
     diff_tables pg_catalog.text[] := '{}';
     statement pg_catalog.text;
+    results @extschema@.dskv2_check[];
 BEGIN
     IF source IS NULL OR pg_catalog.to_regnamespace(pg_catalog.quote_ident(source)) IS NULL THEN
         RAISE EXCEPTION 'dskv2: source schema "%" does not exist', source USING ERRCODE = '3F000';
@@ -1189,7 +1196,10 @@ BEGIN
     statement := @extschema@.dskv2_mapping_sql('auth.users', 'verify', source, target);
     PERFORM pg_catalog.set_config('work_mem',
         COALESCE(NULLIF(pg_catalog.current_setting('dskv2.work_mem', true), ''), '256MB'), true);
-    FOR r IN EXECUTE 'SELECT * FROM (' || statement || ') v (check_name, table_name, ok, expected, actual, detail, keys)' LOOP
+    -- One plain statement (not a cursor) collects every check.
+    EXECUTE 'SELECT pg_catalog.array_agg(ROW(v.*)::@extschema@.dskv2_check) FROM (' || statement
+            || ') v (check_name, table_name, ok, expected, actual, detail, keys)' INTO results;
+    FOR r IN SELECT * FROM pg_catalog.unnest(results) LOOP
         check_name := r.check_name;
         table_name := r.table_name;
         ok := r.ok;

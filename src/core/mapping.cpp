@@ -779,15 +779,6 @@ std::string PlanSql(const TableMapping& mapping, const SqlNames& names, const Ca
 
 namespace {
 
-// SQL of one verification row.
-std::string CheckRow(std::string_view check, std::string_view table, const std::string& ok,
-                     const std::string& expected, const std::string& actual,
-                     const std::string& detail, const std::string& keys) {
-    return "SELECT " + QuoteLiteral(check) + "::text, " + QuoteLiteral(table) + "::text, (" + ok +
-           ")::boolean, (" + expected + ")::bigint, (" + actual + ")::bigint, (" + detail +
-           ")::text, (" + keys + ")::text[]";
-}
-
 // V2 rows that came from legacy, per mapping.
 std::string V2FromLegacy(const TableMapping& m, const std::string& tgt) {
     if (m.writer == Writer::kTags) {
@@ -809,53 +800,72 @@ std::string LegacyCount(const TableMapping& m, const SqlNames& names) {
     return "(SELECT count(*) FROM " + names.source + "." + std::string(m.relations.front().name) + ")";
 }
 
-// Mapping-aware content checksum of one mapping: per key, the hash of the
-// legacy row as it maps to V2 against the hash of the V2 row that came from
-// it (slugs and bookkeeping columns excluded, quarantined keys on neither side).
-// Yields (mismatches, differing keys) columns: d.n, d.keys.
+// Mapping-aware content comparison of one mapping: per key, the legacy row as
+// it maps to V2 against the V2 row that came from it, column by column (IS
+// DISTINCT FROM: NULL and '' differ, numerics and instants compare by value;
+// slugs and bookkeeping columns excluded, quarantined keys on neither side).
+// Yields one row (n, keys): how many keys differ, and the first max_keys.
 std::string ContentDiff(const TableMapping& m, const SqlNames& names, const Catalog& catalog,
                         int max_keys) {
     const std::string& tgt = names.target;
     const std::string mapped = MappedRowsSql(m, names, catalog, RowSet::kAll, ParentMode::kTarget);
+    // Every quarantined key of a mapping is filed under the mapping's name.
     const std::string not_quarantined =
-        "NOT EXISTS (SELECT 1 FROM " + tgt + ".migration_rejects rj WHERE rj.source_table = m._source "
-        "AND rj.source_key = m._key)";
+        "NOT EXISTS (SELECT 1 FROM " + tgt + ".migration_rejects rj WHERE rj.source_table = " +
+        QuoteLiteral(m.name) + " AND rj.source_key = m._key)";
+    std::vector<std::string> cols;  // compared columns: l.<c> vs r.<c>
     std::string legacy_side;
     std::string v2_side;
+    std::string key_l;  // the key columns, as the join and the diff list use them
+    std::string key_r;
+    std::string key_text;
     if (m.writer == Writer::kInsert) {
-        std::string cols_m;
-        std::string cols_v;
+        std::string sel_l = "m._o2 AS k";
+        std::string sel_r = "v." + std::string(m.target_key) + " AS k";
         for (std::string_view c : m.insert_columns) {
-            cols_m += (cols_m.empty() ? "" : ", ") + std::string("m.") + std::string(c);
-            cols_v += (cols_v.empty() ? "" : ", ") + std::string("v.") + std::string(c);
+            if (c == m.target_key) continue;
+            cols.emplace_back(c);
+            sel_l += ", m." + std::string(c) + " AS c_" + std::string(c);
+            sel_r += ", v." + std::string(c) + " AS c_" + std::string(c);
         }
-        legacy_side = "SELECT m._o2::text AS k, md5(jsonb_build_array(" + cols_m +
-                      ")::text) AS h FROM (" + mapped + ") m WHERE m._reason IS NULL AND " +
+        legacy_side = "SELECT " + sel_l + " FROM (" + mapped + ") m WHERE m._reason IS NULL AND " +
                       not_quarantined;
-        v2_side = "SELECT v." + std::string(m.target_key) + "::text AS k, md5(jsonb_build_array(" +
-                  cols_v + ")::text) AS h FROM " + tgt + "." + std::string(m.target) +
+        v2_side = "SELECT " + sel_r + " FROM " + tgt + "." + std::string(m.target) +
                   " v WHERE v.migration_run_id IS NOT NULL";
-    } else if (m.writer == Writer::kFavorites) {
+        key_l = "l.k";
+        key_r = "r.k";
+        key_text = "COALESCE(l.k, r.k)::text";
+        std::string cond;
+        for (const std::string& c : cols) {
+            cond += (cond.empty() ? "" : " OR ") + std::string("l.c_") + c + " IS DISTINCT FROM r.c_" + c;
+        }
+        return "(SELECT count(*) AS n, (array_agg(f.k ORDER BY f.k) FILTER (WHERE f.r <= " +
+               std::to_string(max_keys) + ")) AS keys FROM (SELECT " + key_text +
+               " AS k, row_number() OVER (ORDER BY " + key_text + ") AS r FROM (" + legacy_side +
+               ") l FULL JOIN (" + v2_side + ") r ON r.k = l.k WHERE l.k IS NULL OR r.k IS NULL OR " +
+               cond + ") f)";
+    }
+    if (m.writer == Writer::kFavorites) {
         legacy_side =
-            "SELECT jsonb_build_array(m.user_id, m.pack_id)::text AS k, md5(jsonb_build_array(min(m.created_at), "
-            "(array_agg(m.legacy ORDER BY m._o1 NULLS LAST, m._o2))[1])::text) AS h FROM (" + mapped +
+            "SELECT m.user_id AS k1, m.pack_id AS k2, min(m.created_at) AS c1, "
+            "(array_agg(m.legacy ORDER BY m._o1 NULLS LAST, m._o2))[1] AS c2 FROM (" + mapped +
             ") m WHERE m._reason IS NULL AND " + not_quarantined + " GROUP BY m.user_id, m.pack_id";
-        v2_side = "SELECT jsonb_build_array(v.user_id, v.pack_id)::text AS k, md5(jsonb_build_array("
-                  "v.created_at, v.legacy)::text) AS h FROM " + tgt +
-                  ".favorites v WHERE v.legacy_id IS NOT NULL";
+        v2_side = "SELECT v.user_id AS k1, v.pack_id AS k2, v.created_at AS c1, v.legacy AS c2 FROM " +
+                  tgt + ".favorites v WHERE v.legacy_id IS NOT NULL";
     } else {
         legacy_side =
-            "SELECT jsonb_build_array(m.pack_id, m._slug_base)::text AS k, md5(jsonb_build_array("
-            "(array_agg(m.legacy ORDER BY m._o1 NULLS LAST, m._o2))[1])::text) AS h FROM (" + mapped +
+            "SELECT m.pack_id AS k1, m._slug_base AS k2, NULL::boolean AS c1, "
+            "(array_agg(m.legacy ORDER BY m._o1 NULLS LAST, m._o2))[1] AS c2 FROM (" + mapped +
             ") m WHERE m._reason IS NULL AND " + not_quarantined + " GROUP BY m.pack_id, m._slug_base";
-        v2_side = "SELECT jsonb_build_array(v.pack_id, t.slug)::text AS k, md5(jsonb_build_array("
-                  "v.legacy)::text) AS h FROM " + tgt + ".pack_tags v JOIN " + tgt +
-                  ".tags t ON t.id = v.tag_id WHERE v.legacy_id IS NOT NULL";
+        v2_side = "SELECT v.pack_id AS k1, t.slug::text AS k2, NULL::boolean AS c1, v.legacy AS c2 FROM " +
+                  tgt + ".pack_tags v JOIN " + tgt + ".tags t ON t.id = v.tag_id WHERE v.legacy_id IS NOT NULL";
     }
+    key_text = "jsonb_build_array(COALESCE(l.k1, r.k1), COALESCE(l.k2, r.k2))::text";
     return "(SELECT count(*) AS n, (array_agg(f.k ORDER BY f.k) FILTER (WHERE f.r <= " +
-           std::to_string(max_keys) + ")) AS keys FROM (SELECT COALESCE(l.k, r.k) AS k, "
-           "row_number() OVER (ORDER BY COALESCE(l.k, r.k)) AS r FROM (" + legacy_side +
-           ") l FULL JOIN (" + v2_side + ") r ON r.k = l.k WHERE l.h IS DISTINCT FROM r.h) f)";
+           std::to_string(max_keys) + ")) AS keys FROM (SELECT " + key_text +
+           " AS k, row_number() OVER (ORDER BY " + key_text + ") AS r FROM (" + legacy_side +
+           ") l FULL JOIN (" + v2_side + ") r ON r.k1 = l.k1 AND r.k2 = l.k2 WHERE l.k1 IS NULL OR r.k1 IS NULL "
+           "OR l.c1 IS DISTINCT FROM r.c1 OR l.c2 IS DISTINCT FROM r.c2) f)";
 }
 
 struct ForeignKey {
@@ -877,11 +887,12 @@ std::string VerifySql(const SqlNames& names, const Catalog& catalog, int max_key
                                         ".migration_rejects x WHERE x.source_table = " + src + ")";
         const std::string v2 = V2FromLegacy(m, tgt);
         const std::string legacy = LegacyCount(m, names);
-        const std::string actual = "(" + v2 + " + " + merged + " + " + quarantined + ")";
-        rows.push_back(CheckRow("conservation", m.name, legacy + " = " + actual, legacy, actual,
-                                "format('%s legacy rows = %s in V2 + %s merged + %s quarantined', " +
-                                    legacy + ", " + v2 + ", " + merged + ", " + quarantined + ")",
-                                "NULL"));
+        // Each count once (a subquery repeated in several columns would run again).
+        rows.push_back("SELECT 'conservation'::text, " + src +
+                       "::text, c.l = c.v + c.m + c.q, c.l, c.v + c.m + c.q, format('%s legacy rows = %s in "
+                       "V2 + %s merged + %s quarantined', c.l, c.v, c.m, c.q), NULL::text[] FROM (SELECT " +
+                       legacy + "::bigint AS l, " + v2 + "::bigint AS v, " + merged + "::bigint AS m, " +
+                       quarantined + "::bigint AS q) c");
     }
     // Content checksum per V2 table.
     for (const TableMapping& m : Mappings()) {
@@ -902,59 +913,46 @@ std::string VerifySql(const SqlNames& names, const Catalog& catalog, int max_key
         {"user_packs", "user_id", "users", "id"},     {"user_packs", "pack_id", "packs", "id"},
         {"ai_usage", "user_id", "users", "id"}};
     for (const ForeignKey& fk : kKeys) {
-        const std::string orphans = "(SELECT count(*) FROM " + tgt + "." + std::string(fk.table) +
-                                    " c WHERE c." + std::string(fk.column) +
-                                    " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + tgt + "." +
-                                    std::string(fk.parent) + " p WHERE p." +
-                                    std::string(fk.parent_key) + " = c." + std::string(fk.column) + "))";
-        const std::string keys = "(SELECT array_agg(k) FROM (SELECT c." + std::string(fk.column) +
-                                 "::text AS k FROM " + tgt + "." + std::string(fk.table) + " c WHERE c." +
-                                 std::string(fk.column) + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " +
-                                 tgt + "." + std::string(fk.parent) + " p WHERE p." +
-                                 std::string(fk.parent_key) + " = c." + std::string(fk.column) +
-                                 ") ORDER BY 1 LIMIT " + std::to_string(max_keys) + ") z)";
-        rows.push_back(CheckRow("fk_orphans", fk.table, orphans + " = 0", "0", orphans,
-                                "format('%s.%s -> %s: %s orphans', " + QuoteLiteral(fk.table) + ", " +
-                                    QuoteLiteral(fk.column) + ", " + QuoteLiteral(fk.parent) + ", " +
-                                    orphans + ")",
-                                keys));
+        const std::string c = "c." + std::string(fk.column);
+        const std::string orphans = "SELECT " + c + "::text AS k FROM " + tgt + "." + std::string(fk.table) +
+                                    " c WHERE " + c + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " + tgt + "." +
+                                    std::string(fk.parent) + " p WHERE p." + std::string(fk.parent_key) +
+                                    " = " + c + ")";
+        rows.push_back("SELECT 'fk_orphans'::text, " + QuoteLiteral(fk.table) +
+                       "::text, o.n = 0, 0::bigint, o.n, format('%s.%s -> %s: %s orphans', " +
+                       QuoteLiteral(fk.table) + ", " + QuoteLiteral(fk.column) + ", " +
+                       QuoteLiteral(fk.parent) + ", o.n), o.keys FROM (SELECT count(*) AS n, "
+                       "(array_agg(z.k ORDER BY z.k))[1:" + std::to_string(max_keys) + "] AS keys FROM (" +
+                       orphans + ") z) o");
     }
     // Slugs: unique and well formed.
     for (std::string_view table : {"categories", "packs", "tags", "trending_ideas"}) {
         const std::string t = tgt + "." + std::string(table);
-        const std::string dups = "(SELECT count(*) FROM (SELECT slug FROM " + t +
-                                 " WHERE slug IS NOT NULL GROUP BY slug HAVING count(*) > 1) d)";
-        rows.push_back(CheckRow("slug_unique", table, dups + " = 0", "0", dups,
-                                "format('%s duplicated slugs', " + dups + ")",
-                                "(SELECT array_agg(slug) FROM (SELECT slug FROM " + t +
-                                    " WHERE slug IS NOT NULL GROUP BY slug HAVING count(*) > 1 ORDER BY 1 LIMIT " +
-                                    std::to_string(max_keys) + ") d)"));
-        const std::string bad = "(SELECT count(*) FROM " + t +
-                                " WHERE slug IS NOT NULL AND slug !~ '^[a-z0-9]+(-[a-z0-9]+)*$')";
-        rows.push_back(CheckRow("slug_format", table, bad + " = 0", "0", bad,
-                                "format('%s slugs outside ^[a-z0-9]+(-[a-z0-9]+)*$', " + bad + ")",
-                                "(SELECT array_agg(slug) FROM (SELECT slug FROM " + t +
-                                    " WHERE slug IS NOT NULL AND slug !~ '^[a-z0-9]+(-[a-z0-9]+)*$' "
-                                    "ORDER BY 1 LIMIT " + std::to_string(max_keys) + ") d)"));
+        const std::string limit = std::to_string(max_keys);
+        rows.push_back("SELECT 'slug_unique'::text, " + QuoteLiteral(table) +
+                       "::text, d.n = 0, 0::bigint, d.n, format('%s duplicated slugs', d.n), d.keys FROM "
+                       "(SELECT count(*) AS n, (array_agg(z.slug ORDER BY z.slug))[1:" + limit +
+                       "] AS keys FROM (SELECT slug::text FROM " + t +
+                       " WHERE slug IS NOT NULL GROUP BY slug HAVING count(*) > 1) z) d");
+        rows.push_back("SELECT 'slug_format'::text, " + QuoteLiteral(table) +
+                       "::text, d.n = 0, 0::bigint, d.n, format('%s slugs outside ^[a-z0-9]+(-[a-z0-9]+)*$', "
+                       "d.n), d.keys FROM (SELECT count(*) AS n, (array_agg(z.slug ORDER BY z.slug))[1:" +
+                       limit + "] AS keys FROM (SELECT slug::text FROM " + t +
+                       " WHERE slug IS NOT NULL AND slug !~ '^[a-z0-9]+(-[a-z0-9]+)*$') z) d");
     }
     // E-mails: unique case-insensitively.
-    const std::string dup_emails = "(SELECT count(*) FROM (SELECT lower(email) FROM " + tgt +
-                                   ".users WHERE email IS NOT NULL GROUP BY 1 HAVING count(*) > 1) d)";
-    rows.push_back(CheckRow("email_unique", "users", dup_emails + " = 0", "0", dup_emails,
-                            "format('%s e-mails used more than once', " + dup_emails + ")",
-                            "(SELECT array_agg(e) FROM (SELECT lower(email) AS e FROM " + tgt +
-                                ".users WHERE email IS NOT NULL GROUP BY 1 HAVING count(*) > 1 ORDER BY 1 "
-                                "LIMIT " + std::to_string(max_keys) + ") d)"));
+    rows.push_back("SELECT 'email_unique'::text, 'users'::text, d.n = 0, 0::bigint, d.n, format('%s e-mails "
+                   "used more than once', d.n), d.keys FROM (SELECT count(*) AS n, (array_agg(z.e ORDER BY "
+                   "z.e))[1:" + std::to_string(max_keys) + "] AS keys FROM (SELECT lower(email) AS e FROM " +
+                   tgt + ".users WHERE email IS NOT NULL GROUP BY 1 HAVING count(*) > 1) z) d");
     // Identities past the legacy sequences: the next V2 id is above every legacy id.
     for (std::string_view table : {"categories", "samples", "trending_ideas", "admin_logs"}) {
-        const std::string legacy_max = "(SELECT COALESCE(max(id), 0) FROM " + names.source + "." +
-                                       std::string(table) + ")";
-        const std::string next = "(SELECT CASE WHEN s.is_called THEN s.last_value + 1 ELSE s.last_value END FROM " +
-                                 tgt + "." + std::string(table) + "_id_seq s)";
-        rows.push_back(CheckRow("sequence", table, next + " > " + legacy_max, legacy_max, next,
-                                "format('next V2 id %s, legacy max id %s', " + next + ", " +
-                                    legacy_max + ")",
-                                "NULL"));
+        rows.push_back("SELECT 'sequence'::text, " + QuoteLiteral(table) +
+                       "::text, q.nxt > q.mx, q.mx, q.nxt, format('next V2 id %s, legacy max id %s', q.nxt, "
+                       "q.mx), NULL::text[] FROM (SELECT (SELECT COALESCE(max(id), 0) FROM " + names.source +
+                       "." + std::string(table) + ")::bigint AS mx, (SELECT CASE WHEN s.is_called THEN "
+                       "s.last_value + 1 ELSE s.last_value END FROM " + tgt + "." + std::string(table) +
+                       "_id_seq s)::bigint AS nxt) q");
     }
     std::string sql;
     for (const std::string& r : rows) {

@@ -3,7 +3,7 @@
 # place, and pg_dump / pg_restore carry the target schema (rows, quarantine,
 # run history, ownership marker) into a new database where dskv2 keeps working.
 source "$(dirname "$0")/tap.bash"
-plan 11
+plan 13
 BIN=$(pg_config --bindir)
 fresh_db dskv2_scen_lost S
 q -c "SET client_min_messages = warning" -c "SELECT count(*) FROM dskv2_migrate_all()" >/dev/null
@@ -40,6 +40,7 @@ ok $? "CREATE EXTENSION again, and dskv2_create_schema() on the surviving schema
 is "$(catalog_snapshot)" "$objects_before" "... which recreates nothing (idempotent, the marker still holds)"
 is "$(q -c "SET client_min_messages = warning; SELECT sum(rows_read) FROM dskv2_migrate_all()")" "0" \
    "a migration after it finds nothing left to do (provenance survived)"
+is "$(q -c "SELECT count(*) FROM dskv2_verify_integrity() WHERE NOT ok")" "0" "verification passes after it"
 
 # pg_dump / pg_restore into a new database.
 DUMP=$(mktemp -d)/lost.dump
@@ -59,4 +60,5 @@ is "$(q -c "SELECT string_agg(mode || ':' || status, ',' ORDER BY id) FROM drops
 is "$(q -c "SELECT obj_description('dropskills_v2'::regnamespace, 'pg_namespace')")" "$marker" "the ownership marker holds"
 is "$(q -c "SET client_min_messages = warning; SELECT sum(rows_read) FROM dskv2_migrate_all()")" "0" \
    "dskv2 works on the restored schema: nothing left to migrate"
+is "$(q -c "SELECT count(*) FROM dskv2_verify_integrity() WHERE NOT ok")" "0" "verification passes on the restored database"
 finish
