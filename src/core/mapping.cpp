@@ -11,7 +11,8 @@
 //   @{parent:table:key}        the parent exists (in V2, or predicted by the dry run)
 //   @{key}                     the key in `done` (typed) and `row_data` (text) templates
 //   @{v2exists:sql} @{v2value:sql}  sql reading V2 tables, or false / NULL when the
-//                              target schema does not exist yet (a dry run)
+//                              target schema does not exist yet (a dry run); v2exists is
+//                              also false when every legacy row is evaluated (kAll)
 #include "core/mapping.hpp"
 
 #include "core/errors.hpp"
@@ -520,7 +521,11 @@ std::string Placeholder(std::string_view body, const Context& ctx) {
     const std::string_view kind = body.substr(0, colon);
     const std::string_view arg = colon == std::string_view::npos ? "" : body.substr(colon + 1);
     if (kind == "c") return ColumnRef(ctx, arg);
-    if (kind == "v2exists") return ctx.names.target_exists ? Expand(arg, ctx) : "false";
+    // Evaluating every legacy row at once (verification), the window already
+    // sees every older duplicate; the V2 probe only matters for a subset.
+    if (kind == "v2exists") {
+        return ctx.names.target_exists && ctx.rows != RowSet::kAll ? Expand(arg, ctx) : "false";
+    }
     if (kind == "v2value") return ctx.names.target_exists ? Expand(arg, ctx) : "NULL";
     if (kind == "legacy") {
         const RelationSpec& relation = RelationByAlias(ctx.mapping, arg);
