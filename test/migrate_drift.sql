@@ -1,15 +1,5 @@
 -- pgTAP: schema drift, bad sources and targets, parents not migrated, legacy RLS (SPEC §2, §3, §4, §6).
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-BEGIN;
-CREATE EXTENSION dropskills_v2;
-\ir ../fixtures/supabase.sql
-\ir ../fixtures/legacy_schema.sql
-SET LOCAL client_min_messages = warning;
-SET LOCAL TimeZone = 'UTC';
+\ir legacy_setup.psql
 
 -- A little legacy data in every table.
 INSERT INTO auth.users (id, email, raw_user_meta_data, created_at) VALUES

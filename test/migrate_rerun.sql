@@ -1,16 +1,6 @@
 -- pgTAP: re-runs, catch-up runs, the quarantine across runs, dskv2_retry_rejects, and
 -- dskv2_migrate_table table by table = dskv2_migrate_all (SPEC §4 "Re-runs", §5).
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-BEGIN;
-CREATE EXTENSION dropskills_v2;
-\ir ../fixtures/supabase.sql
-\ir ../fixtures/legacy_schema.sql
-SET LOCAL client_min_messages = warning;
-SET LOCAL TimeZone = 'UTC';
+\ir legacy_setup.psql
 
 -- ---------------------------------------------------------------------------------------------
 -- Legacy data: users aaaaaaaa-…-0000000000NN (uNN), products bbbbbbbb-…-0000000000NN (PNN)

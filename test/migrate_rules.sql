@@ -1,17 +1,7 @@
 -- pgTAP: every mapping rule and reject reason of SPEC §4 on small hand-made messy legacy data,
 -- with the exact V2 contents, the report counters, the quarantine, provenance, identities,
 -- foreign-key actions, and no auth.users secret anywhere in the target schema.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-BEGIN;
-CREATE EXTENSION dropskills_v2;
-\ir ../fixtures/supabase.sql
-\ir ../fixtures/legacy_schema.sql
-SET LOCAL client_min_messages = warning;
-SET LOCAL TimeZone = 'UTC';
+\ir legacy_setup.psql
 
 -- Unknown legacy columns (SPEC §2): their non-NULL values go into `legacy` under their name.
 ALTER TABLE public.products ADD COLUMN legacy_sku text;

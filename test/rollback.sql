@@ -1,16 +1,6 @@
 -- pgTAP: dskv2_rollback refuses what it must, drops only the target schema,
 -- reports what it dropped, and leaves legacy data untouched.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-BEGIN;
-CREATE EXTENSION dropskills_v2;
-\ir ../fixtures/supabase.sql
-\ir ../fixtures/legacy_schema.sql
-\ir ../fixtures/generate.sql
-SET client_min_messages = warning;
+\ir legacy_setup.psql
 SELECT plan(13);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 

@@ -1,16 +1,6 @@
 -- pgTAP: dskv2_verify_integrity is all true after a clean migration, and every
 -- kind of tampering turns the relevant check false and names the key.
-\set ON_ERROR_STOP 1
-\set QUIET 1
-\pset format unaligned
-\pset tuples_only true
-\pset pager off
-BEGIN;
-CREATE EXTENSION dropskills_v2;
-\ir ../fixtures/supabase.sql
-\ir ../fixtures/legacy_schema.sql
-\ir ../fixtures/generate.sql
-SET client_min_messages = warning;
+\ir legacy_setup.psql
 SELECT plan(24);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 SELECT count(*) FROM dskv2_migrate_all();
