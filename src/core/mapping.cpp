@@ -851,17 +851,19 @@ std::string ContentDiff(const TableMapping& m, const SqlNames& names, const Cata
                cond + ") f)";
     }
     if (m.writer == Writer::kFavorites) {
+        // The first row of each pair in processing order (created_at NULLS LAST):
+        // the earliest created_at, and the legacy jsonb the V2 row kept.
         legacy_side =
-            "SELECT m.user_id AS k1, m.pack_id AS k2, min(m.created_at) AS c1, "
-            "(array_agg(m.legacy ORDER BY m._o1 NULLS LAST, m._o2))[1] AS c2 FROM (" + mapped +
-            ") m WHERE m._reason IS NULL AND " + not_quarantined + " GROUP BY m.user_id, m.pack_id";
+            "SELECT DISTINCT ON (m.user_id, m.pack_id) m.user_id AS k1, m.pack_id AS k2, m.created_at AS c1, "
+            "m.legacy AS c2 FROM (" + mapped + ") m WHERE m._reason IS NULL AND " + not_quarantined +
+            " ORDER BY m.user_id, m.pack_id, m._o1 NULLS LAST, m._o2";
         v2_side = "SELECT v.user_id AS k1, v.pack_id AS k2, v.created_at AS c1, v.legacy AS c2 FROM " +
                   tgt + ".favorites v WHERE v.legacy_id IS NOT NULL";
     } else {
         legacy_side =
-            "SELECT m.pack_id AS k1, m._slug_base AS k2, NULL::boolean AS c1, "
-            "(array_agg(m.legacy ORDER BY m._o1 NULLS LAST, m._o2))[1] AS c2 FROM (" + mapped +
-            ") m WHERE m._reason IS NULL AND " + not_quarantined + " GROUP BY m.pack_id, m._slug_base";
+            "SELECT DISTINCT ON (m.pack_id, m._slug_base) m.pack_id AS k1, m._slug_base AS k2, "
+            "NULL::boolean AS c1, m.legacy AS c2 FROM (" + mapped + ") m WHERE m._reason IS NULL AND " +
+            not_quarantined + " ORDER BY m.pack_id, m._slug_base, m._o1 NULLS LAST, m._o2";
         v2_side = "SELECT v.pack_id AS k1, t.slug::text AS k2, NULL::boolean AS c1, v.legacy AS c2 FROM " +
                   tgt + ".pack_tags v JOIN " + tgt + ".tags t ON t.id = v.tag_id WHERE v.legacy_id IS NOT NULL";
     }
