@@ -94,7 +94,7 @@ bad=$(echo "$out" | grep -cE '\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ ')
 count "$ok" "$bad" "pg_regress"
 
 log "pgTAP: pg_prove test/"
-psql -qX -c "CREATE DATABASE dskv2_tap" -c "" >/dev/null && psql -qX -d dskv2_tap -c "CREATE EXTENSION pgtap" >/dev/null
+psql -qX -c "CREATE DATABASE dskv2_tap" >/dev/null && psql -qX -d dskv2_tap -c "CREATE EXTENSION pgtap" >/dev/null
 # tap_count LABEL OUTPUT: counts a TAP harness run (pg_prove, prove) from its summary.
 tap_count() {
     local label=$1 out=$2 tests bad
