@@ -821,8 +821,6 @@ std::string ContentDiff(const TableMapping& m, const SqlNames& names, const Cata
     std::vector<std::string> cols;  // compared columns: l.<c> vs r.<c>
     std::string legacy_side;
     std::string v2_side;
-    std::string key_l;  // the key columns, as the join and the diff list use them
-    std::string key_r;
     std::string key_text;
     if (m.writer == Writer::kInsert) {
         std::string sel_l = "m._o2 AS k";
@@ -837,8 +835,6 @@ std::string ContentDiff(const TableMapping& m, const SqlNames& names, const Cata
                       not_quarantined;
         v2_side = "SELECT " + sel_r + " FROM " + tgt + "." + std::string(m.target) +
                   " v WHERE v.migration_run_id IS NOT NULL";
-        key_l = "l.k";
-        key_r = "r.k";
         key_text = "COALESCE(l.k, r.k)::text";
         std::string cond;
         for (const std::string& c : cols) {
