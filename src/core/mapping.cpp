@@ -62,7 +62,7 @@ FROM (
     FROM @{src}.profiles p
     WHERE NOT EXISTS (SELECT 1 FROM auth.users oa WHERE oa.id = p.id) AND @{rows:auth.users:p.id}
 ) x
-WINDOW w AS (PARTITION BY x.email ORDER BY x._o1 NULLS LAST, x._o2 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+WINDOW w AS (PARTITION BY x.email COLLATE "C" ORDER BY x._o1 NULLS LAST, x._o2 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 )SQL";
 
 // Only the columns SPEC §2 lists are ever read from auth.users: no password
@@ -709,8 +709,8 @@ std::string MigrateSql(const TableMapping& mapping, const SqlNames& names, const
                    "nt AS (INSERT INTO " + tgt + ".tags (name, slug, migration_run_id)\n"
                    // New tags get their ids in processing order, so batched and
                    // one-transaction runs number them alike.
-                   "  SELECT d._name, d._slug_base, " + run + " FROM (SELECT DISTINCT ON (ok._slug_base) "
-                   "ok._name, ok._slug_base, ok._o1, ok._o2 FROM ok ORDER BY ok._slug_base, ok._o1 NULLS "
+                   "  SELECT d._name, d._slug_base, " + run + " FROM (SELECT DISTINCT ON (ok._slug_base COLLATE \"C\") "
+                   "ok._name, ok._slug_base, ok._o1, ok._o2 FROM ok ORDER BY ok._slug_base COLLATE \"C\", ok._o1 NULLS "
                    "LAST, ok._o2) d\n"
                    // Only slugs not taken yet: a conflicting row would still use up an id.
                    "  WHERE NOT EXISTS (SELECT 1 FROM " + tgt + ".tags et WHERE et.slug = d._slug_base)"
@@ -815,9 +815,10 @@ std::string ContentDiff(const TableMapping& m, const SqlNames& names, const Cata
     const std::string& tgt = names.target;
     const std::string mapped = MappedRowsSql(m, names, catalog, RowSet::kAll, ParentMode::kTarget);
     // Every quarantined key of a mapping is filed under the mapping's name.
+    // NOT IN over a NOT NULL column: always a hashed subplan, never a probe per row.
     const std::string not_quarantined =
-        "NOT EXISTS (SELECT 1 FROM " + tgt + ".migration_rejects rj WHERE rj.source_table = " +
-        QuoteLiteral(m.name) + " AND rj.source_key = m._key)";
+        "m._key NOT IN (SELECT rj.source_key FROM " + tgt + ".migration_rejects rj WHERE rj.source_table = " +
+        QuoteLiteral(m.name) + ")";
     std::vector<std::string> cols;  // compared columns: l.<c> vs r.<c>
     std::string legacy_side;
     std::string v2_side;
@@ -857,9 +858,9 @@ std::string ContentDiff(const TableMapping& m, const SqlNames& names, const Cata
                   tgt + ".favorites v WHERE v.legacy_id IS NOT NULL";
     } else {
         legacy_side =
-            "SELECT DISTINCT ON (m.pack_id, m._slug_base) m.pack_id AS k1, m._slug_base AS k2, "
+            "SELECT DISTINCT ON (m.pack_id, m._slug_base COLLATE \"C\") m.pack_id AS k1, m._slug_base AS k2, "
             "NULL::boolean AS c1, m.legacy AS c2 FROM (" + mapped + ") m WHERE m._reason IS NULL AND " +
-            not_quarantined + " ORDER BY m.pack_id, m._slug_base, m._o1 NULLS LAST, m._o2";
+            not_quarantined + " ORDER BY m.pack_id, m._slug_base COLLATE \"C\", m._o1 NULLS LAST, m._o2";
         v2_side = "SELECT v.pack_id AS k1, t.slug::text AS k2, NULL::boolean AS c1, v.legacy AS c2 FROM " +
                   tgt + ".pack_tags v JOIN " + tgt + ".tags t ON t.id = v.tag_id WHERE v.legacy_id IS NOT NULL";
     }
@@ -890,12 +891,13 @@ std::string VerifySql(const SqlNames& names, const Catalog& catalog, int max_key
                                         ".migration_rejects x WHERE x.source_table = " + src + ")";
         const std::string v2 = V2FromLegacy(m, tgt);
         const std::string legacy = LegacyCount(m, names);
-        // Each count once (a subquery repeated in several columns would run again).
+        // Each count once: OFFSET 0 keeps the subquery from being pulled up, which
+        // would run its counts again for every column that names them.
         rows.push_back("SELECT 'conservation'::text, " + src +
                        "::text, c.l = c.v + c.m + c.q, c.l, c.v + c.m + c.q, format('%s legacy rows = %s in "
                        "V2 + %s merged + %s quarantined', c.l, c.v, c.m, c.q), NULL::text[] FROM (SELECT " +
                        legacy + "::bigint AS l, " + v2 + "::bigint AS v, " + merged + "::bigint AS m, " +
-                       quarantined + "::bigint AS q) c");
+                       quarantined + "::bigint AS q OFFSET 0) c");
     }
     // Content checksum per V2 table.
     for (const TableMapping& m : Mappings()) {
@@ -955,7 +957,7 @@ std::string VerifySql(const SqlNames& names, const Catalog& catalog, int max_key
                        "q.mx), NULL::text[] FROM (SELECT (SELECT COALESCE(max(id), 0) FROM " + names.source +
                        "." + std::string(table) + ")::bigint AS mx, (SELECT CASE WHEN s.is_called THEN "
                        "s.last_value + 1 ELSE s.last_value END FROM " + tgt + "." + std::string(table) +
-                       "_id_seq s)::bigint AS nxt) q");
+                       "_id_seq s)::bigint AS nxt OFFSET 0) q");
     }
     std::string sql;
     for (const std::string& r : rows) {
