@@ -194,6 +194,7 @@ AS $$
 BEGIN
     PERFORM @extschema@.dskv2_create_tables(target);
     PERFORM @extschema@.dskv2_add_constraints(target);
+    PERFORM @extschema@.dskv2_attach_triggers(target);
 END
 $$;
 
@@ -259,6 +260,16 @@ BEGIN
         check_name   text NOT NULL,
         table_name   text NOT NULL,
         key          text NOT NULL
+    );
+    -- Which tables carry the native triggers (SPEC §7), so dskv2_create_schema
+    -- can re-attach them after DROP EXTENSION ... CASCADE took them away.
+    CREATE TABLE IF NOT EXISTS %1$I.trigger_settings (
+        kind            text NOT NULL CHECK (kind IN ('audit', 'ai_usage')),
+        table_name      text NOT NULL,
+        enabled         boolean NOT NULL DEFAULT true,
+        ignored_columns text[] NOT NULL DEFAULT '{}',
+        updated_at      timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (kind, table_name)
     );
     -- Legacy rows folded into an existing V2 row (duplicate favorites, tags).
     CREATE TABLE IF NOT EXISTS %1$I.migration_merges (
@@ -623,6 +634,7 @@ DECLARE
     statement pg_catalog.text := COALESCE(prepared,
         @extschema@.dskv2_mapping_sql(source_table, 'migrate', source, target, run_id, row_set));
     previous_work_mem pg_catalog.text;
+    previous_suppress pg_catalog.bool;
 BEGIN
     -- Legacy tables are read as they are (row_security off, from the SET
     -- clause): a role that legacy RLS would restrict gets an error, never a
@@ -634,6 +646,10 @@ BEGIN
     -- memory must not grow with the tables. work_mem is put back below (and by
     -- the rollback on error).
     previous_work_mem := pg_catalog.current_setting('work_mem');
+    -- The rows a migration writes are audited as one `migration` row per
+    -- table (dskv2_finish_run), not per row: the native audit trigger checks
+    -- this backend-local flag, put back below and reset at transaction end.
+    previous_suppress := @extschema@.dskv2_audit_suppress(true);
     IF row_set IN ('keys', 'staged') THEN
         PERFORM pg_catalog.set_config('work_mem', COALESCE(NULLIF(pg_catalog.current_setting('dskv2.batch_work_mem', true), ''),
                                                            previous_work_mem), true);
@@ -654,6 +670,7 @@ BEGIN
         EXECUTE statement INTO rows_read, rows_written, rows_merged, rows_rejected, warnings;
     END IF;
     PERFORM pg_catalog.set_config('work_mem', previous_work_mem, true);
+    PERFORM @extschema@.dskv2_audit_suppress(previous_suppress);
 END
 $$;
 
@@ -727,10 +744,27 @@ RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    actor pg_catalog.text := NULLIF(pg_catalog.current_setting('dskv2.actor', true), '');
 BEGIN
     EXECUTE pg_catalog.format('UPDATE %I.migration_runs SET status = $2, report = $3, error = $4,
                                       finished_at = pg_catalog.clock_timestamp() WHERE id = $1', target)
         USING run_id, status, report, error;
+    -- The audit trail of a completed run: one `migration` row per table, after
+    -- the legacy admin_logs rows (the last table migrated).
+    IF status = 'completed' THEN
+        EXECUTE pg_catalog.format(
+            'INSERT INTO %I.admin_logs (actor_id, actor_role, action, table_name, details, txid, source)
+             SELECT $1, current_user::pg_catalog.text, ''MIGRATE'', r.entry->>''target_table'',
+                    r.entry || pg_catalog.jsonb_build_object(''run_id'', $2, ''mode'',
+                        (SELECT m.mode FROM %I.migration_runs m WHERE m.id = $2)),
+                    pg_catalog.txid_current(), ''migration''
+               FROM pg_catalog.jsonb_array_elements($3) WITH ORDINALITY AS r (entry, ord)
+              ORDER BY r.ord', target, target)
+            USING CASE WHEN actor ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+                       THEN actor::pg_catalog.uuid END,
+                  run_id, report;
+    END IF;
 END
 $$;
 
@@ -797,6 +831,9 @@ BEGIN
         RAISE NOTICE 'dskv2: adding foreign keys and indexes';
         PERFORM @extschema@.dskv2_add_constraints(target);
     END IF;
+    -- A target created by this transaction gets its triggers once loaded (no
+    -- one else can see it before); an existing one has them already.
+    PERFORM @extschema@.dskv2_attach_triggers(target);
     PERFORM @extschema@.dskv2_finish_run(target, run_id, 'completed', report);
 END
 $$;
@@ -1008,6 +1045,7 @@ BEGIN
     ELSE
         PERFORM @extschema@.dskv2_create_tables(target);
     END IF;
+    PERFORM @extschema@.dskv2_attach_triggers(target);
     PERFORM @extschema@.dskv2_bump_identities(source, target);
     run_id := @extschema@.dskv2_start_run(target, 'batched',
         pg_catalog.jsonb_build_object('source', source, 'target', target, 'batch_size', batch_size));
@@ -1333,6 +1371,236 @@ BEGIN
         RAISE NOTICE 'dskv2: %: %', object, action;
         RETURN NEXT;
     END LOOP;
+END
+$$;
+
+--------------------------------------------------------------------------------
+-- Native triggers (SPEC §7): the audit trail and AI usage metering
+--------------------------------------------------------------------------------
+
+-- AFTER INSERT/UPDATE/DELETE FOR EACH ROW and AFTER TRUNCATE; arguments: the
+-- target schema, then the ignored columns.
+CREATE FUNCTION @extschema@.dskv2_audit_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'dskv2_audit_trigger'
+LANGUAGE C;
+
+-- AFTER INSERT/UPDATE/DELETE FOR EACH ROW; argument: the target schema.
+CREATE FUNCTION @extschema@.dskv2_ai_usage_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'dskv2_ai_usage_trigger'
+LANGUAGE C;
+
+-- The backend-local flag a migration sets so its own writes are not audited
+-- row by row (internal; reset at transaction end). Returns the previous value.
+CREATE FUNCTION @extschema@.dskv2_audit_suppress("on" pg_catalog.bool)
+RETURNS pg_catalog.bool
+AS 'MODULE_PATHNAME', 'dskv2_audit_suppress'
+LANGUAGE C VOLATILE;
+
+-- Records one AI request: idempotent on request_id, quota-checked, priced.
+-- For trusted callers (the owner, service_role): revoked from the API roles.
+CREATE FUNCTION @extschema@.dskv2_track_ai_usage(tool pg_catalog.text, user_id pg_catalog.uuid,
+                                                 input_tokens pg_catalog.int4, output_tokens pg_catalog.int4,
+                                                 request_id pg_catalog.text DEFAULT NULL,
+                                                 metadata pg_catalog.jsonb DEFAULT NULL,
+                                                 target pg_catalog.name DEFAULT 'dropskills_v2')
+RETURNS pg_catalog.int8
+AS 'MODULE_PATHNAME', 'dskv2_track_ai_usage'
+LANGUAGE C VOLATILE;
+
+-- The table `tbl` as (target schema, table name) when it is a table of a
+-- schema dskv2 created; 22023 otherwise. Internal.
+CREATE FUNCTION @extschema@.dskv2_trigger_table(tbl pg_catalog.regclass, OUT target pg_catalog.name,
+                                                OUT table_name pg_catalog.name)
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    kind pg_catalog.char;
+BEGIN
+    IF tbl IS NULL THEN
+        RAISE EXCEPTION 'dskv2: table must not be NULL' USING ERRCODE = '22023';
+    END IF;
+    SELECT n.nspname, c.relname, c.relkind INTO target, table_name, kind
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.oid = tbl;
+    IF kind IS NULL OR kind NOT IN ('r', 'p') THEN
+        RAISE EXCEPTION 'dskv2: % is not a table', tbl USING ERRCODE = '22023';
+    END IF;
+    IF pg_catalog.obj_description(pg_catalog.to_regnamespace(pg_catalog.quote_ident(target)), 'pg_namespace')
+       IS DISTINCT FROM @extschema@.dskv2_target_marker() THEN
+        RAISE EXCEPTION 'dskv2: % is not in a schema created by dropskills_v2', tbl
+            USING ERRCODE = '22023',
+                  HINT = 'The triggers write into the admin_logs and ai_usage tables of the table''s own schema.';
+    END IF;
+END
+$$;
+
+-- Creates (or, with replace, re-creates) one kind of trigger on one table of
+-- `target`, under a short lock_timeout with retries (CREATE TRIGGER locks the
+-- table SHARE ROW EXCLUSIVE). Internal.
+CREATE FUNCTION @extschema@.dskv2_install_trigger(target pg_catalog.name, table_name pg_catalog.name,
+                                                  kind pg_catalog.text, ignored_columns pg_catalog.text[],
+                                                  replace pg_catalog.bool)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rel pg_catalog.regclass := pg_catalog.format('%I.%I', target, table_name)::pg_catalog.regclass;
+    args pg_catalog.text := pg_catalog.quote_literal(target);
+    col pg_catalog.text;
+    has_row pg_catalog.bool;
+    has_truncate pg_catalog.bool;
+BEGIN
+    IF kind = 'audit' THEN
+        FOREACH col IN ARRAY COALESCE(ignored_columns, '{}') LOOP
+            args := args || ', ' || pg_catalog.quote_literal(col);
+        END LOOP;
+        has_row := EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = rel AND tgname = 'dskv2_audit');
+        has_truncate := EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = rel AND tgname = 'dskv2_audit_truncate');
+        IF replace AND has_row THEN
+            PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER dskv2_audit ON %s', rel));
+            has_row := false;
+        END IF;
+        IF NOT has_row THEN
+            PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format(
+                'CREATE TRIGGER dskv2_audit AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
+                'EXECUTE FUNCTION @extschema@.dskv2_audit_trigger(%s)', rel, args));
+        END IF;
+        IF NOT has_truncate THEN
+            PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format(
+                'CREATE TRIGGER dskv2_audit_truncate AFTER TRUNCATE ON %s FOR EACH STATEMENT '
+                'EXECUTE FUNCTION @extschema@.dskv2_audit_trigger(%s)', rel, pg_catalog.quote_literal(target)));
+        END IF;
+    ELSE
+        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = rel AND tgname = 'dskv2_ai_usage') THEN
+            PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format(
+                'CREATE TRIGGER dskv2_ai_usage AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
+                'EXECUTE FUNCTION @extschema@.dskv2_ai_usage_trigger(%s)', rel, pg_catalog.quote_literal(target)));
+        END IF;
+    END IF;
+END
+$$;
+
+-- Attaches every enabled trigger of `target` that is missing: the default
+-- audited tables, and what dskv2_audit_enable and dskv2_ai_track recorded.
+-- Called by dskv2_create_schema and the migrations. Internal.
+CREATE FUNCTION @extschema@.dskv2_attach_triggers(target pg_catalog.name)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r record;
+BEGIN
+    EXECUTE pg_catalog.format(
+        'INSERT INTO %I.trigger_settings (kind, table_name) SELECT ''audit'', t FROM pg_catalog.unnest($1) AS t
+         ON CONFLICT (kind, table_name) DO NOTHING', target)
+        USING ARRAY['users', 'categories', 'packs', 'samples', 'tags', 'pack_tags', 'ai_tools']::pg_catalog.text[];
+    FOR r IN EXECUTE pg_catalog.format(
+        'SELECT s.kind, s.table_name, s.ignored_columns FROM %I.trigger_settings s
+          WHERE s.enabled ORDER BY s.kind, s.table_name', target) LOOP
+        CONTINUE WHEN pg_catalog.to_regclass(pg_catalog.format('%I.%I', target, r.table_name)) IS NULL;
+        PERFORM @extschema@.dskv2_install_trigger(target, r.table_name, r.kind, r.ignored_columns, false);
+    END LOOP;
+END
+$$;
+
+CREATE FUNCTION @extschema@.dskv2_audit_enable(tbl pg_catalog.regclass,
+                                               ignored_columns pg_catalog.text[] DEFAULT '{}')
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t record;
+    missing pg_catalog.text;
+BEGIN
+    t := @extschema@.dskv2_trigger_table(tbl);
+    IF t.table_name = 'admin_logs' THEN
+        RAISE EXCEPTION 'dskv2: admin_logs cannot audit itself' USING ERRCODE = '22023';
+    END IF;
+    IF pg_catalog.array_position(ignored_columns, NULL) IS NOT NULL THEN
+        RAISE EXCEPTION 'dskv2: ignored_columns must not contain NULL' USING ERRCODE = '22023';
+    END IF;
+    SELECT c INTO missing FROM pg_catalog.unnest(COALESCE(ignored_columns, '{}')) AS c
+     WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                        WHERE a.attrelid = tbl AND a.attname = c AND a.attnum > 0 AND NOT a.attisdropped)
+     LIMIT 1;
+    IF missing IS NOT NULL THEN
+        RAISE EXCEPTION 'dskv2: column %.% does not exist', t.table_name, missing USING ERRCODE = '42703';
+    END IF;
+    EXECUTE pg_catalog.format(
+        'INSERT INTO %I.trigger_settings AS s (kind, table_name, enabled, ignored_columns)
+         VALUES (''audit'', $1, true, $2)
+         ON CONFLICT (kind, table_name) DO UPDATE SET enabled = true, ignored_columns = EXCLUDED.ignored_columns,
+                                                      updated_at = pg_catalog.now()', t.target)
+        USING t.table_name, COALESCE(ignored_columns, '{}');
+    PERFORM @extschema@.dskv2_install_trigger(t.target, t.table_name, 'audit', COALESCE(ignored_columns, '{}'), true);
+END
+$$;
+
+CREATE FUNCTION @extschema@.dskv2_audit_disable(tbl pg_catalog.regclass)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t record;
+BEGIN
+    t := @extschema@.dskv2_trigger_table(tbl);
+    -- Recorded, so that dskv2_create_schema does not attach it again.
+    EXECUTE pg_catalog.format(
+        'INSERT INTO %I.trigger_settings AS s (kind, table_name, enabled) VALUES (''audit'', $1, false)
+         ON CONFLICT (kind, table_name) DO UPDATE SET enabled = false, updated_at = pg_catalog.now()', t.target)
+        USING t.table_name;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = tbl AND tgname = 'dskv2_audit') THEN
+        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER dskv2_audit ON %s', tbl));
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = tbl AND tgname = 'dskv2_audit_truncate') THEN
+        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER dskv2_audit_truncate ON %s', tbl));
+    END IF;
+END
+$$;
+
+CREATE FUNCTION @extschema@.dskv2_ai_track(tbl pg_catalog.regclass)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t record;
+BEGIN
+    t := @extschema@.dskv2_trigger_table(tbl);
+    IF t.table_name IN ('ai_usage', 'admin_logs') THEN
+        RAISE EXCEPTION 'dskv2: % cannot be metered', t.table_name USING ERRCODE = '22023';
+    END IF;
+    EXECUTE pg_catalog.format(
+        'INSERT INTO %I.trigger_settings AS s (kind, table_name, enabled) VALUES (''ai_usage'', $1, true)
+         ON CONFLICT (kind, table_name) DO UPDATE SET enabled = true, updated_at = pg_catalog.now()', t.target)
+        USING t.table_name;
+    PERFORM @extschema@.dskv2_install_trigger(t.target, t.table_name, 'ai_usage', NULL, false);
+END
+$$;
+
+CREATE FUNCTION @extschema@.dskv2_ai_untrack(tbl pg_catalog.regclass)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t record;
+BEGIN
+    t := @extschema@.dskv2_trigger_table(tbl);
+    EXECUTE pg_catalog.format(
+        'UPDATE %I.trigger_settings SET enabled = false, updated_at = pg_catalog.now()
+          WHERE kind = ''ai_usage'' AND table_name = $1', t.target)
+        USING t.table_name;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = tbl AND tgname = 'dskv2_ai_usage') THEN
+        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER dskv2_ai_usage ON %s', tbl));
+    END IF;
 END
 $$;
 

@@ -1,0 +1,888 @@
+// The native triggers (SPEC §7):
+//   dskv2_audit_trigger()     admin_logs rows, diff-only, per row and on TRUNCATE
+//   dskv2_ai_usage_trigger()  ai_usage rows for writes made under dskv2.ai_tool
+//   dskv2_track_ai_usage()    the same metering, called directly by trusted code
+//   dskv2_audit_suppress()    the backend-local flag a migration sets
+//
+// Trigger bodies are C-style (STYLE.md): no C++ object lives where PostgreSQL
+// may raise. The pure helpers of core/audit.hpp run inside small noexcept
+// wrappers that hand back malloc'd C strings.
+//
+// Side rows are written as the owner of the target schema (the trigger's first
+// argument), so an application role's statement never fails for lack of rights
+// on admin_logs or ai_usage. The actor is read before that switch. Every
+// statement is prepared once per backend and target, with schema-qualified
+// names and no operator or function resolved through search_path.
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "core/audit.hpp"
+
+extern "C" {
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "common/hashfn.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "storage/lmgr.h"
+#include "storage/lock.h"
+#include "utils/builtins.h"
+#include "utils/datum.h"
+#include "utils/fmgroids.h"
+#include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+#include "utils/timestamp.h"
+#include "utils/datetime.h"
+#include "utils/uuid.h"
+}
+
+namespace {
+
+namespace core = dskv2::core;
+
+// ---------------------------------------------------------------------------
+// Pure helpers behind noexcept walls: C strings in, malloc'd C strings out.
+
+struct ActorClaims {
+    char* sub;   // a uuid text, or nullptr
+    char* role;  // or nullptr
+};
+
+char* MallocCopy(const std::string& s) noexcept {
+    char* out = static_cast<char*>(std::malloc(s.size() + 1));
+    if (out == nullptr) return nullptr;
+    std::memcpy(out, s.data(), s.size());
+    out[s.size()] = '\0';
+    return out;
+}
+
+ActorClaims ReadClaims(const char* json) noexcept {
+    ActorClaims result{nullptr, nullptr};
+    if (json == nullptr || json[0] == '\0') return result;
+    try {
+        const core::Claims claims = core::ParseClaims(json);
+        if (claims.has_sub && core::IsUuid(claims.sub)) result.sub = MallocCopy(claims.sub);
+        if (claims.has_role && !claims.role.empty() && claims.role.find('\0') == std::string::npos) {
+            result.role = MallocCopy(claims.role);
+        }
+    } catch (...) {
+    }
+    return result;
+}
+
+char* RecordIdOf(const char* const* keys, int n) noexcept {
+    try {
+        std::vector<std::string> texts(keys, keys + n);
+        return MallocCopy(core::RecordId(texts));
+    } catch (...) {
+        return nullptr;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The acting user.
+
+struct Actor {
+    bool has_id;
+    Datum id;          // uuid
+    text* role;        // never null
+};
+
+Datum UuidFromText(const char* s) {
+    return DirectFunctionCall1(uuid_in, CStringGetDatum(s));
+}
+
+// claims sub (request.jwt.claims, then request.jwt.claim.sub) when a uuid, then
+// dskv2.actor when a uuid, else none; role: the claims' role, else the role the
+// session has set (SET ROLE; not a SECURITY DEFINER function's owner).
+Actor CurrentActor() {
+    Actor actor{false, (Datum) 0, nullptr};
+    ActorClaims claims = ReadClaims(GetConfigOption("request.jwt.claims", true, false));
+    char* sub = claims.sub;
+    char* role = claims.role;
+    if (sub == nullptr) {
+        const char* single = GetConfigOption("request.jwt.claim.sub", true, false);
+        if (single != nullptr && core::IsUuid(single)) sub = strdup(single);
+    }
+    if (role == nullptr) {
+        const char* single = GetConfigOption("request.jwt.claim.role", true, false);
+        if (single != nullptr && single[0] != '\0') role = strdup(single);
+    }
+    if (sub == nullptr) {
+        const char* fallback = GetConfigOption("dskv2.actor", true, false);
+        if (fallback != nullptr && core::IsUuid(fallback)) sub = strdup(fallback);
+    }
+    // Copy into palloc'd memory, then free the malloc'd strings (no raise in between).
+    char* sub_copy = nullptr;
+    char* role_copy = nullptr;
+    PG_TRY();
+    {
+        if (sub != nullptr) sub_copy = pstrdup(sub);
+        if (role != nullptr) role_copy = pstrdup(role);
+    }
+    PG_FINALLY();
+    {
+        std::free(sub);
+        std::free(role);
+    }
+    PG_END_TRY();
+    if (sub_copy != nullptr) {
+        actor.has_id = true;
+        actor.id = UuidFromText(sub_copy);
+    }
+    actor.role = cstring_to_text(role_copy != nullptr ? role_copy
+                                                      : GetUserNameFromId(GetOuterUserId(), false));
+    return actor;
+}
+
+// ---------------------------------------------------------------------------
+// Running SPI as the owner of the target schema.
+
+Oid TargetOwner(const char* target) {
+    const Oid nsp = get_namespace_oid(target, true);
+    if (!OidIsValid(nsp)) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_SCHEMA_NAME),
+                        errmsg("dskv2: target schema \"%s\" of a dskv2 trigger does not exist", target),
+                        errhint("Re-attach the triggers with dskv2_create_schema().")));
+    }
+    HeapTuple tuple = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
+    if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for schema %u", nsp);
+    const Oid owner = ((Form_pg_namespace) GETSTRUCT(tuple))->nspowner;
+    ReleaseSysCache(tuple);
+    return owner;
+}
+
+struct AsOwner {
+    Oid saved_user;
+    int saved_context;
+};
+
+// An error on the way is fine: (sub)transaction abort restores the user id.
+AsOwner BecomeOwner(Oid owner) {
+    AsOwner as;
+    GetUserIdAndSecContext(&as.saved_user, &as.saved_context);
+    SetUserIdAndSecContext(owner, as.saved_context | SECURITY_LOCAL_USERID_CHANGE);
+    return as;
+}
+
+void RestoreUser(const AsOwner& as) { SetUserIdAndSecContext(as.saved_user, as.saved_context); }
+
+// ---------------------------------------------------------------------------
+// Prepared statements, one per backend, purpose and target schema.
+
+enum PlanKind {
+    kAuditInsert,
+    kAiTool,
+    kAiReplay,
+    kAiCountUser,
+    kAiCountAnon,
+    kAiInsert,
+    kPlanKinds
+};
+
+struct CachedPlan {
+    char target[NAMEDATALEN];
+    SPIPlanPtr plans[kPlanKinds];
+};
+
+constexpr int kMaxTargets = 8;
+CachedPlan plan_cache[kMaxTargets];
+int plan_cache_used = 0;
+
+SPIPlanPtr PlanFor(const char* target, PlanKind kind) {
+    CachedPlan* entry = nullptr;
+    for (int i = 0; i < plan_cache_used; ++i) {
+        if (strcmp(plan_cache[i].target, target) == 0) entry = &plan_cache[i];
+    }
+    if (entry == nullptr) {
+        if (plan_cache_used == kMaxTargets) {
+            // Rarely more than one target: forget the oldest.
+            for (int k = 0; k < kPlanKinds; ++k) {
+                if (plan_cache[0].plans[k] != nullptr) SPI_freeplan(plan_cache[0].plans[k]);
+            }
+            memmove(&plan_cache[0], &plan_cache[1], sizeof(CachedPlan) * (kMaxTargets - 1));
+            --plan_cache_used;
+        }
+        entry = &plan_cache[plan_cache_used++];
+        memset(entry, 0, sizeof(CachedPlan));
+        strlcpy(entry->target, target, NAMEDATALEN);
+    }
+    if (entry->plans[kind] != nullptr) return entry->plans[kind];
+
+    const char* t = quote_identifier(target);
+    char* sql = nullptr;
+    Oid types[10];
+    int nargs = 0;
+    switch (kind) {
+        case kAuditInsert:
+            sql = psprintf("INSERT INTO %s.admin_logs (actor_id, actor_role, action, table_name, record_id, "
+                           "old_data, new_data, txid, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'trigger')",
+                           t);
+            types[0] = UUIDOID; types[1] = TEXTOID; types[2] = TEXTOID; types[3] = TEXTOID;
+            types[4] = TEXTOID; types[5] = JSONBOID; types[6] = JSONBOID; types[7] = INT8OID;
+            nargs = 8;
+            break;
+        case kAiTool:
+            sql = psprintf("SELECT id, is_active, daily_quota, input_price_per_1k, output_price_per_1k "
+                           "FROM %s.ai_tools WHERE slug = $1", t);
+            types[0] = TEXTOID;
+            nargs = 1;
+            break;
+        case kAiReplay:
+            sql = psprintf("SELECT id FROM %s.ai_usage WHERE request_id = $1", t);
+            types[0] = TEXTOID;
+            nargs = 1;
+            break;
+        case kAiCountUser:
+            sql = psprintf("SELECT count(*) FROM %s.ai_usage WHERE user_id = $1 AND tool_id = $2 "
+                           "AND created_at >= $3 AND created_at < $4", t);
+            types[0] = UUIDOID; types[1] = INT8OID; types[2] = TIMESTAMPTZOID; types[3] = TIMESTAMPTZOID;
+            nargs = 4;
+            break;
+        case kAiCountAnon:
+            sql = psprintf("SELECT count(*) FROM %s.ai_usage WHERE user_id IS NULL AND tool_id = $1 "
+                           "AND created_at >= $2 AND created_at < $3", t);
+            types[0] = INT8OID; types[1] = TIMESTAMPTZOID; types[2] = TIMESTAMPTZOID;
+            nargs = 3;
+            break;
+        case kAiInsert:
+            sql = psprintf("INSERT INTO %s.ai_usage (user_id, tool_id, input_tokens, output_tokens, cost, "
+                           "request_id, source_table, source_record, metadata) "
+                           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+                           "ON CONFLICT (request_id) DO NOTHING RETURNING id", t);
+            types[0] = UUIDOID; types[1] = INT8OID; types[2] = INT4OID; types[3] = INT4OID;
+            types[4] = NUMERICOID; types[5] = TEXTOID; types[6] = TEXTOID; types[7] = TEXTOID;
+            types[8] = JSONBOID;
+            nargs = 9;
+            break;
+        case kPlanKinds:
+            break;
+    }
+    SPIPlanPtr plan = SPI_prepare(sql, nargs, types);
+    if (plan == nullptr) {
+        elog(ERROR, "dskv2: could not prepare \"%s\": %s", sql, SPI_result_code_string(SPI_result));
+    }
+    SPI_keepplan(plan);
+    entry->plans[kind] = plan;
+    return plan;
+}
+
+// ---------------------------------------------------------------------------
+// Audit suppression: a backend-local flag, for the current transaction only.
+
+bool audit_suppressed = false;
+bool xact_callback_registered = false;
+
+void ResetSuppression(XactEvent event, void*) {
+    if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE ||
+        event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT) {
+        audit_suppressed = false;
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Per-trigger description of the audited relation, cached per backend.
+
+struct AuditColumn {
+    char name[NAMEDATALEN];
+    bool skip;      // dropped column
+    bool ignored;   // listed in the trigger's ignored columns
+    bool secret;
+    Oid type;
+    int16 typlen;
+    bool typbyval;
+    FmgrInfo to_jsonb;  // to_jsonb(<type>), set up on first use
+    bool to_jsonb_ready;
+};
+
+struct AuditRelation {
+    Oid tgoid;  // hash key
+    Oid relid;
+    bool valid;
+    MemoryContext context;
+    char target[NAMEDATALEN];
+    text* table_name;
+    int natts;
+    AuditColumn* columns;
+    int nkeys;
+    AttrNumber keys[INDEX_MAX_KEYS];
+    FmgrInfo key_out[INDEX_MAX_KEYS];
+};
+
+HTAB* audit_relations = nullptr;
+
+void InvalidateAuditRelation(Datum, Oid relid) {
+    if (audit_relations == nullptr) return;
+    HASH_SEQ_STATUS status;
+    hash_seq_init(&status, audit_relations);
+    AuditRelation* entry;
+    while ((entry = static_cast<AuditRelation*>(hash_seq_search(&status))) != nullptr) {
+        if (relid == InvalidOid || entry->relid == relid) entry->valid = false;
+    }
+}
+
+AuditRelation* DescribeRelation(TriggerData* td) {
+    if (audit_relations == nullptr) {
+        HASHCTL ctl;
+        memset(&ctl, 0, sizeof(ctl));
+        ctl.keysize = sizeof(Oid);
+        ctl.entrysize = sizeof(AuditRelation);
+        ctl.hcxt = CacheMemoryContext;
+        audit_relations = hash_create("dskv2 audited relations", 16, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+        CacheRegisterRelcacheCallback(InvalidateAuditRelation, (Datum) 0);
+    }
+    Trigger* trigger = td->tg_trigger;
+    bool found = false;
+    auto* entry = static_cast<AuditRelation*>(hash_search(audit_relations, &trigger->tgoid, HASH_ENTER, &found));
+    if (found && entry->valid) return entry;
+    if (found && entry->context != nullptr) MemoryContextDelete(entry->context);
+    entry->valid = false;
+    entry->context = nullptr;
+
+    if (trigger->tgnargs < 1) {
+        hash_search(audit_relations, &trigger->tgoid, HASH_REMOVE, nullptr);
+        ereport(ERROR, (errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+                        errmsg("dskv2: trigger \"%s\" needs the target schema as its first argument",
+                               trigger->tgname)));
+    }
+    MemoryContext context = AllocSetContextCreate(CacheMemoryContext, "dskv2 audited relation",
+                                                  ALLOCSET_SMALL_SIZES);
+    MemoryContext old = MemoryContextSwitchTo(context);
+    Relation rel = td->tg_relation;
+    TupleDesc desc = RelationGetDescr(rel);
+    entry->relid = RelationGetRelid(rel);
+    strlcpy(entry->target, trigger->tgargs[0], NAMEDATALEN);
+    entry->table_name = cstring_to_text(RelationGetRelationName(rel));
+    entry->natts = desc->natts;
+    entry->columns = static_cast<AuditColumn*>(palloc0(sizeof(AuditColumn) * Max(desc->natts, 1)));
+    for (int i = 0; i < desc->natts; ++i) {
+        Form_pg_attribute att = TupleDescAttr(desc, i);
+        AuditColumn* col = &entry->columns[i];
+        strlcpy(col->name, NameStr(att->attname), NAMEDATALEN);
+        col->skip = att->attisdropped;
+        col->type = att->atttypid;
+        col->typlen = att->attlen;
+        col->typbyval = att->attbyval;
+        col->secret = core::IsSecretColumn(col->name);
+        for (int a = 1; a < trigger->tgnargs; ++a) {
+            if (strcmp(trigger->tgargs[a], col->name) == 0) col->ignored = true;
+        }
+    }
+    // The primary key, in key order; without one, the row's ctid is no use to
+    // anyone: record_id stays NULL.
+    entry->nkeys = 0;
+    const Oid pk = RelationGetPrimaryKeyIndex(rel);
+    if (OidIsValid(pk)) {
+        HeapTuple index_tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(pk));
+        if (HeapTupleIsValid(index_tuple)) {
+            Form_pg_index index = (Form_pg_index) GETSTRUCT(index_tuple);
+            for (int k = 0; k < index->indnkeyatts && k < INDEX_MAX_KEYS; ++k) {
+                const AttrNumber attnum = index->indkey.values[k];
+                if (attnum <= 0) continue;
+                Oid out_func;
+                bool varlena;
+                getTypeOutputInfo(TupleDescAttr(desc, attnum - 1)->atttypid, &out_func, &varlena);
+                fmgr_info_cxt(out_func, &entry->key_out[entry->nkeys], context);
+                entry->keys[entry->nkeys++] = attnum;
+            }
+            ReleaseSysCache(index_tuple);
+        }
+    }
+    MemoryContextSwitchTo(old);
+    entry->context = context;
+    entry->valid = true;
+    return entry;
+}
+
+text* RecordIdText(AuditRelation* rel, HeapTuple tuple, TupleDesc desc) {
+    if (rel->nkeys == 0) return nullptr;
+    const char* texts[INDEX_MAX_KEYS];
+    for (int k = 0; k < rel->nkeys; ++k) {
+        bool isnull;
+        const Datum d = heap_getattr(tuple, rel->keys[k], desc, &isnull);
+        texts[k] = isnull ? "" : OutputFunctionCall(&rel->key_out[k], d);
+    }
+    if (rel->nkeys == 1) return cstring_to_text(texts[0]);
+    char* id = RecordIdOf(texts, rel->nkeys);
+    if (id == nullptr) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
+    text* result = nullptr;
+    PG_TRY();
+    { result = cstring_to_text(id); }
+    PG_FINALLY();
+    { std::free(id); }
+    PG_END_TRY();
+    return result;
+}
+
+// One column's value as a jsonb value, exactly as to_jsonb() writes it.
+void PushColumn(JsonbParseState** state, AuditRelation* rel, int i, Datum value, bool isnull) {
+    AuditColumn* col = &rel->columns[i];
+    JsonbValue key;
+    key.type = jbvString;
+    key.val.string.len = static_cast<int>(strlen(col->name));
+    key.val.string.val = col->name;
+    pushJsonbValue(state, WJB_KEY, &key);
+    JsonbValue v;
+    if (isnull) {
+        v.type = jbvNull;
+        pushJsonbValue(state, WJB_VALUE, &v);
+        return;
+    }
+    if (col->secret) {
+        static char redacted[] = "[redacted]";
+        v.type = jbvString;
+        v.val.string.len = sizeof(redacted) - 1;
+        v.val.string.val = redacted;
+        pushJsonbValue(state, WJB_VALUE, &v);
+        return;
+    }
+    if (!col->to_jsonb_ready) {
+        MemoryContext old = MemoryContextSwitchTo(rel->context);
+        fmgr_info_cxt(F_TO_JSONB, &col->to_jsonb, rel->context);
+        // to_jsonb() reads its argument's type from the call expression.
+        col->to_jsonb.fn_expr = reinterpret_cast<Node*>(
+            makeFuncExpr(F_TO_JSONB, JSONBOID, list_make1(makeNullConst(col->type, -1, InvalidOid)), InvalidOid,
+                         InvalidOid, COERCE_EXPLICIT_CALL));
+        MemoryContextSwitchTo(old);
+        col->to_jsonb_ready = true;
+    }
+    Jsonb* j = DatumGetJsonbP(FunctionCall1(&col->to_jsonb, value));
+    v.type = jbvBinary;
+    v.val.binary.data = &j->root;
+    v.val.binary.len = static_cast<int>(VARSIZE(j) - VARHDRSZ);
+    pushJsonbValue(state, WJB_VALUE, &v);
+}
+
+bool SameValue(const AuditColumn* col, Datum a, bool a_null, Datum b, bool b_null) {
+    if (a_null || b_null) return a_null == b_null;
+    if (datumIsEqual(a, b, col->typbyval, col->typlen)) return true;
+    if (col->typlen != -1) return false;
+    // Equal bytes stored differently (compressed, toasted) are the same value.
+    struct varlena* x = pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(a)));
+    struct varlena* y = pg_detoast_datum_packed(reinterpret_cast<struct varlena*>(DatumGetPointer(b)));
+    return VARSIZE_ANY_EXHDR(x) == VARSIZE_ANY_EXHDR(y) &&
+           memcmp(VARDATA_ANY(x), VARDATA_ANY(y), VARSIZE_ANY_EXHDR(x)) == 0;
+}
+
+Jsonb* RowObject(AuditRelation* rel, HeapTuple tuple, TupleDesc desc, const bool* only) {
+    JsonbParseState* state = nullptr;
+    pushJsonbValue(&state, WJB_BEGIN_OBJECT, nullptr);
+    for (int i = 0; i < rel->natts; ++i) {
+        if (rel->columns[i].skip || (only != nullptr && !only[i])) continue;
+        bool isnull;
+        const Datum d = heap_getattr(tuple, i + 1, desc, &isnull);
+        PushColumn(&state, rel, i, d, isnull);
+    }
+    return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, nullptr));
+}
+
+void WriteAuditRow(const char* target, const Actor& actor, const char* action, text* table_name, text* record_id,
+                   Jsonb* old_data, Jsonb* new_data) {
+    const Oid owner = TargetOwner(target);
+    const FullTransactionId xid = GetTopFullTransactionId();
+    Datum values[8];
+    char nulls[8];
+    memset(nulls, ' ', sizeof(nulls));
+    values[0] = actor.id;
+    if (!actor.has_id) nulls[0] = 'n';
+    values[1] = PointerGetDatum(actor.role);
+    values[2] = CStringGetTextDatum(action);
+    values[3] = PointerGetDatum(table_name);
+    values[4] = PointerGetDatum(record_id);
+    if (record_id == nullptr) nulls[4] = 'n';
+    values[5] = PointerGetDatum(old_data);
+    if (old_data == nullptr) nulls[5] = 'n';
+    values[6] = PointerGetDatum(new_data);
+    if (new_data == nullptr) nulls[6] = 'n';
+    values[7] = Int64GetDatum(static_cast<int64>(U64FromFullTransactionId(xid)));
+
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "dskv2: SPI_connect failed");
+    const AsOwner as = BecomeOwner(owner);
+    SPIPlanPtr plan = PlanFor(target, kAuditInsert);
+    const int rc = SPI_execute_plan(plan, values, nulls, false, 0);
+    RestoreUser(as);
+    if (rc != SPI_OK_INSERT) elog(ERROR, "dskv2: writing admin_logs failed: %s", SPI_result_code_string(rc));
+    SPI_finish();
+}
+
+// ---------------------------------------------------------------------------
+// AI usage metering (shared by the trigger and dskv2_track_ai_usage).
+
+constexpr uint32 kQuotaLockSpace = 0x64736b71;  // "dskq"
+
+struct UsageRequest {
+    const char* target;
+    const char* tool;
+    bool has_user;
+    Datum user_id;  // uuid
+    int32 input_tokens;
+    int32 output_tokens;
+    text* request_id;    // may be null
+    Jsonb* metadata;     // may be null
+    text* source_table;  // may be null
+    text* source_record; // may be null
+};
+
+// A single-row, single-column result of the last SPI statement, or false.
+bool FirstInt8(int64* out) {
+    if (SPI_processed == 0) return false;
+    bool isnull;
+    const Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+    if (isnull) return false;
+    *out = DatumGetInt64(d);
+    return true;
+}
+
+int64 LookupRequest(const char* target, text* request_id, bool latest) {
+    Datum values[1] = {PointerGetDatum(request_id)};
+    SPIPlanPtr plan = PlanFor(target, kAiReplay);
+    // Not read-only: SPI then advances the command counter, so rows this
+    // transaction wrote a moment ago (an earlier row of the statement) are seen.
+    const int rc = latest ? SPI_execute_snapshot(plan, values, nullptr, GetLatestSnapshot(), InvalidSnapshot, false,
+                                                 false, 1)
+                          : SPI_execute_plan(plan, values, nullptr, false, 1);
+    if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: reading ai_usage failed: %s", SPI_result_code_string(rc));
+    int64 id = 0;
+    return FirstInt8(&id) ? id : 0;
+}
+
+Datum NumericOfInt(int32 v) { return DirectFunctionCall1(int4_numeric, Int32GetDatum(v)); }
+
+// tokens / 1000 * price, exactly: tokens * price * 0.001 (a division would
+// round to an arbitrary scale).
+Datum TokenCost(int32 tokens, Datum price) {
+    Datum thousandth = DirectFunctionCall3(numeric_in, CStringGetDatum("0.001"), ObjectIdGetDatum(InvalidOid),
+                                           Int32GetDatum(-1));
+    Datum product = DirectFunctionCall2(numeric_mul, NumericOfInt(tokens), price);
+    return DirectFunctionCall2(numeric_mul, product, thousandth);
+}
+
+int64 RecordUsage(const UsageRequest& req) {
+    const Oid owner = TargetOwner(req.target);
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "dskv2: SPI_connect failed");
+    const AsOwner as = BecomeOwner(owner);
+
+    // A replayed request id returns its row, whatever the tool's state or quota.
+    if (req.request_id != nullptr) {
+        const int64 existing = LookupRequest(req.target, req.request_id, false);
+        if (existing != 0) {
+            RestoreUser(as);
+            SPI_finish();
+            return existing;
+        }
+    }
+
+    Datum tool_arg[1] = {CStringGetTextDatum(req.tool)};
+    int rc = SPI_execute_plan(PlanFor(req.target, kAiTool), tool_arg, nullptr, true, 1);
+    if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: reading ai_tools failed: %s", SPI_result_code_string(rc));
+    if (SPI_processed == 0) {
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+                        errmsg("dskv2: unknown AI tool \"%s\"", req.tool),
+                        errhint("Tools are rows of %s.ai_tools, named by slug.", quote_identifier(req.target))));
+    }
+    HeapTuple tool_row = SPI_tuptable->vals[0];
+    TupleDesc tool_desc = SPI_tuptable->tupdesc;
+    bool isnull;
+    const int64 tool_id = DatumGetInt64(SPI_getbinval(tool_row, tool_desc, 1, &isnull));
+    const bool active = DatumGetBool(SPI_getbinval(tool_row, tool_desc, 2, &isnull)) && !isnull;
+    bool unlimited;
+    const int32 quota = DatumGetInt32(SPI_getbinval(tool_row, tool_desc, 3, &unlimited));
+    bool price_null;
+    Datum in_price = SPI_getbinval(tool_row, tool_desc, 4, &price_null);
+    in_price = price_null ? NumericOfInt(0) : SPI_datumTransfer(in_price, false, -1);
+    Datum out_price = SPI_getbinval(tool_row, tool_desc, 5, &price_null);
+    out_price = price_null ? NumericOfInt(0) : SPI_datumTransfer(out_price, false, -1);
+    if (!active) {
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("dskv2: AI tool \"%s\" is not active", req.tool)));
+    }
+
+    // The UTC day of the transaction (created_at defaults to now(), the
+    // transaction's start): PostgreSQL's epoch is a UTC midnight.
+    const TimestampTz now = GetCurrentTransactionStartTimestamp();
+    const TimestampTz day_start = now - (((now % USECS_PER_DAY) + USECS_PER_DAY) % USECS_PER_DAY);
+    const TimestampTz day_end = day_start + USECS_PER_DAY;
+
+    if (!unlimited || req.request_id != nullptr) {
+        // One request at a time per user, tool and day: the count below and the
+        // insert are then exact under any concurrency and isolation level, since
+        // both read the latest committed state.
+        uint32 user_hash = 0;
+        if (req.has_user) {
+            user_hash = hash_bytes(reinterpret_cast<const unsigned char*>(DatumGetUUIDP(req.user_id)->data),
+                                   UUID_LEN);
+        }
+        LOCKTAG tag;
+        SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, kQuotaLockSpace ^ hash_combine(user_hash, static_cast<uint32>(tool_id)),
+                             static_cast<uint32>(day_start / USECS_PER_DAY), 2);
+        (void) LockAcquire(&tag, ExclusiveLock, false, false);
+        if (req.request_id != nullptr) {
+            const int64 existing = LookupRequest(req.target, req.request_id, true);
+            if (existing != 0) {
+                RestoreUser(as);
+                SPI_finish();
+                return existing;
+            }
+        }
+    }
+    if (!unlimited) {
+        int64 used = 0;
+        if (req.has_user) {
+            Datum args[4] = {req.user_id, Int64GetDatum(tool_id), TimestampTzGetDatum(day_start),
+                             TimestampTzGetDatum(day_end)};
+            rc = SPI_execute_snapshot(PlanFor(req.target, kAiCountUser), args, nullptr, GetLatestSnapshot(),
+                                      InvalidSnapshot, false, false, 1);
+        } else {
+            Datum args[3] = {Int64GetDatum(tool_id), TimestampTzGetDatum(day_start), TimestampTzGetDatum(day_end)};
+            rc = SPI_execute_snapshot(PlanFor(req.target, kAiCountAnon), args, nullptr, GetLatestSnapshot(),
+                                      InvalidSnapshot, false, false, 1);
+        }
+        if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: counting ai_usage failed: %s", SPI_result_code_string(rc));
+        (void) FirstInt8(&used);
+        if (used >= quota) {
+            char reset[MAXDATELEN + 1];
+            const int utc = 0;
+            JsonEncodeDateTime(reset, TimestampTzGetDatum(day_end), TIMESTAMPTZOID, &utc);
+            ereport(ERROR, (errcode(MAKE_SQLSTATE('P', 'T', '4', '2', '9')),
+                            errmsg("dskv2: daily quota of AI tool \"%s\" exceeded", req.tool),
+                            errdetail("tool: %s; limit: %d requests per user per UTC day; resets at: %s",
+                                      req.tool, quota, reset),
+                            errhint("Try again after the reset time.")));
+        }
+    }
+
+    const Datum cost = DirectFunctionCall2(numeric_add, TokenCost(req.input_tokens, in_price),
+                                           TokenCost(req.output_tokens, out_price));
+    Datum values[9];
+    char nulls[9];
+    memset(nulls, ' ', sizeof(nulls));
+    values[0] = req.user_id;
+    if (!req.has_user) nulls[0] = 'n';
+    values[1] = Int64GetDatum(tool_id);
+    values[2] = Int32GetDatum(req.input_tokens);
+    values[3] = Int32GetDatum(req.output_tokens);
+    values[4] = cost;
+    values[5] = PointerGetDatum(req.request_id);
+    if (req.request_id == nullptr) nulls[5] = 'n';
+    values[6] = PointerGetDatum(req.source_table);
+    if (req.source_table == nullptr) nulls[6] = 'n';
+    values[7] = PointerGetDatum(req.source_record);
+    if (req.source_record == nullptr) nulls[7] = 'n';
+    values[8] = PointerGetDatum(req.metadata);
+    if (req.metadata == nullptr) nulls[8] = 'n';
+    rc = SPI_execute_plan(PlanFor(req.target, kAiInsert), values, nulls, false, 1);
+    if (rc != SPI_OK_INSERT_RETURNING) elog(ERROR, "dskv2: writing ai_usage failed: %s", SPI_result_code_string(rc));
+    int64 id = 0;
+    if (!FirstInt8(&id)) {
+        // The same request id committed by another session meanwhile.
+        id = LookupRequest(req.target, req.request_id, true);
+    }
+    RestoreUser(as);
+    SPI_finish();
+    return id;
+}
+
+int32 TokensSetting(const char* name) {
+    const char* value = GetConfigOption(name, true, false);
+    if (value == nullptr || value[0] == '\0') return 0;
+    char* end = nullptr;
+    errno = 0;
+    const long v = strtol(value, &end, 10);
+    if (errno != 0 || end == value || *end != '\0' || v < 0 || v > PG_INT32_MAX) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("dskv2: setting %s must be a token count from 0 to %d, not \"%s\"", name,
+                               PG_INT32_MAX, value)));
+    }
+    return static_cast<int32>(v);
+}
+
+TriggerData* CheckTrigger(FunctionCallInfo fcinfo, const char* name) {
+    if (!CALLED_AS_TRIGGER(fcinfo)) {
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("dskv2: %s() must be called as a trigger", name)));
+    }
+    auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
+    if (!TRIGGER_FIRED_AFTER(td->tg_event)) {
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("dskv2: %s() must be an AFTER trigger", name)));
+    }
+    if (td->tg_trigger->tgnargs < 1) {
+        ereport(ERROR, (errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+                        errmsg("dskv2: trigger \"%s\" needs the target schema as its first argument",
+                               td->tg_trigger->tgname)));
+    }
+    return td;
+}
+
+}  // namespace
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(dskv2_audit_trigger);
+PG_FUNCTION_INFO_V1(dskv2_audit_suppress);
+PG_FUNCTION_INFO_V1(dskv2_ai_usage_trigger);
+PG_FUNCTION_INFO_V1(dskv2_track_ai_usage);
+
+// dskv2_audit_suppress(on boolean) RETURNS boolean: sets the flag for the
+// current transaction, returns the previous value.
+Datum dskv2_audit_suppress(PG_FUNCTION_ARGS) {
+    const bool on = !PG_ARGISNULL(0) && PG_GETARG_BOOL(0);
+    if (!xact_callback_registered) {
+        RegisterXactCallback(ResetSuppression, nullptr);
+        xact_callback_registered = true;
+    }
+    const bool previous = audit_suppressed;
+    audit_suppressed = on;
+    PG_RETURN_BOOL(previous);
+}
+
+Datum dskv2_audit_trigger(PG_FUNCTION_ARGS) {
+    TriggerData* td = CheckTrigger(fcinfo, "dskv2_audit_trigger");
+    if (audit_suppressed) return PointerGetDatum(nullptr);
+    const TriggerEvent event = td->tg_event;
+
+    if (TRIGGER_FIRED_BY_TRUNCATE(event)) {
+        const Actor actor = CurrentActor();
+        WriteAuditRow(td->tg_trigger->tgargs[0], actor, "TRUNCATE",
+                      cstring_to_text(RelationGetRelationName(td->tg_relation)), nullptr, nullptr, nullptr);
+        return PointerGetDatum(nullptr);
+    }
+    if (!TRIGGER_FIRED_FOR_ROW(event)) {
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("dskv2: dskv2_audit_trigger() runs FOR EACH ROW, or AFTER TRUNCATE")));
+    }
+    AuditRelation* rel = DescribeRelation(td);
+    TupleDesc desc = RelationGetDescr(td->tg_relation);
+    if (desc->natts != rel->natts) {
+        rel->valid = false;
+        rel = DescribeRelation(td);
+    }
+    const char* action;
+    Jsonb* old_data = nullptr;
+    Jsonb* new_data = nullptr;
+    text* record_id;
+    if (TRIGGER_FIRED_BY_INSERT(event)) {
+        action = "INSERT";
+        new_data = RowObject(rel, td->tg_trigtuple, desc, nullptr);
+        record_id = RecordIdText(rel, td->tg_trigtuple, desc);
+    } else if (TRIGGER_FIRED_BY_DELETE(event)) {
+        action = "DELETE";
+        old_data = RowObject(rel, td->tg_trigtuple, desc, nullptr);
+        record_id = RecordIdText(rel, td->tg_trigtuple, desc);
+    } else {
+        action = "UPDATE";
+        bool* changed = static_cast<bool*>(palloc0(sizeof(bool) * Max(rel->natts, 1)));
+        int nchanged = 0;
+        for (int i = 0; i < rel->natts; ++i) {
+            const AuditColumn* col = &rel->columns[i];
+            if (col->skip || col->ignored) continue;
+            bool old_null, new_null;
+            const Datum o = heap_getattr(td->tg_trigtuple, i + 1, desc, &old_null);
+            const Datum n = heap_getattr(td->tg_newtuple, i + 1, desc, &new_null);
+            if (!SameValue(col, o, old_null, n, new_null)) {
+                changed[i] = true;
+                ++nchanged;
+            }
+        }
+        if (nchanged == 0) return PointerGetDatum(nullptr);  // a no-op, or only ignored columns
+        old_data = RowObject(rel, td->tg_trigtuple, desc, changed);
+        new_data = RowObject(rel, td->tg_newtuple, desc, changed);
+        record_id = RecordIdText(rel, td->tg_newtuple, desc);
+    }
+    const Actor actor = CurrentActor();
+    WriteAuditRow(rel->target, actor, action, rel->table_name, record_id, old_data, new_data);
+    return PointerGetDatum(nullptr);
+}
+
+// AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW, argument: the target schema.
+// Meters a write made in a transaction that set dskv2.ai_tool.
+Datum dskv2_ai_usage_trigger(PG_FUNCTION_ARGS) {
+    TriggerData* td = CheckTrigger(fcinfo, "dskv2_ai_usage_trigger");
+    if (!TRIGGER_FIRED_FOR_ROW(td->tg_event)) {
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("dskv2: dskv2_ai_usage_trigger() runs FOR EACH ROW")));
+    }
+    const char* tool = GetConfigOption("dskv2.ai_tool", true, false);
+    if (tool == nullptr || tool[0] == '\0') return PointerGetDatum(nullptr);
+
+    const Actor actor = CurrentActor();
+    UsageRequest req;
+    memset(&req, 0, sizeof(req));
+    req.target = td->tg_trigger->tgargs[0];
+    req.tool = pstrdup(tool);
+    req.has_user = actor.has_id;
+    req.user_id = actor.id;
+    req.input_tokens = TokensSetting("dskv2.ai_input_tokens");
+    req.output_tokens = TokensSetting("dskv2.ai_output_tokens");
+    const char* request_id = GetConfigOption("dskv2.ai_request_id", true, false);
+    if (request_id != nullptr && request_id[0] != '\0') {
+        req.request_id = cstring_to_text(request_id);
+    } else {
+        // One row per transaction and tool.
+        req.request_id = cstring_to_text(psprintf(
+            "xact:" UINT64_FORMAT ":%s", U64FromFullTransactionId(GetTopFullTransactionId()), req.tool));
+    }
+    AuditRelation* rel = DescribeRelation(td);
+    HeapTuple row = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
+    req.source_table = rel->table_name;
+    req.source_record = RecordIdText(rel, row, RelationGetDescr(td->tg_relation));
+    const char* op = TRIGGER_FIRED_BY_INSERT(td->tg_event)   ? "INSERT"
+                     : TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? "UPDATE"
+                                                             : "DELETE";
+    req.metadata = DatumGetJsonbP(
+        DirectFunctionCall1(jsonb_in, CStringGetDatum(psprintf("{\"operation\": \"%s\"}", op))));
+    (void) RecordUsage(req);
+    return PointerGetDatum(nullptr);
+}
+
+// dskv2_track_ai_usage(tool, user_id, input_tokens, output_tokens, request_id,
+// metadata, target) RETURNS bigint
+Datum dskv2_track_ai_usage(PG_FUNCTION_ARGS) {
+    if (PG_ARGISNULL(0)) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("dskv2: tool must not be NULL")));
+    }
+    if (PG_ARGISNULL(6)) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("dskv2: target must not be NULL")));
+    }
+    UsageRequest req;
+    memset(&req, 0, sizeof(req));
+    req.tool = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    req.has_user = !PG_ARGISNULL(1);
+    req.user_id = req.has_user ? PG_GETARG_DATUM(1) : (Datum) 0;
+    req.input_tokens = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2);
+    req.output_tokens = PG_ARGISNULL(3) ? 0 : PG_GETARG_INT32(3);
+    if (req.input_tokens < 0 || req.output_tokens < 0) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("dskv2: token counts must not be negative")));
+    }
+    req.request_id = PG_ARGISNULL(4) ? nullptr : PG_GETARG_TEXT_PP(4);
+    req.metadata = PG_ARGISNULL(5) ? nullptr : PG_GETARG_JSONB_P(5);
+    req.target = NameStr(*PG_GETARG_NAME(6));
+    if (get_namespace_oid(req.target, true) == InvalidOid) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_SCHEMA_NAME),
+                        errmsg("dskv2: target schema \"%s\" does not exist", req.target)));
+    }
+    PG_RETURN_INT64(RecordUsage(req));
+}
+
+}  // extern "C"

@@ -1,0 +1,120 @@
+-- pgTAP: AI usage metering (SPEC §7): dskv2_track_ai_usage (cost, quota,
+-- PT429 with its detail, idempotent replays, unknown and inactive tools, who
+-- may call it) and the trigger dskv2_ai_track attaches (one row per request id,
+-- per transaction and tool without one, the acting user, the source record).
+-- The race of concurrent sessions is test/scenarios/ai_quota.sh.
+\ir legacy_setup.psql
+SELECT plan(35);
+SELECT count(*) FROM dskv2_fixture.generate('S');
+SELECT count(*) FROM dskv2_migrate_all();
+
+INSERT INTO dropskills_v2.ai_tools (slug, name, provider, model, daily_quota, input_price_per_1k, output_price_per_1k)
+VALUES ('resume', 'Résumé', 'openai', 'gpt-4o-mini', 3, 0.15, 0.60),
+       ('libre', 'Sans limite', 'mistral', 'small', NULL, 0.2, 0.6),
+       ('ancien', 'Retiré', 'openai', 'gpt-3', 10, 1, 1);
+UPDATE dropskills_v2.ai_tools SET is_active = false WHERE slug = 'ancien';
+SELECT id AS user_a FROM dropskills_v2.users ORDER BY id LIMIT 1 \gset
+SELECT id AS user_b FROM dropskills_v2.users ORDER BY id OFFSET 1 LIMIT 1 \gset
+
+-- Cost from the per-1k prices; NULL tokens count as 0.
+SELECT dskv2_track_ai_usage('resume', :'user_a', 1200, 800, 'req-1', '{"prompt": "p1"}') AS first_id \gset
+SELECT is((SELECT cost FROM dropskills_v2.ai_usage WHERE id = :first_id), 0.66::numeric,
+          'cost = 1200/1000 x 0.15 + 800/1000 x 0.60');
+SELECT is((SELECT (input_tokens, output_tokens, request_id, metadata)::text FROM dropskills_v2.ai_usage WHERE id = :first_id),
+          '(1200,800,req-1,"{""prompt"": ""p1""}")', '... tokens, request id and metadata are kept');
+SELECT is((SELECT tool_id FROM dropskills_v2.ai_usage WHERE id = :first_id),
+          (SELECT id FROM dropskills_v2.ai_tools WHERE slug = 'resume'), '... for the tool named by slug');
+SELECT ok(dskv2_track_ai_usage('resume', :'user_a', NULL, 1000) > :first_id, 'NULL tokens are accepted');
+SELECT is((SELECT cost FROM dropskills_v2.ai_usage ORDER BY id DESC LIMIT 1), 0.6::numeric, '... and count as 0');
+SELECT is((SELECT input_tokens FROM dropskills_v2.ai_usage ORDER BY id DESC LIMIT 1), 0, '... and are stored as 0');
+
+-- Replays are idempotent and never fail.
+SELECT is(dskv2_track_ai_usage('resume', :'user_a', 1200, 800, 'req-1'), :first_id::bigint,
+          'replaying a request id returns the existing row');
+SELECT is((SELECT count(*) FROM dropskills_v2.ai_usage WHERE request_id = 'req-1'), 1::bigint, '... without a second row');
+
+-- Quota: rows per user and tool per UTC day.
+SELECT ok(dskv2_track_ai_usage('resume', :'user_a', 10, 10) > 0, 'the third request of the day passes (quota 3)');
+SELECT throws_ok(format($$SELECT dskv2_track_ai_usage('resume', %L, 10, 10)$$, :'user_a'), 'PT429',
+                 'dskv2: daily quota of AI tool "resume" exceeded', 'the fourth raises PT429');
+CREATE FUNCTION pg_temp.detail_of(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE d text;
+BEGIN
+    EXECUTE sql;
+    RETURN NULL;
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS d = PG_EXCEPTION_DETAIL;
+    RETURN d;
+END $$;
+SELECT is(pg_temp.detail_of(format($$SELECT dskv2_track_ai_usage('resume', %L, 10, 10)$$, :'user_a')),
+          format('tool: resume; limit: 3 requests per user per UTC day; resets at: %s',
+                 to_char((date_trunc('day', now() AT TIME ZONE 'UTC') + interval '1 day'), 'YYYY-MM-DD"T"HH24:MI:SS"+00:00"')),
+          '... with the tool, the limit and the reset time in the detail');
+SELECT is((SELECT count(*) FROM dropskills_v2.ai_usage WHERE user_id = :'user_a'), 3::bigint, '... and writes nothing');
+SELECT is(dskv2_track_ai_usage('resume', :'user_a', 1200, 800, 'req-1'), :first_id::bigint,
+          'a replay over quota still returns the existing row');
+SELECT ok(dskv2_track_ai_usage('resume', :'user_b', 1, 1) > 0, 'the quota is per user');
+SELECT ok(dskv2_track_ai_usage('libre', :'user_a', 1, 1) > 0, 'and per tool; no quota means no limit');
+SELECT ok(dskv2_track_ai_usage('resume', NULL, 1, 1, 'anon-1') > 0, 'a request without a user is recorded');
+UPDATE dropskills_v2.ai_usage SET created_at = created_at - interval '1 day' WHERE user_id = :'user_a';
+SELECT ok(dskv2_track_ai_usage('resume', :'user_a', 1, 1) > 0, 'yesterday''s rows do not count today');
+
+-- Errors.
+SELECT throws_ok(format($$SELECT dskv2_track_ai_usage('inconnu', %L, 1, 1)$$, :'user_a'), '42704',
+                 'dskv2: unknown AI tool "inconnu"', 'an unknown tool is 42704');
+SELECT throws_ok(format($$SELECT dskv2_track_ai_usage('ancien', %L, 1, 1)$$, :'user_a'), '55000',
+                 'dskv2: AI tool "ancien" is not active', 'an inactive tool is 55000');
+SELECT throws_ok(format($$SELECT dskv2_track_ai_usage(NULL, %L, 1, 1)$$, :'user_a'), '22023', NULL, 'a NULL tool is 22023');
+SELECT throws_ok(format($$SELECT dskv2_track_ai_usage('libre', %L, -1, 1)$$, :'user_a'), '22023', NULL,
+                 'negative tokens are 22023');
+SELECT throws_ok($$SELECT dskv2_track_ai_usage('libre', NULL, 1, 1, target => 'nulle_part')$$, '3F000', NULL,
+                 'a missing target schema is 3F000');
+
+-- Not for API users.
+SELECT ok(NOT has_function_privilege('anon', 'dskv2_track_ai_usage(text, uuid, int, int, text, jsonb, name)', 'EXECUTE')
+          AND NOT has_function_privilege('authenticated', 'dskv2_track_ai_usage(text, uuid, int, int, text, jsonb, name)', 'EXECUTE'),
+          'dskv2_track_ai_usage is not executable by anon or authenticated');
+SELECT ok(NOT has_function_privilege('authenticated', 'dskv2_ai_track(regclass)', 'EXECUTE')
+          AND NOT has_function_privilege('authenticated', 'dskv2_audit_enable(regclass, text[])', 'EXECUTE'),
+          'nor are the functions that attach triggers');
+
+-- The trigger: writes made under dskv2.ai_tool.
+SELECT dskv2_ai_track('dropskills_v2.trending_ideas');
+SELECT count(*) AS before_trigger FROM dropskills_v2.ai_usage \gset
+INSERT INTO dropskills_v2.trending_ideas (title) VALUES ('Sans outil');
+SELECT is((SELECT count(*) FROM dropskills_v2.ai_usage), :before_trigger::bigint, 'a write without dskv2.ai_tool is not metered');
+SAVEPOINT w;
+SET LOCAL dskv2.ai_tool = 'libre';
+SET LOCAL dskv2.ai_input_tokens = '300';
+SET LOCAL dskv2.ai_output_tokens = '900';
+SELECT set_config('request.jwt.claims', json_build_object('sub', :'user_a', 'role', 'authenticated')::text, true) IS NOT NULL AS claims_set \gset
+WITH ins AS (INSERT INTO dropskills_v2.trending_ideas (title) VALUES ('Idée A'), ('Idée B') RETURNING id)
+SELECT min(id) AS idea_id FROM ins \gset
+SELECT is((SELECT count(*) FROM dropskills_v2.ai_usage), :before_trigger::bigint + 1, 'two rows in one transaction and tool: one ai_usage row');
+SELECT is((SELECT (user_id, input_tokens, output_tokens, cost, source_table)::text FROM dropskills_v2.ai_usage ORDER BY id DESC LIMIT 1),
+          format('(%s,300,900,0.6000,trending_ideas)', :'user_a'), '... for the acting user, with tokens, cost and table');
+SELECT is((SELECT source_record FROM dropskills_v2.ai_usage ORDER BY id DESC LIMIT 1), :'idea_id', '... and the first row written');
+SELECT is((SELECT request_id FROM dropskills_v2.ai_usage ORDER BY id DESC LIMIT 1), format('xact:%s:libre', txid_current()),
+          '... under the transaction''s request id');
+UPDATE dropskills_v2.trending_ideas SET score = 1 WHERE id = :idea_id;
+SELECT is((SELECT count(*) FROM dropskills_v2.ai_usage), :before_trigger::bigint + 1, '... an UPDATE in the same transaction adds nothing');
+SET LOCAL dskv2.ai_request_id = 'req-trigger';
+UPDATE dropskills_v2.trending_ideas SET score = 2 WHERE id = :idea_id;
+SELECT is((SELECT request_id FROM dropskills_v2.ai_usage ORDER BY id DESC LIMIT 1), 'req-trigger',
+          'dskv2.ai_request_id names the request: a new row');
+SELECT count(*) FROM (SELECT dskv2_track_ai_usage('resume', :'user_a', 1, 1) FROM generate_series(1, 2)) fill;
+SET LOCAL dskv2.ai_tool = 'resume';
+SET LOCAL dskv2.ai_request_id = '';
+SELECT throws_ok(format($$UPDATE dropskills_v2.trending_ideas SET score = 3 WHERE id = %s$$, :idea_id), 'PT429', NULL,
+                 'over quota, the write itself fails with PT429');
+SET LOCAL dskv2.ai_tool = 'libre';
+SET LOCAL dskv2.ai_input_tokens = 'beaucoup';
+SELECT throws_ok(format($$UPDATE dropskills_v2.trending_ideas SET score = 4 WHERE id = %s$$, :idea_id), '22023', NULL,
+                 'a token setting that is not a count is 22023');
+ROLLBACK TO SAVEPOINT w;
+SELECT dskv2_ai_untrack('dropskills_v2.trending_ideas');
+SELECT ok(NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'dskv2_ai_usage'), 'dskv2_ai_untrack detaches the trigger');
+SELECT throws_ok($$SELECT dskv2_ai_track('dropskills_v2.ai_usage')$$, '22023', NULL, 'ai_usage itself cannot be metered');
+
+SELECT * FROM finish();
+ROLLBACK;
