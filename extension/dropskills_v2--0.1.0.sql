@@ -1045,7 +1045,6 @@ BEGIN
     ELSE
         PERFORM @extschema@.dskv2_create_tables(target);
     END IF;
-    PERFORM @extschema@.dskv2_attach_triggers(target);
     PERFORM @extschema@.dskv2_bump_identities(source, target);
     run_id := @extschema@.dskv2_start_run(target, 'batched',
         pg_catalog.jsonb_build_object('source', source, 'target', target, 'batch_size', batch_size));
@@ -1158,6 +1157,9 @@ BEGIN
     END LOOP;
     PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
     PERFORM @extschema@.dskv2_add_constraints(target);
+    -- Like the foreign keys, the triggers of a target this run created come
+    -- once it is loaded; an existing target had them (dskv2_create_schema above).
+    PERFORM @extschema@.dskv2_attach_triggers(target);
     PERFORM @extschema@.dskv2_finish_run(target, run_id, 'completed', report);
     PERFORM @extschema@.dskv2_session_lock(1685285682, @extschema@.dskv2_lock_key(target), false);
     COMMIT;

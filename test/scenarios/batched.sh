@@ -2,7 +2,7 @@
 # CALL dskv2_migrate: batched end state equals the one-transaction run; its
 # refusals (2D000 in a transaction block, 22023 for a bad batch_size) write nothing.
 source "$(dirname "$0")/tap.bash"
-plan 14
+plan 16
 fresh_db dskv2_scen_batched S
 
 q -c "SELECT count(*) FROM dskv2_migrate_all('public', 'v2_atomic')" >/dev/null 2>&1
@@ -11,6 +11,11 @@ q -c "CALL dskv2_migrate('public', 'v2_batched', 97)" >/dev/null 2>&1
 ok $? "CALL dskv2_migrate into v2_batched with batch_size 97"
 is "$(digest v2_batched)" "$(digest v2_atomic)" "batched end state equals the atomic one (same slugs, ids, rejects, merges)"
 is "$(q -c "SELECT mode || ':' || status FROM v2_batched.migration_runs")" "batched:completed" "the run is recorded as completed"
+is "$(q -c "SELECT count(*) FROM pg_trigger WHERE tgrelid::regclass::text LIKE 'v2_batched.%' AND tgname LIKE 'dskv2_audit%'")" "14" \
+   "the audit triggers are attached once the target is loaded"
+is "$(q -c "SELECT string_agg(source || ':' || action, ',' ORDER BY id) FROM v2_batched.admin_logs WHERE source <> 'legacy'")" \
+   "$(printf 'migration:MIGRATE,%.0s' 1 2 3 4 5 6 7 8 | sed 's/,$//'),migration:MIGRATE" \
+   "no per-row audit of migrated rows, one MIGRATE row per table"
 is "$(q -c "SELECT string_agg(status, ',') FROM v2_batched.migration_state")" "done,done,done,done,done,done,done,done,done" \
    "every legacy table is done in the checkpoint ledger"
 

@@ -1,12 +1,36 @@
 #!/usr/bin/env bash
-# Nothing lost: DROP EXTENSION ... CASCADE leaves every V2 object and row in
-# place, and pg_dump / pg_restore carry the target schema (rows, quarantine,
-# run history, ownership marker) into a new database where dskv2 keeps working.
+# Nothing lost: DROP EXTENSION ... CASCADE removes only the native triggers and
+# leaves every other V2 object and row in place; dskv2_create_schema re-attaches
+# the triggers as they were configured; pg_dump / pg_restore carry the target
+# schema (rows, quarantine, run history, ownership marker, triggers) into a new
+# database where dskv2 and its triggers keep working.
 source "$(dirname "$0")/tap.bash"
-plan 13
+plan 18
 BIN=$(pg_config --bindir)
 fresh_db dskv2_scen_lost S
-q -c "SET client_min_messages = warning" -c "SELECT count(*) FROM dskv2_migrate_all()" >/dev/null
+q -c "SET client_min_messages = warning" -c "SELECT count(*) FROM dskv2_migrate_all()" \
+  -c "SELECT dskv2_audit_enable('dropskills_v2.packs', ARRAY['updated_at'])" \
+  -c "SELECT dskv2_ai_track('dropskills_v2.trending_ideas')" \
+  -c "INSERT INTO dropskills_v2.ai_tools (slug, name) VALUES ('idees', 'Idées')" >/dev/null
+
+# The dskv2 triggers on V2 tables, with their arguments.
+triggers() {
+    q -c "SELECT coalesce(string_agg(tgrelid::regclass || ' ' || tgname || ' ' || encode(tgargs, 'escape'), E'\n'
+                                     ORDER BY tgrelid::regclass::text, tgname), '')
+            FROM pg_trigger WHERE tgname LIKE 'dskv2%'"
+}
+# triggers_work: an update writes its audit row, a metered insert its ai_usage row.
+triggers_work() {
+    local audit_before usage_before
+    audit_before=$(q -c "SELECT count(*) FROM dropskills_v2.admin_logs WHERE source = 'trigger'")
+    usage_before=$(q -c "SELECT count(*) FROM dropskills_v2.ai_usage")
+    q -c "UPDATE dropskills_v2.ai_tools SET name = name || ' '" \
+      -c "BEGIN" -c "SET LOCAL dskv2.ai_tool = 'idees'" \
+      -c "INSERT INTO dropskills_v2.trending_ideas (title) VALUES ('Idée restaurée')" -c "COMMIT" >/dev/null 2>&1 &&
+    [ "$(q -c "SELECT count(*) FROM dropskills_v2.admin_logs WHERE source = 'trigger'")" = "$((audit_before + 1))" ] &&
+    [ "$(q -c "SELECT count(*) FROM dropskills_v2.ai_usage")" = "$((usage_before + 1))" ]
+}
+triggers_before=$(triggers)
 
 # Every object of the target schema, and every table's row count.
 catalog_snapshot() {
@@ -33,14 +57,18 @@ marker=$(q -c "SELECT obj_description('dropskills_v2'::regnamespace, 'pg_namespa
 
 q -c "DROP EXTENSION dropskills_v2 CASCADE" >/dev/null 2>&1
 ok $? "DROP EXTENSION dropskills_v2 CASCADE succeeds"
+is "$(triggers)" "" "it removes the native triggers"
 is "$(catalog_snapshot)" "$objects_before" "every V2 table, column, constraint, index and policy survives it"
 is "$(row_counts)" "$rows_before" "every V2 row survives it"
 q -c "CREATE EXTENSION dropskills_v2" -c "SELECT dskv2_create_schema()" >/dev/null 2>&1
 ok $? "CREATE EXTENSION again, and dskv2_create_schema() on the surviving schema"
 is "$(catalog_snapshot)" "$objects_before" "... which recreates nothing (idempotent, the marker still holds)"
+is "$(triggers)" "$triggers_before" "... and re-attaches every trigger as configured (ignored columns, metered tables)"
 is "$(q -c "SET client_min_messages = warning; SELECT sum(rows_read) FROM dskv2_migrate_all()")" "0" \
    "a migration after it finds nothing left to do (provenance survived)"
 is "$(q -c "SELECT count(*) FROM dskv2_verify_integrity() WHERE NOT ok")" "0" "verification passes after it"
+triggers_work; ok $? "the re-attached triggers work: an audit row and an ai_usage row"
+digest_before=$(digest dropskills_v2)
 
 # pg_dump / pg_restore into a new database.
 DUMP=$(mktemp -d)/lost.dump
@@ -61,4 +89,6 @@ is "$(q -c "SELECT obj_description('dropskills_v2'::regnamespace, 'pg_namespace'
 is "$(q -c "SET client_min_messages = warning; SELECT sum(rows_read) FROM dskv2_migrate_all()")" "0" \
    "dskv2 works on the restored schema: nothing left to migrate"
 is "$(q -c "SELECT count(*) FROM dskv2_verify_integrity() WHERE NOT ok")" "0" "verification passes on the restored database"
+is "$(triggers)" "$triggers_before" "the triggers are restored"
+triggers_work; ok $? "... and work in the restored database"
 finish
