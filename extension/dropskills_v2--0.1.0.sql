@@ -750,8 +750,8 @@ BEGIN
     EXECUTE pg_catalog.format('UPDATE %I.migration_runs SET status = $2, report = $3, error = $4,
                                       finished_at = pg_catalog.clock_timestamp() WHERE id = $1', target)
         USING run_id, status, report, error;
-    -- The audit trail of a completed run: one `migration` row per table, after
-    -- the legacy admin_logs rows (the last table migrated).
+    -- The audit trail of a completed run: one `migration` row per table it
+    -- read rows of, after the legacy admin_logs rows (the last table migrated).
     IF status = 'completed' THEN
         EXECUTE pg_catalog.format(
             'INSERT INTO %I.admin_logs (actor_id, actor_role, action, table_name, details, txid, source)
@@ -760,6 +760,7 @@ BEGIN
                         (SELECT m.mode FROM %I.migration_runs m WHERE m.id = $2)),
                     pg_catalog.txid_current(), ''migration''
                FROM pg_catalog.jsonb_array_elements($3) WITH ORDINALITY AS r (entry, ord)
+              WHERE (r.entry->>''rows_read'')::pg_catalog.int8 > 0
               ORDER BY r.ord', target, target)
             USING CASE WHEN actor ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
                        THEN actor::pg_catalog.uuid END,
@@ -1347,6 +1348,25 @@ BEGIN
             USING ERRCODE = '55000',
                   HINT = 'Drop or change them first: the rollback drops only the target schema.';
     END IF;
+    -- First, every dskv2 trigger outside the target that writes into it (its
+    -- first argument names the target): live sync and guards on legacy tables,
+    -- or a trigger a DBA attached by hand. Legacy writes must not start failing
+    -- once the target is gone. Each DROP TRIGGER locks its table briefly (short
+    -- lock_timeout, retries).
+    FOR r IN SELECT t.tgrelid::pg_catalog.regclass AS rel, t.tgname
+               FROM pg_catalog.pg_trigger t
+               JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+               JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+                                          AND d.objid = t.tgfoid AND d.deptype = 'e'
+               JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'dropskills_v2'
+              WHERE c.relnamespace <> pg_catalog.to_regnamespace(pg_catalog.quote_ident(target))
+                AND t.tgnargs > 0
+                AND pg_catalog.split_part(pg_catalog.encode(t.tgargs, 'escape'), E'\\000', 1) = target
+              ORDER BY 1, 2 LOOP
+        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER %I ON %s', r.tgname, r.rel));
+        dropped := dropped || pg_catalog.format('%s %I', r.rel, r.tgname);
+        actions := actions || 'dropped trigger'::pg_catalog.text;
+    END LOOP;
     -- What goes, reported before it goes (the run history goes with the schema).
     FOR r IN SELECT c.oid, c.relname, c.relkind FROM pg_catalog.pg_class c
               WHERE c.relnamespace = pg_catalog.to_regnamespace(pg_catalog.quote_ident(target))

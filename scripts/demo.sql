@@ -98,3 +98,25 @@ ROLLBACK;
 
 \echo '=== A second run on unchanged data reports zeros'
 SELECT source_table, rows_read, rows_written, rows_rejected FROM dskv2_migrate_all();
+
+\echo '=== The audit trail: a user edits a pack through the API (claims as PostgREST sets them)'
+SELECT id AS demo_pack FROM dropskills_v2.packs ORDER BY id LIMIT 1 \gset
+SELECT id AS demo_user FROM dropskills_v2.users ORDER BY id LIMIT 1 \gset
+BEGIN;
+SELECT set_config('request.jwt.claims', json_build_object('sub', :'demo_user', 'role', 'authenticated')::text, true) IS NOT NULL AS claims_set;
+UPDATE dropskills_v2.packs SET title = 'Titre corrigé', price = 19.90 WHERE id = :'demo_pack';
+UPDATE dropskills_v2.packs SET title = title WHERE id = :'demo_pack';   -- a no-op: not logged
+COMMIT;
+SELECT action, table_name, record_id, old_data, new_data, actor_id, actor_role, source
+FROM dropskills_v2.admin_logs WHERE source <> 'legacy' ORDER BY id DESC LIMIT 2;
+
+\echo '=== AI metering: a tool with a daily quota of 2, a replayed request id, then PT429'
+INSERT INTO dropskills_v2.ai_tools (slug, name, provider, model, daily_quota, input_price_per_1k, output_price_per_1k)
+VALUES ('resume', 'Résumé de pack', 'openai', 'gpt-4o-mini', 2, 0.15, 0.60);
+SELECT dskv2_track_ai_usage('resume', :'demo_user', 1200, 800, 'req-1') AS first_request,
+       dskv2_track_ai_usage('resume', :'demo_user', 1200, 800, 'req-1') AS replayed,
+       dskv2_track_ai_usage('resume', :'demo_user', 300, 100) AS second_request;
+SELECT input_tokens, output_tokens, cost, request_id FROM dropskills_v2.ai_usage ORDER BY id;
+\set ON_ERROR_STOP 0
+SELECT dskv2_track_ai_usage('resume', :'demo_user', 10, 10) AS third_request;
+\set ON_ERROR_STOP 1

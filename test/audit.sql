@@ -4,7 +4,7 @@
 -- DEFINER function under a hostile search_path, TRUNCATE, the migration's
 -- suppression and its one row per table, enable/disable and re-attachment.
 \ir legacy_setup.psql
-SELECT plan(52);
+SELECT plan(54);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 SELECT count(*) FROM dskv2_migrate_all();
 
@@ -26,6 +26,9 @@ SELECT ok((SELECT bool_and(a.id > (SELECT max(l.id) FROM dropskills_v2.admin_log
 SELECT is((SELECT (details->>'rows_read')::bigint FROM dropskills_v2.admin_logs
             WHERE source = 'migration' AND table_name = 'packs'),
           (SELECT count(*) FROM public.products), '... with the run''s counters in details');
+SELECT is((SELECT sum(rows_read) FROM dskv2_migrate_all()), 0::numeric, 'a re-run finds nothing to do');
+SELECT is((SELECT count(*) FROM dropskills_v2.admin_logs WHERE source = 'migration'), 9::bigint,
+          '... and writes no migration row');
 SELECT set_eq($$SELECT tgrelid::regclass::text || ' ' || tgname FROM pg_trigger WHERE tgname LIKE 'dskv2%'$$,
               $$SELECT 'dropskills_v2.' || t || ' ' || n
                   FROM unnest(ARRAY['users', 'categories', 'packs', 'samples', 'tags', 'pack_tags', 'ai_tools']) t,

@@ -1,7 +1,7 @@
 -- pgTAP: dskv2_rollback refuses what it must, drops only the target schema,
 -- reports what it dropped, and leaves legacy data untouched.
 \ir legacy_setup.psql
-SELECT plan(13);
+SELECT plan(16);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 
 -- A checksum of every legacy table (and auth.users), to compare after the rollback.
@@ -41,13 +41,25 @@ SELECT throws_ok($$SELECT * FROM dskv2_rollback('dropskills_v2', 'dropskills_v2'
                  'a view outside the target that depends on it is refused (55000), named');
 DROP VIEW public.pack_slugs;
 
+-- A dskv2 trigger outside the target that writes into it (as live sync does):
+-- the rollback removes it first, so legacy writes go on once the target is gone.
+CREATE TRIGGER hand_audit AFTER INSERT ON public.tags FOR EACH ROW EXECUTE FUNCTION dskv2_audit_trigger('dropskills_v2');
+CREATE TRIGGER other_target AFTER INSERT ON public.tags FOR EACH ROW EXECUTE FUNCTION dskv2_audit_trigger('elsewhere');
 CREATE TEMP TABLE report AS SELECT * FROM dskv2_rollback('dropskills_v2', 'dropskills_v2');
+SELECT is((SELECT array_agg(object ORDER BY object) FROM report WHERE action = 'dropped trigger'), ARRAY['public.tags hand_audit'],
+          'the rollback drops the dskv2 triggers outside the target that write into it, and reports them');
+SELECT is((SELECT count(*) FROM pg_trigger WHERE tgname = 'other_target'), 1::bigint, '... not those of another target');
+DROP TRIGGER other_target ON public.tags;
 SELECT is((SELECT action FROM report WHERE object = 'dropskills_v2'), 'dropped schema', 'the report ends with the schema');
 SELECT is((SELECT action FROM report WHERE object = 'dropskills_v2.packs'),
           format('dropped table (%s rows)', (SELECT count(*) - 9 FROM public.products)),
           'the report says how many rows each table held (packs: products minus the 9 negative prices)');
 SELECT is((SELECT count(*) FROM pg_namespace WHERE nspname = 'dropskills_v2'), 0::bigint, 'the target schema is gone');
 SELECT is((SELECT digest FROM before), pg_temp.legacy_digest(), 'legacy tables and auth.users are byte-for-byte unchanged');
+SAVEPOINT legacy_write;
+SELECT lives_ok($$INSERT INTO public.tags (product_id, name) VALUES (NULL, 'après le retour')$$,
+                'legacy writes go on after the rollback');
+ROLLBACK TO SAVEPOINT legacy_write;
 SELECT throws_ok($$SELECT * FROM dskv2_rollback('dropskills_v2', 'dropskills_v2')$$, '3F000', NULL,
                  'a second rollback: the schema does not exist (3F000)');
 SELECT lives_ok($$SELECT count(*) FROM dskv2_migrate_all()$$, 'the migration can run again after a rollback');

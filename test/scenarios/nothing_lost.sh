@@ -5,7 +5,7 @@
 # schema (rows, quarantine, run history, ownership marker, triggers) into a new
 # database where dskv2 and its triggers keep working.
 source "$(dirname "$0")/tap.bash"
-plan 18
+plan 19
 BIN=$(pg_config --bindir)
 fresh_db dskv2_scen_lost S
 q -c "SET client_min_messages = warning" -c "SELECT count(*) FROM dskv2_migrate_all()" \
@@ -35,7 +35,7 @@ triggers_before=$(triggers)
 # Every object of the target schema, and every table's row count.
 catalog_snapshot() {
     q -c "SELECT md5(string_agg(x, E'\n' ORDER BY x)) FROM (
-            SELECT 'rel ' || c.relname || ' ' || c.relkind FROM pg_class c WHERE c.relnamespace = 'dropskills_v2'::regnamespace
+            SELECT 'rel ' || c.relname || ' ' || c.relkind::text FROM pg_class c WHERE c.relnamespace = 'dropskills_v2'::regnamespace
             UNION ALL SELECT 'col ' || a.attrelid::regclass || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
               FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
              WHERE c.relnamespace = 'dropskills_v2'::regnamespace AND a.attnum > 0 AND NOT a.attisdropped
@@ -51,6 +51,8 @@ row_counts() {
           WHERE n.nspname = 'dropskills_v2' AND c.relkind = 'r'"
 }
 objects_before=$(catalog_snapshot)
+[ ${#objects_before} -eq 32 ] && [ "$(triggers | wc -l)" -eq 15 ]
+ok $? "the snapshots see the target's objects and its 15 triggers"
 rows_before=$(row_counts)
 digest_before=$(digest dropskills_v2)
 marker=$(q -c "SELECT obj_description('dropskills_v2'::regnamespace, 'pg_namespace')")
