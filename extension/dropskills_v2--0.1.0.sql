@@ -195,6 +195,7 @@ BEGIN
     PERFORM @extschema@.dskv2_create_tables(target);
     PERFORM @extschema@.dskv2_add_constraints(target);
     PERFORM @extschema@.dskv2_attach_triggers(target);
+    PERFORM @extschema@.dskv2_apply_security(target);
 END
 $$;
 
@@ -835,6 +836,7 @@ BEGIN
     -- A target created by this transaction gets its triggers once loaded (no
     -- one else can see it before); an existing one has them already.
     PERFORM @extschema@.dskv2_attach_triggers(target);
+    PERFORM @extschema@.dskv2_apply_security(target);
     PERFORM @extschema@.dskv2_finish_run(target, run_id, 'completed', report);
 END
 $$;
@@ -1161,6 +1163,7 @@ BEGIN
     -- Like the foreign keys, the triggers of a target this run created come
     -- once it is loaded; an existing target had them (dskv2_create_schema above).
     PERFORM @extschema@.dskv2_attach_triggers(target);
+    PERFORM @extschema@.dskv2_apply_security(target);
     PERFORM @extschema@.dskv2_finish_run(target, run_id, 'completed', report);
     PERFORM @extschema@.dskv2_session_lock(1685285682, @extschema@.dskv2_lock_key(target), false);
     COMMIT;
@@ -1387,12 +1390,293 @@ BEGIN
     PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP SCHEMA %I CASCADE', target));
     dropped := dropped || pg_catalog.quote_ident(target);
     actions := actions || 'dropped schema'::pg_catalog.text;
+    -- The admin helper's schema, when dskv2 made it.
+    IF pg_catalog.obj_description(pg_catalog.to_regnamespace(pg_catalog.quote_ident(
+           @extschema@.dskv2_private_schema(target))), 'pg_namespace') IS NOT DISTINCT FROM @extschema@.dskv2_target_marker() THEN
+        EXECUTE pg_catalog.format('DROP SCHEMA %I CASCADE', @extschema@.dskv2_private_schema(target));
+        dropped := dropped || pg_catalog.quote_ident(@extschema@.dskv2_private_schema(target));
+        actions := actions || 'dropped schema'::pg_catalog.text;
+    END IF;
     FOR i IN 1..pg_catalog.cardinality(dropped) LOOP
         object := dropped[i];
         action := actions[i];
         RAISE NOTICE 'dskv2: %: %', object, action;
         RETURN NEXT;
     END LOOP;
+END
+$$;
+
+--------------------------------------------------------------------------------
+-- Security (SPEC §8): row level security, grants, policies, the admin helper
+--------------------------------------------------------------------------------
+
+-- The schema that holds the admin helper of `target`: <target>_private (not
+-- exposed by the API, marked like the target).
+CREATE FUNCTION @extschema@.dskv2_private_schema(target pg_catalog.name)
+RETURNS pg_catalog.name
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT (target || '_private')::pg_catalog.name $$;
+
+-- The policies of `target` (internal): one row per policy.
+--   table, policy name, command, roles, USING, WITH CHECK
+-- `$admin` stands for the admin helper call, `$uid` for (select auth.uid()).
+CREATE FUNCTION @extschema@.dskv2_policies()
+RETURNS TABLE (table_name pg_catalog.text, policy_name pg_catalog.text, command pg_catalog.text,
+               roles pg_catalog.text, using_expr pg_catalog.text, check_expr pg_catalog.text)
+LANGUAGE sql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    VALUES
+    ('packs', 'packs_read_published', 'SELECT', 'anon, authenticated', 'status = ''published''', NULL),
+    ('packs', 'packs_admin_read', 'SELECT', 'authenticated', '$admin', NULL),
+    ('packs', 'packs_admin_insert', 'INSERT', 'authenticated', NULL, '$admin'),
+    ('packs', 'packs_admin_update', 'UPDATE', 'authenticated', '$admin', '$admin'),
+    ('packs', 'packs_admin_delete', 'DELETE', 'authenticated', '$admin', NULL),
+    ('categories', 'categories_read', 'SELECT', 'anon, authenticated', 'true', NULL),
+    ('tags', 'tags_read', 'SELECT', 'anon, authenticated', 'true', NULL),
+    ('pack_tags', 'pack_tags_read', 'SELECT', 'anon, authenticated', 'true', NULL),
+    ('samples', 'samples_read_published', 'SELECT', 'anon, authenticated',
+     'EXISTS (SELECT 1 FROM $target.packs p WHERE p.id = pack_id AND p.status = ''published'')', NULL),
+    ('samples', 'samples_admin_read', 'SELECT', 'authenticated', '$admin', NULL),
+    ('pack_stats', 'pack_stats_read_published', 'SELECT', 'anon, authenticated',
+     'EXISTS (SELECT 1 FROM $target.packs p WHERE p.id = pack_id AND p.status = ''published'')', NULL),
+    ('pack_stats', 'pack_stats_admin_read', 'SELECT', 'authenticated', '$admin', NULL),
+    ('users', 'users_read_own', 'SELECT', 'authenticated', 'id = $uid', NULL),
+    ('users', 'users_admin_read', 'SELECT', 'authenticated', '$admin', NULL),
+    ('users', 'users_update_own', 'UPDATE', 'authenticated', 'id = $uid', 'id = $uid'),
+    ('users', 'users_admin_update', 'UPDATE', 'authenticated', '$admin', '$admin'),
+    ('users', 'users_admin_insert', 'INSERT', 'authenticated', NULL, '$admin'),
+    ('users', 'users_admin_delete', 'DELETE', 'authenticated', '$admin', NULL),
+    ('favorites', 'favorites_read_own', 'SELECT', 'authenticated', 'user_id = $uid', NULL),
+    ('favorites', 'favorites_admin_read', 'SELECT', 'authenticated', '$admin', NULL),
+    ('favorites', 'favorites_insert_own', 'INSERT', 'authenticated', NULL, 'user_id = $uid'),
+    ('favorites', 'favorites_delete_own', 'DELETE', 'authenticated', 'user_id = $uid', NULL),
+    ('user_packs', 'user_packs_read_own', 'SELECT', 'authenticated', 'user_id = $uid', NULL),
+    ('user_packs', 'user_packs_admin_read', 'SELECT', 'authenticated', '$admin', NULL),
+    ('user_packs', 'user_packs_admin_insert', 'INSERT', 'authenticated', NULL, '$admin'),
+    ('user_packs', 'user_packs_admin_update', 'UPDATE', 'authenticated', '$admin', '$admin'),
+    ('user_packs', 'user_packs_admin_delete', 'DELETE', 'authenticated', '$admin', NULL),
+    ('ai_tools', 'ai_tools_read_active', 'SELECT', 'authenticated', 'is_active', NULL),
+    ('ai_tools', 'ai_tools_admin_read', 'SELECT', 'authenticated', '$admin', NULL),
+    ('ai_tools', 'ai_tools_admin_insert', 'INSERT', 'authenticated', NULL, '$admin'),
+    ('ai_tools', 'ai_tools_admin_update', 'UPDATE', 'authenticated', '$admin', '$admin'),
+    ('ai_tools', 'ai_tools_admin_delete', 'DELETE', 'authenticated', '$admin', NULL),
+    ('ai_usage', 'ai_usage_read_own', 'SELECT', 'authenticated', 'user_id = $uid', NULL),
+    ('ai_usage', 'ai_usage_admin_read', 'SELECT', 'authenticated', '$admin', NULL),
+    ('trending_ideas', 'trending_ideas_read', 'SELECT', 'authenticated', 'true', NULL),
+    ('admin_logs', 'admin_logs_admin_read', 'SELECT', 'authenticated', '$admin', NULL),
+    ('migration_runs', 'migration_runs_admin_read', 'SELECT', 'authenticated', '$admin', NULL),
+    ('migration_rejects', 'migration_rejects_admin_read', 'SELECT', 'authenticated', '$admin', NULL),
+    ('migration_state', 'migration_state_admin_read', 'SELECT', 'authenticated', '$admin', NULL),
+    ('migration_merges', 'migration_merges_admin_read', 'SELECT', 'authenticated', '$admin', NULL),
+    ('verify_diffs', 'verify_diffs_admin_read', 'SELECT', 'authenticated', '$admin', NULL),
+    ('trigger_settings', 'trigger_settings_admin_read', 'SELECT', 'authenticated', '$admin', NULL)
+    -- admin "all" on the writable content tables:
+    UNION ALL
+    SELECT t, t || '_admin_' || lower(c), c, 'authenticated',
+           CASE WHEN c = 'INSERT' THEN NULL ELSE '$admin' END, CASE WHEN c IN ('INSERT', 'UPDATE') THEN '$admin' END
+      FROM unnest(ARRAY['categories', 'tags', 'pack_tags', 'samples', 'pack_stats', 'trending_ideas']) t,
+           unnest(ARRAY['INSERT', 'UPDATE', 'DELETE']) c
+$$;
+
+-- Row level security, grants and policies of `target` (SPEC §8). Idempotent,
+-- and cheap when all is in place: grants are set again (no table lock), while
+-- RLS, policies and indexes are created only when missing, under a short
+-- lock_timeout with retries (they lock the table), so a catch-up run never
+-- queues behind the application.
+CREATE FUNCTION @extschema@.dskv2_apply_security(target pg_catalog.name)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET client_min_messages = warning
+AS $$
+DECLARE
+    t pg_catalog.text;
+    p record;
+    private pg_catalog.name := @extschema@.dskv2_private_schema(target);
+    supabase pg_catalog.bool;
+    admin_call pg_catalog.text;
+    uid_call pg_catalog.text := '(SELECT auth.uid())';
+    expr_using pg_catalog.text;
+    expr_check pg_catalog.text;
+    all_tables pg_catalog.text[] := ARRAY['users', 'categories', 'packs', 'samples', 'tags', 'pack_tags', 'favorites',
+        'user_packs', 'pack_stats', 'ai_tools', 'ai_usage', 'admin_logs', 'trending_ideas', 'migration_runs',
+        'migration_rejects', 'migration_state', 'migration_merges', 'verify_diffs', 'trigger_settings'];
+    api_role pg_catalog.text;
+BEGIN
+    supabase := EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'anon')
+                AND EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'authenticated')
+                AND pg_catalog.to_regprocedure('auth.uid()') IS NOT NULL;
+
+    -- Every table: RLS on, and nothing granted that this function does not grant.
+    FOREACH t IN ARRAY all_tables LOOP
+        IF NOT (SELECT c.relrowsecurity FROM pg_catalog.pg_class c
+                 WHERE c.oid = pg_catalog.format('%I.%I', target, t)::pg_catalog.regclass) THEN
+            PERFORM @extschema@.dskv2_ddl_with_retry(
+                pg_catalog.format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', target, t));
+        END IF;
+        EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM PUBLIC', target, t);
+        FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
+            IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = api_role) THEN
+                EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM %I', target, t, api_role);
+            END IF;
+        END LOOP;
+    END LOOP;
+    -- The policy columns are indexed (keys cover users.id, favorites.user_id,
+    -- user_packs.user_id, pack_stats.pack_id; these cover the rest).
+    FOR p IN SELECT * FROM (VALUES ('packs_status_idx', 'packs', 'status'),
+                                   ('ai_tools_is_active_idx', 'ai_tools', 'is_active')) AS i (idx, tbl, col) LOOP
+        IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', target, p.idx)) IS NULL THEN
+            PERFORM @extschema@.dskv2_ddl_with_retry(
+                pg_catalog.format('CREATE INDEX %I ON %I.%I (%I)', p.idx, target, p.tbl, p.col));
+        END IF;
+    END LOOP;
+
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'service_role') THEN
+        -- The backend's key: every table, admin_logs append-only.
+        EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO service_role', target);
+        FOREACH t IN ARRAY all_tables LOOP
+            IF t = 'admin_logs' THEN
+                EXECUTE pg_catalog.format('GRANT SELECT, INSERT ON %I.%I TO service_role', target, t);
+            ELSE
+                EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I.%I TO service_role', target, t);
+            END IF;
+        END LOOP;
+        EXECUTE pg_catalog.format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO service_role', target);
+    END IF;
+    IF NOT supabase THEN
+        RETURN;  -- plain PostgreSQL: RLS on, owner access only.
+    END IF;
+
+    -- The admin helper, outside the API's reach, in a schema dskv2 creates
+    -- and marks (one it did not create is refused, like a target).
+    IF pg_catalog.to_regnamespace(pg_catalog.quote_ident(private)) IS NULL THEN
+        EXECUTE pg_catalog.format('CREATE SCHEMA %I', private);
+        EXECUTE pg_catalog.format('COMMENT ON SCHEMA %I IS %L', private, @extschema@.dskv2_target_marker());
+    ELSIF pg_catalog.obj_description(pg_catalog.to_regnamespace(pg_catalog.quote_ident(private)), 'pg_namespace')
+          IS DISTINCT FROM @extschema@.dskv2_target_marker() THEN
+        RAISE EXCEPTION 'dskv2: schema "%" exists but was not created by dropskills_v2', private
+            USING ERRCODE = '42P06',
+                  HINT = 'dskv2_create_schema keeps the admin helper of a target in <target>_private.';
+    END IF;
+    EXECUTE pg_catalog.format('REVOKE ALL ON SCHEMA %I FROM PUBLIC', private);
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO authenticated', private);
+    EXECUTE pg_catalog.format($f$
+        CREATE OR REPLACE FUNCTION %1$I.is_admin() RETURNS boolean
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
+        AS 'SELECT EXISTS (SELECT 1 FROM %2$I.users u WHERE u.id OPERATOR(pg_catalog.=) (SELECT auth.uid())
+                                                      AND u.role OPERATOR(pg_catalog.=) ''admin''::pg_catalog.text)'$f$,
+        private, target);
+    EXECUTE pg_catalog.format('COMMENT ON FUNCTION %I.is_admin() IS %L', private,
+        'dropskills_v2: true when the requesting user is a V2 admin (policies of ' || target || ')');
+    EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION %I.is_admin() FROM PUBLIC, anon', private);
+    EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION %I.is_admin() TO authenticated', private);
+    admin_call := pg_catalog.format('(SELECT %I.is_admin())', private);
+
+    -- Grants: explicit, per role; per column where a column is hidden.
+    EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO anon, authenticated', target);
+    EXECUTE pg_catalog.format('GRANT SELECT (id, slug, title, description, price, category_id, cover_url, format, language,
+                                             is_premium, status, author_id, created_at, updated_at)
+                               ON %I.packs TO anon, authenticated', target);
+    FOREACH t IN ARRAY ARRAY['categories', 'tags', 'pack_tags', 'samples', 'pack_stats'] LOOP
+        EXECUTE pg_catalog.format('GRANT SELECT ON %I.%I TO anon, authenticated', target, t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['categories', 'tags', 'pack_tags', 'samples', 'pack_stats', 'packs', 'trending_ideas',
+                             'user_packs', 'ai_tools'] LOOP
+        EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON %I.%I TO authenticated', target, t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['trending_ideas', 'user_packs', 'ai_usage', 'admin_logs', 'migration_runs',
+                             'migration_rejects', 'migration_state', 'migration_merges', 'verify_diffs',
+                             'trigger_settings'] LOOP
+        EXECUTE pg_catalog.format('GRANT SELECT ON %I.%I TO authenticated', target, t);
+    END LOOP;
+    EXECUTE pg_catalog.format('GRANT SELECT, DELETE ON %I.users TO authenticated', target);
+    EXECUTE pg_catalog.format('GRANT INSERT ON %I.users TO authenticated', target);
+    -- Users change their own name and avatar, never their role or subscription.
+    EXECUTE pg_catalog.format('GRANT UPDATE (full_name, avatar_url) ON %I.users TO authenticated', target);
+    EXECUTE pg_catalog.format('GRANT SELECT, INSERT, DELETE ON %I.favorites TO authenticated', target);
+    EXECUTE pg_catalog.format('GRANT SELECT (id, slug, name, provider, model, is_active, daily_quota, input_price_per_1k,
+                                             output_price_per_1k, created_at)
+                               ON %I.ai_tools TO authenticated', target);
+    EXECUTE pg_catalog.format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO authenticated', target);
+
+    -- Policies: the missing ones (a policy a DBA changed is left as it is).
+    FOR p IN SELECT d.* FROM @extschema@.dskv2_policies() d
+              WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_policy pp
+                                 WHERE pp.polrelid = pg_catalog.format('%I.%I', target, d.table_name)::pg_catalog.regclass
+                                   AND pp.polname = d.policy_name) LOOP
+        expr_using := replace(replace(replace(p.using_expr, '$admin', admin_call), '$uid', uid_call),
+                              '$target', pg_catalog.quote_ident(target));
+        expr_check := replace(replace(replace(p.check_expr, '$admin', admin_call), '$uid', uid_call),
+                              '$target', pg_catalog.quote_ident(target));
+        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('CREATE POLICY %I ON %I.%I AS PERMISSIVE FOR %s TO %s%s%s',
+            p.policy_name, target, p.table_name, p.command, p.roles,
+            CASE WHEN expr_using IS NOT NULL THEN ' USING (' || expr_using || ')' ELSE '' END,
+            CASE WHEN expr_check IS NOT NULL THEN ' WITH CHECK (' || expr_check || ')' ELSE '' END));
+    END LOOP;
+END
+$$;
+
+-- A pack's file_url, for whom may have it: anyone for a published pack that
+-- is not premium, its owners (a user_packs row) and admins for any pack; NULL
+-- otherwise. The only way API users reach file_url (SPEC §8). SECURITY
+-- DEFINER: it reads the column API roles cannot; the caller's identity comes
+-- from the request's claims (auth.uid()).
+CREATE FUNCTION @extschema@.dskv2_pack_file_url(pack_id pg_catalog.uuid,
+                                                target pg_catalog.name DEFAULT 'dropskills_v2')
+RETURNS pg_catalog.text
+LANGUAGE plpgsql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    uid pg_catalog.uuid;
+    url pg_catalog.text;
+    premium pg_catalog.bool;
+    published pg_catalog.bool;
+    allowed pg_catalog.bool;
+BEGIN
+    IF pack_id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF NOT @extschema@.dskv2_check_target(target) THEN
+        RAISE EXCEPTION 'dskv2: target schema "%" does not exist', target USING ERRCODE = '3F000';
+    END IF;
+    EXECUTE pg_catalog.format('SELECT p.file_url, p.is_premium, p.status = ''published'' FROM %I.packs p WHERE p.id = $1',
+                              target)
+        INTO url, premium, published USING pack_id;
+    IF url IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF published AND NOT premium THEN
+        RETURN url;
+    END IF;
+    IF pg_catalog.to_regprocedure('auth.uid()') IS NOT NULL THEN
+        EXECUTE 'SELECT auth.uid()' INTO uid;
+    END IF;
+    IF uid IS NULL THEN
+        RETURN NULL;
+    END IF;
+    EXECUTE pg_catalog.format(
+        'SELECT EXISTS (SELECT 1 FROM %1$I.user_packs up WHERE up.user_id = $1 AND up.pack_id = $2)
+             OR EXISTS (SELECT 1 FROM %1$I.users u WHERE u.id = $1 AND u.role = ''admin'')', target)
+        INTO allowed USING uid, pack_id;
+    RETURN CASE WHEN allowed THEN url END;
+END
+$$;
+
+-- admin_logs is append-only for everyone: BEFORE UPDATE OR DELETE (per row)
+-- and BEFORE TRUNCATE, attached by dskv2_create_schema. A DBA who must repair
+-- the log disables it explicitly (ALTER TABLE ... DISABLE TRIGGER).
+CREATE FUNCTION @extschema@.dskv2_append_only()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RAISE EXCEPTION 'dskv2: %.% is append-only: % refused', TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_OP
+        USING ERRCODE = '42501',
+              HINT = 'Audit rows are never changed or removed.';
 END
 $$;
 
@@ -1527,6 +1811,21 @@ BEGIN
         CONTINUE WHEN pg_catalog.to_regclass(pg_catalog.format('%I.%I', target, r.table_name)) IS NULL;
         PERFORM @extschema@.dskv2_install_trigger(target, r.table_name, r.kind, r.ignored_columns, false);
     END LOOP;
+    -- admin_logs stays append-only (not configurable).
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
+                    WHERE tgrelid = pg_catalog.format('%I.admin_logs', target)::pg_catalog.regclass
+                      AND tgname = 'dskv2_append_only') THEN
+        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format(
+            'CREATE TRIGGER dskv2_append_only BEFORE UPDATE OR DELETE ON %I.admin_logs FOR EACH ROW '
+            'EXECUTE FUNCTION @extschema@.dskv2_append_only()', target));
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
+                    WHERE tgrelid = pg_catalog.format('%I.admin_logs', target)::pg_catalog.regclass
+                      AND tgname = 'dskv2_append_only_truncate') THEN
+        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format(
+            'CREATE TRIGGER dskv2_append_only_truncate BEFORE TRUNCATE ON %I.admin_logs FOR EACH STATEMENT '
+            'EXECUTE FUNCTION @extschema@.dskv2_append_only()', target));
+    END IF;
 END
 $$;
 
@@ -1641,7 +1940,7 @@ BEGIN
                 JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
                                            AND d.objid = p.oid AND d.deptype = 'e'
                 JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'dropskills_v2'
-               WHERE p.proname NOT IN ('dskv2_slugify', 'dskv2_detect_sample_type') LOOP
+               WHERE p.proname NOT IN ('dskv2_slugify', 'dskv2_detect_sample_type', 'dskv2_pack_file_url') LOOP
         EXECUTE pg_catalog.format('REVOKE ALL ON %s %s FROM PUBLIC',
             CASE WHEN (SELECT prokind FROM pg_catalog.pg_proc WHERE oid = fn) = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, fn);
         FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated'] LOOP
@@ -1658,5 +1957,14 @@ BEGIN
         END IF;
     END LOOP;
     REVOKE ALL ON @extschema@.dskv2_progress FROM PUBLIC;
+    -- The one SECURITY DEFINER function for API users: what it returns is
+    -- decided inside, per caller.
+    REVOKE ALL ON FUNCTION @extschema@.dskv2_pack_file_url(pg_catalog.uuid, pg_catalog.name) FROM PUBLIC;
+    FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = api_role) THEN
+            EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION @extschema@.dskv2_pack_file_url(pg_catalog.uuid, pg_catalog.name) TO %I',
+                                      api_role);
+        END IF;
+    END LOOP;
 END
 $dskv2$;

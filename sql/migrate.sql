@@ -28,11 +28,15 @@ SELECT source_table, predicted_rejects, notes FROM dskv2_plan();
 -- Verification: every check true after a clean migration.
 SELECT check_name, table_name, ok, expected, actual FROM dskv2_verify_integrity()
 WHERE check_name IN ('conservation', 'content_checksum', 'sequence') OR NOT ok;
--- A tampered V2 row: the check turns false and names the key.
+-- A tampered V2 row: the check turns false and names the key. admin_logs is
+-- append-only: the tampering DBA has to disable its guard first.
 SET client_min_messages = warning;
+UPDATE dropskills_v2.admin_logs SET action = 'tampered' WHERE id = 42;
+ALTER TABLE dropskills_v2.admin_logs DISABLE TRIGGER dskv2_append_only;
 UPDATE dropskills_v2.admin_logs SET action = 'tampered' WHERE id = 42;
 SELECT check_name, table_name, ok, detail FROM dskv2_verify_integrity() WHERE NOT ok;
 UPDATE dropskills_v2.admin_logs a SET action = l.action FROM public.admin_logs l WHERE a.id = 42 AND l.id = 42;
+ALTER TABLE dropskills_v2.admin_logs ENABLE TRIGGER dskv2_append_only;
 SELECT count(*) AS failing_checks FROM dskv2_verify_integrity() WHERE NOT ok;
 SET client_min_messages = notice;
 

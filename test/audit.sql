@@ -4,7 +4,7 @@
 -- DEFINER function under a hostile search_path, TRUNCATE, the migration's
 -- suppression and its one row per table, enable/disable and re-attachment.
 \ir legacy_setup.psql
-SELECT plan(54);
+SELECT plan(55);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 SELECT count(*) FROM dskv2_migrate_all();
 
@@ -29,7 +29,7 @@ SELECT is((SELECT (details->>'rows_read')::bigint FROM dropskills_v2.admin_logs
 SELECT is((SELECT sum(rows_read) FROM dskv2_migrate_all()), 0::numeric, 'a re-run finds nothing to do');
 SELECT is((SELECT count(*) FROM dropskills_v2.admin_logs WHERE source = 'migration'), 9::bigint,
           '... and writes no migration row');
-SELECT set_eq($$SELECT tgrelid::regclass::text || ' ' || tgname FROM pg_trigger WHERE tgname LIKE 'dskv2%'$$,
+SELECT set_eq($$SELECT tgrelid::regclass::text || ' ' || tgname FROM pg_trigger WHERE tgname LIKE 'dskv2_audit%'$$,
               $$SELECT 'dropskills_v2.' || t || ' ' || n
                   FROM unnest(ARRAY['users', 'categories', 'packs', 'samples', 'tags', 'pack_tags', 'ai_tools']) t,
                        unnest(ARRAY['dskv2_audit', 'dskv2_audit_truncate']) n$$,
@@ -93,19 +93,21 @@ UPDATE dropskills_v2.packs SET title = 'Personne' WHERE id = :'pack_id';
 SELECT is((pg_temp.last_log()).actor_id, NULL, 'nothing valid anywhere: actor_id NULL');
 ROLLBACK TO SAVEPOINT c;
 
--- An API role without any right on admin_logs: its statement succeeds, the row is written.
-GRANT USAGE ON SCHEMA dropskills_v2 TO authenticated;
-GRANT SELECT, UPDATE (title) ON dropskills_v2.packs TO authenticated;
-REVOKE ALL ON dropskills_v2.admin_logs FROM authenticated;
+-- An API user, who cannot write admin_logs nor see its rows: editing
+-- their own profile through the API succeeds, and the audit row is written.
+SELECT id AS api_user FROM dropskills_v2.users WHERE role = 'user' ORDER BY id LIMIT 1 \gset
 SAVEPOINT r;
 SET LOCAL ROLE authenticated;
-SET LOCAL request.jwt.claims = '{"sub": "8f14e45f-ceea-4e7a-9f0b-1c2d3e4f5a6b", "role": "authenticated"}';
-SELECT lives_ok(format($$UPDATE dropskills_v2.packs SET title = 'Édité via l''API' WHERE id = %L$$, :'pack_id'),
-                'authenticated, without rights on admin_logs, updates a pack');
-SELECT throws_ok($$SELECT count(*) FROM dropskills_v2.admin_logs$$, '42501', NULL, '... and cannot read admin_logs');
+SELECT set_config('request.jwt.claims', json_build_object('sub', :'api_user', 'role', 'authenticated')::text, true) IS NOT NULL AS claims;
+WITH u AS (UPDATE dropskills_v2.users SET full_name = 'Édité via l''API' WHERE id = :'api_user' RETURNING 1)
+SELECT is((SELECT count(*) FROM u), 1::bigint, 'authenticated, without rights on admin_logs, updates their own profile');
+SELECT is((SELECT count(*) FROM dropskills_v2.admin_logs), 0::bigint, '... and sees none of admin_logs (admins only)');
+SELECT throws_ok($$INSERT INTO dropskills_v2.admin_logs (action) VALUES ('forged')$$, '42501', NULL,
+                 '... nor can write it');
 RESET ROLE;
-SELECT is((pg_temp.last_log()).new_data->>'title', 'Édité via l''API', '... yet its audit row is written');
-SELECT is((pg_temp.last_log()).actor_role, 'authenticated', '... with its role from the claims');
+SELECT is((pg_temp.last_log()).new_data, '{"full_name": "Édité via l''API"}'::jsonb, '... yet its audit row is written');
+SELECT is((pg_temp.last_log()).actor_id::text || ' ' || (pg_temp.last_log()).actor_role, :'api_user' || ' authenticated',
+          '... with the user and the role from the claims');
 ROLLBACK TO SAVEPOINT r;
 
 -- A SECURITY DEFINER function under a hostile search_path.
