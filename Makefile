@@ -15,7 +15,7 @@ OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 DATA = $(sort $(wildcard extension/dropskills_v2--*.sql))
 
 # Explicit list: never a wildcard that could catch install scripts.
-REGRESS = install text_slugify text_sample_type encoding boundary catalog migrate triggers
+REGRESS = install text_slugify text_sample_type encoding boundary catalog migrate triggers plain
 REGRESS_OPTS = --inputdir=. --outputdir=.
 
 PG_CPPFLAGS = -I$(CURDIR)/src
