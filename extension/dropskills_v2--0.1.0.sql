@@ -431,7 +431,7 @@ BEGIN
         new_data         jsonb,
         details          jsonb,
         txid             bigint,
-        source           text NOT NULL DEFAULT 'trigger' CHECK (source IN ('legacy', 'trigger', 'migration')),
+        source           text NOT NULL DEFAULT 'trigger',  -- legacy, trigger or migration (no CHECK: it would be re-parsed for every audit row)
         created_at       timestamptz DEFAULT now(),
         legacy           jsonb,
         migration_run_id bigint

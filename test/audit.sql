@@ -4,7 +4,7 @@
 -- DEFINER function under a hostile search_path, TRUNCATE, the migration's
 -- suppression and its one row per table, enable/disable and re-attachment.
 \ir legacy_setup.psql
-SELECT plan(55);
+SELECT plan(57);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 SELECT count(*) FROM dskv2_migrate_all();
 
@@ -147,6 +147,17 @@ SELECT throws_ok($$SELECT dskv2_audit_enable('dropskills_v2.packs', ARRAY['nope'
 SELECT throws_ok($$SELECT dskv2_audit_enable('public.products')$$, '22023', NULL,
                  'a table outside a dskv2 schema is refused (22023)');
 SELECT throws_ok($$SELECT dskv2_audit_enable('dropskills_v2.admin_logs')$$, '22023', NULL, 'admin_logs cannot audit itself');
+
+-- admin_logs as created takes the direct insert; a table a DBA changed (an
+-- extra column with a default) takes the SQL path, defaults applied.
+SAVEPOINT spi;
+ALTER TABLE dropskills_v2.admin_logs ADD COLUMN reviewed text DEFAULT 'à revoir';
+UPDATE dropskills_v2.packs SET title = 'Par SQL' WHERE id = :'pack_id';
+SELECT is((SELECT reviewed || ' ' || (new_data->>'title') FROM dropskills_v2.admin_logs ORDER BY id DESC LIMIT 1),
+          'à revoir Par SQL', 'a changed admin_logs is written through SQL, its defaults applied');
+ROLLBACK TO SAVEPOINT spi;
+UPDATE dropskills_v2.packs SET title = 'Direct' WHERE id = :'pack_id';
+SELECT is((pg_temp.last_log()).new_data->>'title', 'Direct', '... and the direct insert resumes once it is back');
 
 -- TRUNCATE.
 SELECT dskv2_audit_enable('dropskills_v2.user_packs');

@@ -31,7 +31,13 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "common/hashfn.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
+#include "access/table.h"
+#include "catalog/dependency.h"
+#include "catalog/pg_class.h"
+#include "commands/sequence.h"
+#include "executor/tuptable.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "nodes/makefuncs.h"
@@ -456,6 +462,72 @@ void PushColumn(JsonbParseState** state, AuditRelation* rel, int i, Datum value,
         pushJsonbValue(state, WJB_VALUE, &v);
         return;
     }
+    // The common types are written directly, exactly as to_jsonb() writes
+    // them; the others go through to_jsonb() itself.
+    switch (col->type) {
+        case BOOLOID:
+            v.type = jbvBool;
+            v.val.boolean = DatumGetBool(value);
+            pushJsonbValue(state, WJB_VALUE, &v);
+            return;
+        case INT2OID:
+        case INT4OID:
+        case INT8OID: {
+            const int64 n = col->type == INT2OID   ? DatumGetInt16(value)
+                            : col->type == INT4OID ? DatumGetInt32(value)
+                                                   : DatumGetInt64(value);
+            v.type = jbvNumeric;
+            v.val.numeric = int64_to_numeric(n);
+            pushJsonbValue(state, WJB_VALUE, &v);
+            return;
+        }
+        case NUMERICOID: {
+            Numeric num = DatumGetNumeric(value);
+            if (numeric_is_nan(num) || numeric_is_inf(num)) break;  // to_jsonb writes those as strings
+            v.type = jbvNumeric;
+            v.val.numeric = num;
+            pushJsonbValue(state, WJB_VALUE, &v);
+            return;
+        }
+        case TEXTOID:
+        case VARCHAROID: {
+            text* t = DatumGetTextPP(value);
+            v.type = jbvString;
+            v.val.string.len = static_cast<int>(VARSIZE_ANY_EXHDR(t));
+            v.val.string.val = VARDATA_ANY(t);
+            pushJsonbValue(state, WJB_VALUE, &v);
+            return;
+        }
+        case UUIDOID: {
+            char* u = DatumGetCString(DirectFunctionCall1(uuid_out, value));
+            v.type = jbvString;
+            v.val.string.len = static_cast<int>(strlen(u));
+            v.val.string.val = u;
+            pushJsonbValue(state, WJB_VALUE, &v);
+            return;
+        }
+        case TIMESTAMPTZOID:
+        case TIMESTAMPOID:
+        case DATEOID: {
+            char* buf = static_cast<char*>(palloc(MAXDATELEN + 1));
+            JsonEncodeDateTime(buf, value, col->type, nullptr);
+            v.type = jbvString;
+            v.val.string.len = static_cast<int>(strlen(buf));
+            v.val.string.val = buf;
+            pushJsonbValue(state, WJB_VALUE, &v);
+            return;
+        }
+        case JSONBOID: {
+            Jsonb* j = DatumGetJsonbP(value);
+            v.type = jbvBinary;
+            v.val.binary.data = &j->root;
+            v.val.binary.len = static_cast<int>(VARSIZE(j) - VARHDRSZ);
+            pushJsonbValue(state, WJB_VALUE, &v);
+            return;
+        }
+        default:
+            break;
+    }
     if (!col->to_jsonb_ready) {
         MemoryContext old = MemoryContextSwitchTo(rel->context);
         fmgr_info_cxt(F_TO_JSONB, &col->to_jsonb, rel->context);
@@ -496,8 +568,119 @@ Jsonb* RowObject(AuditRelation* rel, HeapTuple tuple, TupleDesc desc, const bool
     return JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, nullptr));
 }
 
+// The admin_logs columns the direct insert fills, in no particular order: a
+// table with any other column (or without one of these) takes the SPI path.
+constexpr const char* kLogColumns[] = {"id",       "actor_id", "actor_role", "action",  "table_name",
+                                       "record_id", "old_data", "new_data",   "details", "txid",
+                                       "source",    "created_at", "legacy",   "migration_run_id"};
+constexpr int kLogColumnCount = sizeof(kLogColumns) / sizeof(kLogColumns[0]);
+
+enum LogColumn { kId, kActorId, kActorRole, kAction, kTableName, kRecordId, kOldData, kNewData, kDetails, kTxid,
+                 kSource, kCreatedAt, kLegacy, kMigrationRunId };
+
+// Whether <target>.admin_logs can take the direct insert: a plain table of
+// exactly the known columns (types as created), no insert triggers or rules,
+// not partitioned. attnums[k] is the attribute number of kLogColumns[k].
+bool DirectInsertPossible(Relation rel, AttrNumber* attnums) {
+    if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rules != nullptr) return false;
+    TriggerDesc* trig = rel->trigdesc;
+    if (trig != nullptr && (trig->trig_insert_before_row || trig->trig_insert_after_row ||
+                            trig->trig_insert_instead_row || trig->trig_insert_before_statement ||
+                            trig->trig_insert_after_statement || trig->trig_insert_new_table)) {
+        return false;
+    }
+    static const Oid kTypes[] = {INT8OID,  UUIDOID,  TEXTOID,  TEXTOID, TEXTOID, TEXTOID,        JSONBOID,
+                                 JSONBOID, JSONBOID, INT8OID,  TEXTOID, TIMESTAMPTZOID, JSONBOID, INT8OID};
+    TupleDesc desc = RelationGetDescr(rel);
+    int live = 0;
+    for (int k = 0; k < kLogColumnCount; ++k) attnums[k] = InvalidAttrNumber;
+    for (int i = 0; i < desc->natts; ++i) {
+        Form_pg_attribute att = TupleDescAttr(desc, i);
+        if (att->attisdropped) continue;
+        ++live;
+        if (att->attgenerated != '\0') return false;
+        int k = 0;
+        while (k < kLogColumnCount && strcmp(NameStr(att->attname), kLogColumns[k]) != 0) ++k;
+        if (k == kLogColumnCount || att->atttypid != kTypes[k]) return false;
+        if (k == kId && att->attidentity == '\0') return false;
+        attnums[k] = att->attnum;
+    }
+    return live == kLogColumnCount;
+}
+
+// Inserts one admin_logs row through the executor's simple-insert path (as
+// logical replication applies rows): heap, indexes and constraints, without
+// planning or initialising a plan tree for every row. The defaults it stands
+// for: the identity for id and the transaction's start time (now()) for
+// created_at. False when the table's shape asks for the SPI path.
+bool InsertLogDirect(Oid relid, const Datum* values, const bool* isnull) {
+    Relation rel = table_open(relid, RowExclusiveLock);
+    AttrNumber attnums[kLogColumnCount];
+    if (!DirectInsertPossible(rel, attnums)) {
+        table_close(rel, NoLock);
+        return false;
+    }
+    EState* estate = CreateExecutorState();
+    RangeTblEntry* rte = makeNode(RangeTblEntry);
+    rte->rtekind = RTE_RELATION;
+    rte->relid = relid;
+    rte->relkind = rel->rd_rel->relkind;
+    rte->rellockmode = RowExclusiveLock;
+    ExecInitRangeTable(estate, list_make1(rte));
+    ResultRelInfo* rri = makeNode(ResultRelInfo);
+    InitResultRelInfo(rri, rel, 1, nullptr, 0);
+    estate->es_output_cid = GetCurrentCommandId(true);
+    ExecOpenIndices(rri, false);
+    TupleTableSlot* slot = ExecInitExtraTupleSlot(estate, RelationGetDescr(rel), &TTSOpsVirtual);
+    ExecClearTuple(slot);
+    TupleDesc desc = RelationGetDescr(rel);
+    for (int i = 0; i < desc->natts; ++i) {
+        slot->tts_values[i] = (Datum) 0;
+        slot->tts_isnull[i] = true;
+    }
+    for (int k = 0; k < kLogColumnCount; ++k) {
+        slot->tts_values[attnums[k] - 1] = values[k];
+        slot->tts_isnull[attnums[k] - 1] = isnull[k];
+    }
+    const Oid seq = getIdentitySequence(relid, attnums[kId], false);
+    slot->tts_values[attnums[kId] - 1] = Int64GetDatum(nextval_internal(seq, false));
+    slot->tts_isnull[attnums[kId] - 1] = false;
+    ExecStoreVirtualTuple(slot);
+    ExecSimpleRelationInsert(rri, estate, slot);
+    ExecCloseIndices(rri);
+    ExecResetTupleTable(estate->es_tupleTable, false);
+    FreeExecutorState(estate);
+    table_close(rel, NoLock);
+    return true;
+}
+
 void WriteAuditRow(const char* target, const Actor& actor, const char* action, text* table_name, text* record_id,
                    Jsonb* old_data, Jsonb* new_data) {
+    const Oid nsp = get_namespace_oid(target, true);
+    const Oid logs = OidIsValid(nsp) ? get_relname_relid("admin_logs", nsp) : InvalidOid;
+    if (OidIsValid(logs)) {
+        Datum values[kLogColumnCount];
+        bool isnull[kLogColumnCount];
+        for (int k = 0; k < kLogColumnCount; ++k) {
+            values[k] = (Datum) 0;
+            isnull[k] = true;
+        }
+        auto set = [&](int k, Datum d) {
+            values[k] = d;
+            isnull[k] = false;
+        };
+        if (actor.has_id) set(kActorId, actor.id);
+        set(kActorRole, PointerGetDatum(actor.role));
+        set(kAction, CStringGetTextDatum(action));
+        set(kTableName, PointerGetDatum(table_name));
+        if (record_id != nullptr) set(kRecordId, PointerGetDatum(record_id));
+        if (old_data != nullptr) set(kOldData, PointerGetDatum(old_data));
+        if (new_data != nullptr) set(kNewData, PointerGetDatum(new_data));
+        set(kTxid, Int64GetDatum(static_cast<int64>(U64FromFullTransactionId(GetTopFullTransactionId()))));
+        set(kSource, CStringGetTextDatum("trigger"));
+        set(kCreatedAt, TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()));
+        if (InsertLogDirect(logs, values, isnull)) return;
+    }
     const Oid owner = TargetOwner(target);
     const FullTransactionId xid = GetTopFullTransactionId();
     Datum values[8];
