@@ -111,4 +111,15 @@ tap_count "pgTAP" "$(PGDATABASE=dskv2_tap pg_prove --ext .sql test/ 2>&1)"
 log "scenarios: prove test/scenarios/ (top-level CALLs, kills, concurrent sessions)"
 tap_count "scenarios" "$(prove test/scenarios/*.sh 2>&1)"
 
+log "clients: Prisma and node-postgres against a migrated database (clients/run.sh)"
+psql -qX -c "CREATE DATABASE dskv2_clients" >/dev/null
+if psql -qX -v ON_ERROR_STOP=1 -d dskv2_clients -f fixtures/supabase.sql -f fixtures/legacy_schema.sql \
+        -f fixtures/generate.sql -c "SELECT count(*) FROM dskv2_fixture.generate('S')" \
+        -c "CREATE EXTENSION dropskills_v2" -c "SET client_min_messages = warning" \
+        -c "SELECT count(*) FROM dskv2_migrate_all()" >/dev/null; then
+    tap_count "clients" "$(PGDATABASE=dskv2_clients prove clients/run.sh 2>&1)"
+else
+    count 0 1 "clients (database set-up)"
+fi
+
 [ "$FAILED" -eq 0 ]
