@@ -4,7 +4,7 @@
 -- per transaction and tool without one, the acting user, the source record).
 -- The race of concurrent sessions is test/scenarios/ai_quota.sh.
 \ir legacy_setup.psql
-SELECT plan(35);
+SELECT plan(37);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 SELECT count(*) FROM dskv2_migrate_all();
 
@@ -58,6 +58,23 @@ SELECT ok(dskv2_track_ai_usage('libre', :'user_a', 1, 1) > 0, 'and per tool; no 
 SELECT ok(dskv2_track_ai_usage('resume', NULL, 1, 1, 'anon-1') > 0, 'a request without a user is recorded');
 UPDATE dropskills_v2.ai_usage SET created_at = created_at - interval '1 day' WHERE user_id = :'user_a';
 SELECT ok(dskv2_track_ai_usage('resume', :'user_a', 1, 1) > 0, 'yesterday''s rows do not count today');
+
+-- A hostile search_path: an `=` on text that is always true, a count() that
+-- always says 0. The metering's statements name pg_catalog's own.
+SAVEPOINT hostile;
+CREATE SCHEMA evil;
+CREATE FUNCTION evil.always(text, text) RETURNS boolean LANGUAGE sql AS $$ SELECT true $$;
+CREATE OPERATOR evil.= (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.always);
+CREATE FUNCTION evil.zero_sfunc(bigint) RETURNS bigint LANGUAGE sql AS $$ SELECT 0::bigint $$;
+CREATE AGGREGATE evil.count(*) (SFUNC = evil.zero_sfunc, STYPE = bigint, INITCOND = '0');
+SET search_path = evil, pg_catalog, public;
+SELECT isnt(dskv2_track_ai_usage('libre', :'user_b', 1, 1, 'req-hostile'), :first_id::bigint,
+            'under a hostile search_path, a new request id is not taken for another one');
+SELECT count(*) FROM (SELECT dskv2_track_ai_usage('resume', :'user_a', 1, 1) FROM generate_series(1, 2)) fill;
+SELECT throws_ok(format($$SELECT dskv2_track_ai_usage('resume', %L, 10, 10)$$, :'user_a'), 'PT429', NULL,
+                 '... and the quota is still counted');
+RESET search_path;
+ROLLBACK TO SAVEPOINT hostile;
 
 -- Errors.
 SELECT throws_ok(format($$SELECT dskv2_track_ai_usage('inconnu', %L, 1, 1)$$, :'user_a'), '42704',

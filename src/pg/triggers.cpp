@@ -250,24 +250,26 @@ SPIPlanPtr PlanFor(const char* target, PlanKind kind) {
             break;
         case kAiTool:
             sql = psprintf("SELECT id, is_active, daily_quota, input_price_per_1k, output_price_per_1k "
-                           "FROM %s.ai_tools WHERE slug = $1", t);
+                           "FROM %s.ai_tools WHERE slug OPERATOR(pg_catalog.=) $1", t);
             types[0] = TEXTOID;
             nargs = 1;
             break;
         case kAiReplay:
-            sql = psprintf("SELECT id FROM %s.ai_usage WHERE request_id = $1", t);
+            sql = psprintf("SELECT id FROM %s.ai_usage WHERE request_id OPERATOR(pg_catalog.=) $1", t);
             types[0] = TEXTOID;
             nargs = 1;
             break;
         case kAiCountUser:
-            sql = psprintf("SELECT count(*) FROM %s.ai_usage WHERE user_id = $1 AND tool_id = $2 "
-                           "AND created_at >= $3 AND created_at < $4", t);
+            sql = psprintf("SELECT pg_catalog.count(*) FROM %s.ai_usage WHERE user_id OPERATOR(pg_catalog.=) $1 "
+                           "AND tool_id OPERATOR(pg_catalog.=) $2 AND created_at OPERATOR(pg_catalog.>=) $3 "
+                           "AND created_at OPERATOR(pg_catalog.<) $4", t);
             types[0] = UUIDOID; types[1] = INT8OID; types[2] = TIMESTAMPTZOID; types[3] = TIMESTAMPTZOID;
             nargs = 4;
             break;
         case kAiCountAnon:
-            sql = psprintf("SELECT count(*) FROM %s.ai_usage WHERE user_id IS NULL AND tool_id = $1 "
-                           "AND created_at >= $2 AND created_at < $3", t);
+            sql = psprintf("SELECT pg_catalog.count(*) FROM %s.ai_usage WHERE user_id IS NULL "
+                           "AND tool_id OPERATOR(pg_catalog.=) $1 AND created_at OPERATOR(pg_catalog.>=) $2 "
+                           "AND created_at OPERATOR(pg_catalog.<) $3", t);
             types[0] = INT8OID; types[1] = TIMESTAMPTZOID; types[2] = TIMESTAMPTZOID;
             nargs = 3;
             break;
