@@ -198,11 +198,9 @@ void RestoreUser(const AsOwner& as) { SetUserIdAndSecContext(as.saved_user, as.s
 
 enum PlanKind {
     kAuditInsert,
-    kAiTool,
     kAiReplay,
-    kAiCountUser,
-    kAiCountAnon,
-    kAiInsert,
+    kAiRecordUser,
+    kAiRecordAnon,
     kPlanKinds
 };
 
@@ -248,41 +246,39 @@ SPIPlanPtr PlanFor(const char* target, PlanKind kind) {
             types[4] = TEXTOID; types[5] = JSONBOID; types[6] = JSONBOID; types[7] = INT8OID;
             nargs = 8;
             break;
-        case kAiTool:
-            sql = psprintf("SELECT id, is_active, daily_quota, input_price_per_1k, output_price_per_1k "
-                           "FROM %s.ai_tools WHERE slug OPERATOR(pg_catalog.=) $1", t);
-            types[0] = TEXTOID;
-            nargs = 1;
-            break;
         case kAiReplay:
             sql = psprintf("SELECT id FROM %s.ai_usage WHERE request_id OPERATOR(pg_catalog.=) $1", t);
             types[0] = TEXTOID;
             nargs = 1;
             break;
-        case kAiCountUser:
-            sql = psprintf("SELECT pg_catalog.count(*) FROM %s.ai_usage WHERE user_id OPERATOR(pg_catalog.=) $1 "
-                           "AND tool_id OPERATOR(pg_catalog.=) $2 AND created_at OPERATOR(pg_catalog.>=) $3 "
-                           "AND created_at OPERATOR(pg_catalog.<) $4", t);
-            types[0] = UUIDOID; types[1] = INT8OID; types[2] = TIMESTAMPTZOID; types[3] = TIMESTAMPTZOID;
-            nargs = 4;
+        case kAiRecordUser:
+        case kAiRecordAnon: {
+            // One statement: the tool, today's count (for a tool with a quota),
+            // and the insert when the tool is active and under its quota. Its
+            // result tells which of those failed. Every operator is pg_catalog's.
+            const char* who = kind == kAiRecordUser ? "a.user_id OPERATOR(pg_catalog.=) $2" : "a.user_id IS NULL";
+            sql = psprintf(
+                "WITH t AS (SELECT id, is_active, daily_quota, input_price_per_1k, output_price_per_1k "
+                "FROM %1$s.ai_tools WHERE slug OPERATOR(pg_catalog.=) $1), "
+                "u AS (SELECT pg_catalog.count(*) AS used FROM t JOIN %1$s.ai_usage a "
+                "ON a.tool_id OPERATOR(pg_catalog.=) t.id AND %2$s "
+                "AND a.created_at OPERATOR(pg_catalog.>=) $3 AND a.created_at OPERATOR(pg_catalog.<) $4 "
+                "WHERE t.daily_quota IS NOT NULL), "
+                "ins AS (INSERT INTO %1$s.ai_usage (user_id, tool_id, input_tokens, output_tokens, cost, request_id, "
+                "source_table, source_record, metadata) "
+                "SELECT $2, t.id, $5, $6, ((($5)::pg_catalog.numeric OPERATOR(pg_catalog.*) t.input_price_per_1k) "
+                "OPERATOR(pg_catalog.+) (($6)::pg_catalog.numeric OPERATOR(pg_catalog.*) t.output_price_per_1k)) "
+                "OPERATOR(pg_catalog.*) 0.001, $7, $8, $9, $10 FROM t, u "
+                "WHERE t.is_active AND (t.daily_quota IS NULL OR u.used OPERATOR(pg_catalog.<) t.daily_quota) "
+                "ON CONFLICT (request_id) DO NOTHING RETURNING id) "
+                "SELECT t.id, t.is_active, t.daily_quota, u.used, (SELECT ins.id FROM ins) FROM t, u",
+                t, who);
+            types[0] = TEXTOID; types[1] = UUIDOID; types[2] = TIMESTAMPTZOID; types[3] = TIMESTAMPTZOID;
+            types[4] = INT4OID; types[5] = INT4OID; types[6] = TEXTOID; types[7] = TEXTOID; types[8] = TEXTOID;
+            types[9] = JSONBOID;
+            nargs = 10;
             break;
-        case kAiCountAnon:
-            sql = psprintf("SELECT pg_catalog.count(*) FROM %s.ai_usage WHERE user_id IS NULL "
-                           "AND tool_id OPERATOR(pg_catalog.=) $1 AND created_at OPERATOR(pg_catalog.>=) $2 "
-                           "AND created_at OPERATOR(pg_catalog.<) $3", t);
-            types[0] = INT8OID; types[1] = TIMESTAMPTZOID; types[2] = TIMESTAMPTZOID;
-            nargs = 3;
-            break;
-        case kAiInsert:
-            sql = psprintf("INSERT INTO %s.ai_usage (user_id, tool_id, input_tokens, output_tokens, cost, "
-                           "request_id, source_table, source_record, metadata) "
-                           "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-                           "ON CONFLICT (request_id) DO NOTHING RETURNING id", t);
-            types[0] = UUIDOID; types[1] = INT8OID; types[2] = INT4OID; types[3] = INT4OID;
-            types[4] = NUMERICOID; types[5] = TEXTOID; types[6] = TEXTOID; types[7] = TEXTOID;
-            types[8] = JSONBOID;
-            nargs = 9;
-            break;
+        }
         case kPlanKinds:
             break;
     }
@@ -744,22 +740,11 @@ int64 LookupRequest(const char* target, text* request_id, bool latest) {
     // Not read-only: SPI then advances the command counter, so rows this
     // transaction wrote a moment ago (an earlier row of the statement) are seen.
     const int rc = latest ? SPI_execute_snapshot(plan, values, nullptr, GetLatestSnapshot(), InvalidSnapshot, false,
-                                                 false, 1)
+                                                 true, 1)
                           : SPI_execute_plan(plan, values, nullptr, false, 1);
     if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: reading ai_usage failed: %s", SPI_result_code_string(rc));
     int64 id = 0;
     return FirstInt8(&id) ? id : 0;
-}
-
-Datum NumericOfInt(int32 v) { return DirectFunctionCall1(int4_numeric, Int32GetDatum(v)); }
-
-// tokens / 1000 * price, exactly: tokens * price * 0.001 (a division would
-// round to an arbitrary scale).
-Datum TokenCost(int32 tokens, Datum price) {
-    Datum thousandth = DirectFunctionCall3(numeric_in, CStringGetDatum("0.001"), ObjectIdGetDatum(InvalidOid),
-                                           Int32GetDatum(-1));
-    Datum product = DirectFunctionCall2(numeric_mul, NumericOfInt(tokens), price);
-    return DirectFunctionCall2(numeric_mul, product, thousandth);
 }
 
 int64 RecordUsage(const UsageRequest& req) {
@@ -777,108 +762,83 @@ int64 RecordUsage(const UsageRequest& req) {
         }
     }
 
-    Datum tool_arg[1] = {CStringGetTextDatum(req.tool)};
-    int rc = SPI_execute_plan(PlanFor(req.target, kAiTool), tool_arg, nullptr, true, 1);
-    if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: reading ai_tools failed: %s", SPI_result_code_string(rc));
-    if (SPI_processed == 0) {
-        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
-                        errmsg("dskv2: unknown AI tool \"%s\"", req.tool),
-                        errhint("Tools are rows of %s.ai_tools, named by slug.", quote_identifier(req.target))));
-    }
-    HeapTuple tool_row = SPI_tuptable->vals[0];
-    TupleDesc tool_desc = SPI_tuptable->tupdesc;
-    bool isnull;
-    const int64 tool_id = DatumGetInt64(SPI_getbinval(tool_row, tool_desc, 1, &isnull));
-    const bool active = DatumGetBool(SPI_getbinval(tool_row, tool_desc, 2, &isnull)) && !isnull;
-    bool unlimited;
-    const int32 quota = DatumGetInt32(SPI_getbinval(tool_row, tool_desc, 3, &unlimited));
-    bool price_null;
-    Datum in_price = SPI_getbinval(tool_row, tool_desc, 4, &price_null);
-    in_price = price_null ? NumericOfInt(0) : SPI_datumTransfer(in_price, false, -1);
-    Datum out_price = SPI_getbinval(tool_row, tool_desc, 5, &price_null);
-    out_price = price_null ? NumericOfInt(0) : SPI_datumTransfer(out_price, false, -1);
-    if (!active) {
-        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                        errmsg("dskv2: AI tool \"%s\" is not active", req.tool)));
-    }
-
     // The UTC day of the transaction (created_at defaults to now(), the
     // transaction's start): PostgreSQL's epoch is a UTC midnight.
     const TimestampTz now = GetCurrentTransactionStartTimestamp();
     const TimestampTz day_start = now - (((now % USECS_PER_DAY) + USECS_PER_DAY) % USECS_PER_DAY);
     const TimestampTz day_end = day_start + USECS_PER_DAY;
 
-    if (!unlimited || req.request_id != nullptr) {
-        // One request at a time per user, tool and day: the count below and the
-        // insert are then exact under any concurrency and isolation level, since
-        // both read the latest committed state.
-        uint32 user_hash = 0;
-        if (req.has_user) {
-            user_hash = hash_bytes(reinterpret_cast<const unsigned char*>(DatumGetUUIDP(req.user_id)->data),
-                                   UUID_LEN);
-        }
-        LOCKTAG tag;
-        SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, kQuotaLockSpace ^ hash_combine(user_hash, static_cast<uint32>(tool_id)),
-                             static_cast<uint32>(day_start / USECS_PER_DAY), 2);
-        (void) LockAcquire(&tag, ExclusiveLock, false, false);
-        if (req.request_id != nullptr) {
-            const int64 existing = LookupRequest(req.target, req.request_id, true);
-            if (existing != 0) {
-                RestoreUser(as);
-                SPI_finish();
-                return existing;
-            }
-        }
+    // One request at a time per user, tool and day: the count and the insert
+    // below are then exact under any concurrency and isolation level, since the
+    // statement reads the latest committed state.
+    uint32 user_hash = 0;
+    if (req.has_user) {
+        user_hash = hash_bytes(reinterpret_cast<const unsigned char*>(DatumGetUUIDP(req.user_id)->data), UUID_LEN);
     }
-    if (!unlimited) {
-        int64 used = 0;
-        if (req.has_user) {
-            Datum args[4] = {req.user_id, Int64GetDatum(tool_id), TimestampTzGetDatum(day_start),
-                             TimestampTzGetDatum(day_end)};
-            rc = SPI_execute_snapshot(PlanFor(req.target, kAiCountUser), args, nullptr, GetLatestSnapshot(),
-                                      InvalidSnapshot, false, false, 1);
-        } else {
-            Datum args[3] = {Int64GetDatum(tool_id), TimestampTzGetDatum(day_start), TimestampTzGetDatum(day_end)};
-            rc = SPI_execute_snapshot(PlanFor(req.target, kAiCountAnon), args, nullptr, GetLatestSnapshot(),
-                                      InvalidSnapshot, false, false, 1);
-        }
-        if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: counting ai_usage failed: %s", SPI_result_code_string(rc));
-        (void) FirstInt8(&used);
-        if (used >= quota) {
-            char reset[MAXDATELEN + 1];
-            const int utc = 0;
-            JsonEncodeDateTime(reset, TimestampTzGetDatum(day_end), TIMESTAMPTZOID, &utc);
-            ereport(ERROR, (errcode(MAKE_SQLSTATE('P', 'T', '4', '2', '9')),
-                            errmsg("dskv2: daily quota of AI tool \"%s\" exceeded", req.tool),
-                            errdetail("tool: %s; limit: %d requests per user per UTC day; resets at: %s",
-                                      req.tool, quota, reset),
-                            errhint("Try again after the reset time.")));
+    const uint32 tool_hash = hash_bytes(reinterpret_cast<const unsigned char*>(req.tool), static_cast<int>(strlen(req.tool)));
+    LOCKTAG tag;
+    SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, kQuotaLockSpace ^ hash_combine(user_hash, tool_hash),
+                         static_cast<uint32>(day_start / USECS_PER_DAY), 2);
+    (void) LockAcquire(&tag, ExclusiveLock, false, false);
+    if (req.request_id != nullptr) {
+        const int64 existing = LookupRequest(req.target, req.request_id, true);
+        if (existing != 0) {
+            RestoreUser(as);
+            SPI_finish();
+            return existing;
         }
     }
 
-    const Datum cost = DirectFunctionCall2(numeric_add, TokenCost(req.input_tokens, in_price),
-                                           TokenCost(req.output_tokens, out_price));
-    Datum values[9];
-    char nulls[9];
+    Datum values[10];
+    char nulls[10];
     memset(nulls, ' ', sizeof(nulls));
-    values[0] = req.user_id;
-    if (!req.has_user) nulls[0] = 'n';
-    values[1] = Int64GetDatum(tool_id);
-    values[2] = Int32GetDatum(req.input_tokens);
-    values[3] = Int32GetDatum(req.output_tokens);
-    values[4] = cost;
-    values[5] = PointerGetDatum(req.request_id);
-    if (req.request_id == nullptr) nulls[5] = 'n';
-    values[6] = PointerGetDatum(req.source_table);
-    if (req.source_table == nullptr) nulls[6] = 'n';
-    values[7] = PointerGetDatum(req.source_record);
-    if (req.source_record == nullptr) nulls[7] = 'n';
-    values[8] = PointerGetDatum(req.metadata);
-    if (req.metadata == nullptr) nulls[8] = 'n';
-    rc = SPI_execute_plan(PlanFor(req.target, kAiInsert), values, nulls, false, 1);
-    if (rc != SPI_OK_INSERT_RETURNING) elog(ERROR, "dskv2: writing ai_usage failed: %s", SPI_result_code_string(rc));
-    int64 id = 0;
-    if (!FirstInt8(&id)) {
+    values[0] = CStringGetTextDatum(req.tool);
+    values[1] = req.user_id;
+    if (!req.has_user) nulls[1] = 'n';
+    values[2] = TimestampTzGetDatum(day_start);
+    values[3] = TimestampTzGetDatum(day_end);
+    values[4] = Int32GetDatum(req.input_tokens);
+    values[5] = Int32GetDatum(req.output_tokens);
+    values[6] = PointerGetDatum(req.request_id);
+    if (req.request_id == nullptr) nulls[6] = 'n';
+    values[7] = PointerGetDatum(req.source_table);
+    if (req.source_table == nullptr) nulls[7] = 'n';
+    values[8] = PointerGetDatum(req.source_record);
+    if (req.source_record == nullptr) nulls[8] = 'n';
+    values[9] = PointerGetDatum(req.metadata);
+    if (req.metadata == nullptr) nulls[9] = 'n';
+    SPIPlanPtr plan = PlanFor(req.target, req.has_user ? kAiRecordUser : kAiRecordAnon);
+    const int rc = SPI_execute_snapshot(plan, values, nulls, GetLatestSnapshot(), InvalidSnapshot, false, true, 0);
+    if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: writing ai_usage failed: %s", SPI_result_code_string(rc));
+    if (SPI_processed == 0) {
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+                        errmsg("dskv2: unknown AI tool \"%s\"", req.tool),
+                        errhint("Tools are rows of %s.ai_tools, named by slug.", quote_identifier(req.target))));
+    }
+    HeapTuple row = SPI_tuptable->vals[0];
+    TupleDesc desc = SPI_tuptable->tupdesc;
+    bool isnull;
+    const bool active = DatumGetBool(SPI_getbinval(row, desc, 2, &isnull)) && !isnull;
+    bool unlimited;
+    const int32 quota = DatumGetInt32(SPI_getbinval(row, desc, 3, &unlimited));
+    const int64 used = DatumGetInt64(SPI_getbinval(row, desc, 4, &isnull));
+    bool not_inserted;
+    int64 id = DatumGetInt64(SPI_getbinval(row, desc, 5, &not_inserted));
+    if (!active) {
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("dskv2: AI tool \"%s\" is not active", req.tool)));
+    }
+    if (not_inserted && !unlimited && used >= quota) {
+        char reset[MAXDATELEN + 1];
+        const int utc = 0;
+        JsonEncodeDateTime(reset, TimestampTzGetDatum(day_end), TIMESTAMPTZOID, &utc);
+        ereport(ERROR, (errcode(MAKE_SQLSTATE('P', 'T', '4', '2', '9')),
+                        errmsg("dskv2: daily quota of AI tool \"%s\" exceeded", req.tool),
+                        errdetail("tool: %s; limit: %d requests per user per UTC day; resets at: %s", req.tool,
+                                  quota, reset),
+                        errhint("Try again after the reset time.")));
+    }
+    if (not_inserted) {
         // The same request id committed by another session meanwhile.
         id = LookupRequest(req.target, req.request_id, true);
     }
