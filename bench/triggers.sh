@@ -7,10 +7,15 @@
 #      (dskv2_audit_enable) and a supa_audit-style PL/pgSQL trigger;
 #   B. AI usage: dskv2_track_ai_usage() against a plain INSERT of the same
 #      ai_usage row and a PL/pgSQL function doing the same steps.
-# Medians of interleaved rounds (the configurations' order rotates each round).
+# Medians of rounds in which the configurations' pgbench runs are interleaved.
+# Besides tps, the backends' CPU time per pgbench transaction (read from the
+# postmaster's reaped-children times): a figure the other tenants of a shared
+# machine disturb much less than wall-clock throughput.
 # The pgbench scripts and the PL/pgSQL versions are in bench/triggers/.
 #   DSKV2_BENCH_ROUNDS       rounds (default 5)
 #   DSKV2_BENCH_SECONDS      seconds of pgbench per configuration and round (default 12)
+#   DSKV2_BENCH_SLICES       pgbench runs those seconds are split into, interleaved
+#                            with the other configurations' (default 3)
 #   DSKV2_BENCH_CLIENTS      pgbench clients and threads (default 2)
 #   DSKV2_BENCH_SYNC_COMMIT  synchronous_commit of the cluster (default off: the
 #                            triggers' own cost, not the disk's flush latency)
@@ -92,48 +97,88 @@ audit_config() {
     [ "$audited" = "$([ "$1" = none ] && echo 0 || echo 2)" ] || { echo "audit configuration $1: $audited triggers" >&2; exit 1; }
 }
 
-# pgbench_run LOG SCRIPT...: reset, then one timed pgbench run; fails on any failed transaction.
-pgbench_run() {
-    local log=$1; shift
-    psql -qX -v ON_ERROR_STOP=1 -d "$DB" -f bench/triggers/reset.sql >/dev/null
-    "$PGBENCH" -n -M prepared -c "$CLIENTS" -j "$CLIENTS" -T "$RUN_SECS" \
+# CPU time (clock ticks) of the postmaster's exited children: the backends of
+# finished connections, and autovacuum workers that ended meanwhile.
+postmaster=$(head -1 "$DSKV2_PGDATA/postmaster.pid")
+ticks_per_s=$(getconf CLK_TCK)
+children_ticks() { awk '{print $16 + $17}' "/proc/$postmaster/stat"; }
+
+# slice WORKLOAD CONFIG SCRIPT...: one pgbench run of SLICE_SECS seconds, added
+# to this round's sums of WORKLOAD,CONFIG: transactions, seconds (from pgbench's
+# tps, without connection time), backend CPU ticks, side rows written, and the
+# per-script latencies weighted by transactions. Fails on any failed transaction.
+declare -A n_sum secs_sum ticks_sum rows_sum latp_sum latf_sum
+slice() {
+    local key=$1,$2 table log=$DSKV2_RUN_DIR/pgbench-$1-$2.log t0 t1 m0 written n tps_i; shift 2
+    case $key in audit,*) table=admin_logs ;; *) table=ai_usage ;; esac
+    m0=$(q "SELECT coalesce(max(id), 0) FROM dropskills_v2.$table")
+    sleep 0.2; t0=$(children_ticks)
+    "$PGBENCH" -n -M prepared -c "$CLIENTS" -j "$CLIENTS" -T "$SLICE_SECS" \
         -D npacks="$npacks" -D clients="$CLIENTS" -D fav_per_client=$((nfav / CLIENTS)) \
         -D nusers="$nusers" -D tool_id="$tool_id" -D cost="$cost" "$@" "$DB" >"$log" 2>&1 \
         || { cat "$log" >&2; exit 1; }
+    sleep 0.2; t1=$(children_ticks)
     grep -q '^number of failed transactions: 0 ' "$log" || { cat "$log" >&2; exit 1; }
+    written=$(q "SELECT count(*) FROM dropskills_v2.$table WHERE id > $m0")
+    n=$(awk '/^number of transactions actually processed:/ {print $NF}' "$log")
+    tps_i=$(awk '/^tps = / {print $3}' "$log")
+    n_sum[$key]=$(calc "${n_sum[$key]:-0} + $n")
+    secs_sum[$key]=$(calc "${secs_sum[$key]:-0} + $n / $tps_i")
+    ticks_sum[$key]=$(calc "${ticks_sum[$key]:-0} + $t1 - $t0")
+    rows_sum[$key]=$(calc "${rows_sum[$key]:-0} + $written")
+    if [ "$#" -gt 2 ]; then  # the two audit scripts: packs, then favorites
+        latp_sum[$key]=$(calc "${latp_sum[$key]:-0} + $n * $(script_latency "$log" 1)")
+        latf_sum[$key]=$(calc "${latf_sum[$key]:-0} + $n * $(script_latency "$log" 2)")
+    fi
 }
-tps_of() { awk '/^tps = / {print $3}' "$1"; }
-processed_of() { awk '/^number of transactions actually processed:/ {print $NF}' "$1"; }
 # script_latency LOG N: the average latency (ms) of the Nth script of a multi-script run.
 script_latency() { awk -v n="$2" '/^SQL script / {s++} s == n && /- latency average/ {print $(NF-1); exit}' "$1"; }
 
-declare -A tps lat_packs lat_fav
+# Each configuration runs RUN_SECS seconds a round, in SLICES slices
+# interleaved with the other configurations' (the order rotates every slice),
+# so that a disturbance of a few seconds falls on all of them alike. The tables
+# are reset at the start of each round and workload.
+SLICES=${DSKV2_BENCH_SLICES:-3}
+SLICE_SECS=$(( RUN_SECS / SLICES > 0 ? RUN_SECS / SLICES : 1 ))
+declare -A tps cpu lat_packs lat_fav
 audit_configs=(none native plpgsql)
 ai_configs=(insert native plpgsql)
-printf '\n%-6s %-10s %-8s %10s %12s %12s %12s\n' round workload config tps packs_ms favorites_ms rows/stmt | report
+{
+    echo "each round: per configuration $SLICES pgbench runs of $SLICE_SECS s, interleaved with the others'"
+    printf '\n%-6s %-9s %-8s %9s %8s %9s %12s %10s\n' round workload config tps cpu_us packs_ms favorites_ms rows/stmt
+} | report
 for round in $(seq 1 "$ROUNDS"); do
     log "round $round/$ROUNDS"
-    for i in 0 1 2; do
-        config=${audit_configs[$(((i + round - 1) % 3))]}
-        audit_config "$config"
-        runlog=$DSKV2_RUN_DIR/pgbench-audit-$config-$round.log
-        pgbench_run "$runlog" -f bench/triggers/audit_packs.sql@1 -f bench/triggers/audit_favorites.sql@1
-        # Each script is 3 statements, each writing one row: 1 audit row per statement when audited.
-        written=$(q "SELECT count(*) FROM dropskills_v2.admin_logs WHERE id > (SELECT id FROM bench.admin_logs_floor)")
-        t=$(tps_of "$runlog"); lp=$(script_latency "$runlog" 1); lf=$(script_latency "$runlog" 2)
-        tps[audit,$config]+=" $t"; lat_packs[$config]+=" $lp"; lat_fav[$config]+=" $lf"
-        printf '%-6s %-10s %-8s %10.1f %12.3f %12.3f %12.2f\n' "$round" audit "$config" "$t" "$lp" "$lf" \
-            "$(calc "$written / (3 * $(processed_of "$runlog"))")" | report
+    n_sum=(); secs_sum=(); ticks_sum=(); rows_sum=(); latp_sum=(); latf_sum=()
+    psql -qX -v ON_ERROR_STOP=1 -d "$DB" -f bench/triggers/reset.sql >/dev/null
+    for s in $(seq 0 $((SLICES - 1))); do
+        for i in 0 1 2; do
+            config=${audit_configs[$(((i + round + s) % 3))]}
+            audit_config "$config"
+            slice audit "$config" -f bench/triggers/audit_packs.sql@1 -f bench/triggers/audit_favorites.sql@1
+        done
     done
-    for i in 0 1 2; do
-        config=${ai_configs[$(((i + round - 1) % 3))]}
-        runlog=$DSKV2_RUN_DIR/pgbench-ai-$config-$round.log
-        pgbench_run "$runlog" -f "bench/triggers/ai_$config.sql"
-        written=$(q "SELECT count(*) FROM dropskills_v2.ai_usage")
-        t=$(tps_of "$runlog")
-        tps[ai,$config]+=" $t"
-        printf '%-6s %-10s %-8s %10.1f %12s %12s %12.2f\n' "$round" ai "$config" "$t" - - \
-            "$(calc "$written / $(processed_of "$runlog")")" | report
+    psql -qX -v ON_ERROR_STOP=1 -d "$DB" -f bench/triggers/reset.sql >/dev/null
+    for s in $(seq 0 $((SLICES - 1))); do
+        for i in 0 1 2; do
+            config=${ai_configs[$(((i + round + s) % 3))]}
+            slice ai "$config" -f "bench/triggers/ai_$config.sql"
+        done
+    done
+    for key in audit,none audit,native audit,plpgsql ai,insert ai,native ai,plpgsql; do
+        t=$(calc "${n_sum[$key]} / ${secs_sum[$key]}")
+        c=$(calc "${ticks_sum[$key]} * 1000000 / $ticks_per_s / ${n_sum[$key]}")
+        tps[$key]+=" $t"; cpu[$key]+=" $c"
+        if [ "${key%,*}" = audit ]; then
+            # Each script is 3 statements writing one row each: 1 audit row per statement when audited.
+            lp=$(calc "${latp_sum[$key]} / ${n_sum[$key]}"); lf=$(calc "${latf_sum[$key]} / ${n_sum[$key]}")
+            lat_packs[${key#*,}]+=" $lp"; lat_fav[${key#*,}]+=" $lf"
+            printf '%-6s %-9s %-8s %9.1f %8.1f %9.3f %12.3f %10.2f\n' "$round" audit "${key#*,}" "$t" "$c" "$lp" "$lf" \
+                "$(calc "${rows_sum[$key]} / (3 * ${n_sum[$key]})")" | report
+        else
+            printf '%-6s %-9s %-8s %9.1f %8.1f %9s %12s %10.2f\n' "$round" ai "${key#*,}" "$t" "$c" - - \
+                "$(calc "${rows_sum[$key]} / ${n_sum[$key]}")" | report
+        fi
     done
 done
 audit_config native  # the extension's default
@@ -149,6 +194,12 @@ summary() {
     printf 'overhead (tps_%s / tps_x - 1): native %.1f%% (target <= 25%%) | PL/pgSQL %.1f%%\n' \
         "$2" "$(calc "100 * $o_native")" "$(calc "100 * $o_plpgsql")"
     printf 'native overhead / PL/pgSQL overhead: %.2f (target <= 0.5)\n' "$(calc "$o_native / $o_plpgsql")"
+    base=$(echo "${cpu[$1,$2]}" | median); native=$(echo "${cpu[$1,native]}" | median)
+    plpgsql=$(echo "${cpu[$1,plpgsql]}" | median)
+    o_native=$(calc "$native / $base - 1"); o_plpgsql=$(calc "$plpgsql / $base - 1")
+    printf 'median backend CPU per transaction: %s %.1f us | native %.1f us | PL/pgSQL %.1f us\n' "$3" "$base" "$native" "$plpgsql"
+    printf '  CPU overhead (cpu_x / cpu_%s - 1): native %.1f%% | PL/pgSQL %.1f%% | ratio %.2f\n' \
+        "$2" "$(calc "100 * $o_native")" "$(calc "100 * $o_plpgsql")" "$(calc "$o_native / $o_plpgsql")"
 }
 {
     echo
