@@ -4,7 +4,7 @@
 -- per transaction and tool without one, the acting user, the source record).
 -- The race of concurrent sessions is test/scenarios/ai_quota.sh.
 \ir legacy_setup.psql
-SELECT plan(37);
+SELECT plan(41);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 SELECT count(*) FROM dskv2_migrate_all();
 
@@ -58,6 +58,24 @@ SELECT ok(dskv2_track_ai_usage('libre', :'user_a', 1, 1) > 0, 'and per tool; no 
 SELECT ok(dskv2_track_ai_usage('resume', NULL, 1, 1, 'anon-1') > 0, 'a request without a user is recorded');
 UPDATE dropskills_v2.ai_usage SET created_at = created_at - interval '1 day' WHERE user_id = :'user_a';
 SELECT ok(dskv2_track_ai_usage('resume', :'user_a', 1, 1) > 0, 'yesterday''s rows do not count today');
+
+-- The quota ledger: one row per tool, user and day, equal to the day's rows.
+-- A write that is not the metering's (an admin's INSERT or DELETE) resets it,
+-- and the next request counts again.
+SELECT is((SELECT used FROM dropskills_v2.ai_usage_daily WHERE user_key = :'user_a'
+             AND tool_id = (SELECT id FROM dropskills_v2.ai_tools WHERE slug = 'resume')),
+          (SELECT count(*) FROM dropskills_v2.ai_usage WHERE user_id = :'user_a'
+             AND tool_id = (SELECT id FROM dropskills_v2.ai_tools WHERE slug = 'resume') AND created_at >= date_trunc('day', now())),
+          'the quota ledger holds the day''s count of the user''s requests');
+SAVEPOINT ledger;
+INSERT INTO dropskills_v2.ai_usage (user_id, tool_id) SELECT :'user_a', id FROM dropskills_v2.ai_tools, generate_series(1, 2)
+ WHERE slug = 'resume';
+SELECT is((SELECT count(*) FROM dropskills_v2.ai_usage_daily), 0::bigint, 'a direct INSERT into ai_usage empties the ledger');
+SELECT throws_ok(format($$SELECT dskv2_track_ai_usage('resume', %L, 1, 1)$$, :'user_a'), 'PT429', NULL,
+                 '... and the rows it added count against the quota');
+DELETE FROM dropskills_v2.ai_usage WHERE user_id = :'user_a' AND request_id IS NULL AND input_tokens = 0 AND output_tokens = 0;
+SELECT ok(dskv2_track_ai_usage('resume', :'user_a', 1, 1) > 0, 'rows deleted directly free the quota again');
+ROLLBACK TO SAVEPOINT ledger;
 
 -- A hostile search_path: an `=` on text that is always true, a count() that
 -- always says 0. The metering's statements name pg_catalog's own.

@@ -28,6 +28,7 @@ test('prisma: the table counts equal SQL counts', async () => {
     aiTool: 'ai_tools', aiUsage: 'ai_usage', adminLog: 'admin_logs', trendingIdea: 'trending_ideas',
     migrationRun: 'migration_runs', migrationReject: 'migration_rejects', migrationState: 'migration_state',
     migrationMerge: 'migration_merges', verifyDiff: 'verify_diffs', triggerSetting: 'trigger_settings',
+    aiUsageDaily: 'ai_usage_daily',
   };
   const got = {};
   const want = {};

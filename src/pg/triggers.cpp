@@ -59,6 +59,7 @@ extern "C" {
 #include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/datetime.h"
+#include "utils/date.h"
 #include "utils/uuid.h"
 }
 
@@ -201,6 +202,7 @@ enum PlanKind {
     kAiReplay,
     kAiRecordUser,
     kAiRecordAnon,
+    kAiLedgerReset,
     kPlanKinds
 };
 
@@ -235,7 +237,7 @@ SPIPlanPtr PlanFor(const char* target, PlanKind kind) {
 
     const char* t = quote_identifier(target);
     char* sql = nullptr;
-    Oid types[10];
+    Oid types[12];
     int nargs = 0;
     switch (kind) {
         case kAuditInsert:
@@ -253,32 +255,45 @@ SPIPlanPtr PlanFor(const char* target, PlanKind kind) {
             break;
         case kAiRecordUser:
         case kAiRecordAnon: {
-            // One statement: the tool, today's count (for a tool with a quota),
-            // and the insert when the tool is active and under its quota. Its
-            // result tells which of those failed. Every operator is pg_catalog's.
+            // One statement: the tool; the day's count for this user from the
+            // quota ledger, or counted from ai_usage when the ledger has no row;
+            // the insert when the tool is active and under its quota; the ledger
+            // moved on (and the user's older days dropped from it). Its result
+            // tells which of those failed. Every operator is pg_catalog's.
             const char* who = kind == kAiRecordUser ? "a.user_id OPERATOR(pg_catalog.=) $2" : "a.user_id IS NULL";
             sql = psprintf(
                 "WITH t AS (SELECT id, is_active, daily_quota, input_price_per_1k, output_price_per_1k "
                 "FROM %1$s.ai_tools WHERE slug OPERATOR(pg_catalog.=) $1), "
-                "u AS (SELECT pg_catalog.count(*) AS used FROM t JOIN %1$s.ai_usage a "
+                "d AS (SELECT l.used FROM %1$s.ai_usage_daily l, t WHERE l.tool_id OPERATOR(pg_catalog.=) t.id "
+                "AND l.user_key OPERATOR(pg_catalog.=) $11 AND l.day OPERATOR(pg_catalog.=) $12), "
+                "c AS (SELECT COALESCE((SELECT d.used FROM d), (SELECT pg_catalog.count(*) FROM t JOIN %1$s.ai_usage a "
                 "ON a.tool_id OPERATOR(pg_catalog.=) t.id AND %2$s "
-                "AND a.created_at OPERATOR(pg_catalog.>=) $3 AND a.created_at OPERATOR(pg_catalog.<) $4 "
-                "WHERE t.daily_quota IS NOT NULL), "
+                "AND a.created_at OPERATOR(pg_catalog.>=) $3 AND a.created_at OPERATOR(pg_catalog.<) $4)) AS used), "
                 "ins AS (INSERT INTO %1$s.ai_usage (user_id, tool_id, input_tokens, output_tokens, cost, request_id, "
                 "source_table, source_record, metadata) "
                 "SELECT $2, t.id, $5, $6, ((($5)::pg_catalog.numeric OPERATOR(pg_catalog.*) t.input_price_per_1k) "
                 "OPERATOR(pg_catalog.+) (($6)::pg_catalog.numeric OPERATOR(pg_catalog.*) t.output_price_per_1k)) "
-                "OPERATOR(pg_catalog.*) 0.001, $7, $8, $9, $10 FROM t, u "
-                "WHERE t.is_active AND (t.daily_quota IS NULL OR u.used OPERATOR(pg_catalog.<) t.daily_quota) "
-                "ON CONFLICT (request_id) DO NOTHING RETURNING id) "
-                "SELECT t.id, t.is_active, t.daily_quota, u.used, (SELECT ins.id FROM ins) FROM t, u",
+                "OPERATOR(pg_catalog.*) 0.001, $7, $8, $9, $10 FROM t, c "
+                "WHERE t.is_active AND (t.daily_quota IS NULL OR c.used OPERATOR(pg_catalog.<) t.daily_quota) "
+                "ON CONFLICT (request_id) DO NOTHING RETURNING id), "
+                "led AS (INSERT INTO %1$s.ai_usage_daily AS l (tool_id, user_key, day, used) "
+                "SELECT t.id, $11, $12, c.used OPERATOR(pg_catalog.+) 1 FROM t, c WHERE EXISTS (SELECT 1 FROM ins) "
+                "ON CONFLICT (tool_id, user_key, day) DO UPDATE SET used = EXCLUDED.used RETURNING 1), "
+                "old AS (DELETE FROM %1$s.ai_usage_daily l USING t WHERE l.tool_id OPERATOR(pg_catalog.=) t.id "
+                "AND l.user_key OPERATOR(pg_catalog.=) $11 AND l.day OPERATOR(pg_catalog.<) $12 "
+                "AND NOT EXISTS (SELECT 1 FROM d) RETURNING 1) "
+                "SELECT t.id, t.is_active, t.daily_quota, c.used, (SELECT ins.id FROM ins) FROM t, c",
                 t, who);
             types[0] = TEXTOID; types[1] = UUIDOID; types[2] = TIMESTAMPTZOID; types[3] = TIMESTAMPTZOID;
             types[4] = INT4OID; types[5] = INT4OID; types[6] = TEXTOID; types[7] = TEXTOID; types[8] = TEXTOID;
-            types[9] = JSONBOID;
-            nargs = 10;
+            types[9] = JSONBOID; types[10] = UUIDOID; types[11] = DATEOID;
+            nargs = 12;
             break;
         }
+        case kAiLedgerReset:
+            sql = psprintf("DELETE FROM %s.ai_usage_daily", t);
+            nargs = 0;
+            break;
         case kPlanKinds:
             break;
     }
@@ -711,6 +726,9 @@ void WriteAuditRow(const char* target, const Actor& actor, const char* action, t
 
 constexpr uint32 kQuotaLockSpace = 0x64736b71;  // "dskq"
 
+// Set while the metering writes ai_usage itself (its ledger stays valid).
+bool metering_writes = false;
+
 struct UsageRequest {
     const char* target;
     const char* tool;
@@ -789,9 +807,12 @@ int64 RecordUsage(const UsageRequest& req) {
         }
     }
 
-    Datum values[10];
-    char nulls[10];
+    Datum values[12];
+    char nulls[12];
     memset(nulls, ' ', sizeof(nulls));
+    static pg_uuid_t nil_uuid;  // all zeros: the ledger's key for requests without a user
+    values[10] = req.has_user ? req.user_id : UUIDPGetDatum(&nil_uuid);
+    values[11] = DateADTGetDatum(static_cast<DateADT>(day_start / USECS_PER_DAY));
     values[0] = CStringGetTextDatum(req.tool);
     values[1] = req.user_id;
     if (!req.has_user) nulls[1] = 'n';
@@ -808,7 +829,14 @@ int64 RecordUsage(const UsageRequest& req) {
     values[9] = PointerGetDatum(req.metadata);
     if (req.metadata == nullptr) nulls[9] = 'n';
     SPIPlanPtr plan = PlanFor(req.target, req.has_user ? kAiRecordUser : kAiRecordAnon);
-    const int rc = SPI_execute_snapshot(plan, values, nulls, GetLatestSnapshot(), InvalidSnapshot, false, true, 0);
+    // The ledger's own trigger on ai_usage must not reset it for this write.
+    int rc = 0;
+    metering_writes = true;
+    PG_TRY();
+    { rc = SPI_execute_snapshot(plan, values, nulls, GetLatestSnapshot(), InvalidSnapshot, false, true, 0); }
+    PG_FINALLY();
+    { metering_writes = false; }
+    PG_END_TRY();
     if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: writing ai_usage failed: %s", SPI_result_code_string(rc));
     if (SPI_processed == 0) {
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -887,6 +915,7 @@ PG_FUNCTION_INFO_V1(dskv2_audit_trigger);
 PG_FUNCTION_INFO_V1(dskv2_audit_suppress);
 PG_FUNCTION_INFO_V1(dskv2_ai_usage_trigger);
 PG_FUNCTION_INFO_V1(dskv2_track_ai_usage);
+PG_FUNCTION_INFO_V1(dskv2_ai_ledger_reset);
 
 // dskv2_audit_suppress(on boolean) RETURNS boolean: sets the flag for the
 // current transaction, returns the previous value.
@@ -997,6 +1026,23 @@ Datum dskv2_ai_usage_trigger(PG_FUNCTION_ARGS) {
     req.metadata = DatumGetJsonbP(
         DirectFunctionCall1(jsonb_in, CStringGetDatum(psprintf("{\"operation\": \"%s\"}", op))));
     (void) RecordUsage(req);
+    return PointerGetDatum(nullptr);
+}
+
+// AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE FOR EACH STATEMENT on ai_usage;
+// argument: the target schema. A write the metering did not make may change
+// any day's count: the quota ledger is emptied and recounted on demand.
+Datum dskv2_ai_ledger_reset(PG_FUNCTION_ARGS) {
+    TriggerData* td = CheckTrigger(fcinfo, "dskv2_ai_ledger_reset");
+    if (metering_writes) return PointerGetDatum(nullptr);
+    const char* target = td->tg_trigger->tgargs[0];
+    const Oid owner = TargetOwner(target);
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "dskv2: SPI_connect failed");
+    const AsOwner as = BecomeOwner(owner);
+    const int rc = SPI_execute_plan(PlanFor(target, kAiLedgerReset), nullptr, nullptr, false, 0);
+    RestoreUser(as);
+    if (rc != SPI_OK_DELETE) elog(ERROR, "dskv2: resetting the quota ledger failed: %s", SPI_result_code_string(rc));
+    SPI_finish();
     return PointerGetDatum(nullptr);
 }
 

@@ -51,8 +51,8 @@ row_counts() {
           WHERE n.nspname = 'dropskills_v2' AND c.relkind = 'r'"
 }
 objects_before=$(catalog_snapshot)
-[ ${#objects_before} -eq 32 ] && [ "$(triggers | wc -l)" -eq 17 ]
-ok $? "the snapshots see the target's objects and its 17 triggers (audit, metering, append-only guard)"
+[ ${#objects_before} -eq 32 ] && [ "$(triggers | wc -l)" -eq 18 ]
+ok $? "the snapshots see the target's objects and its 18 triggers (audit, metering, quota ledger, append-only guard)"
 rows_before=$(row_counts)
 digest_before=$(digest dropskills_v2)
 marker=$(q -c "SELECT obj_description('dropskills_v2'::regnamespace, 'pg_namespace')")
