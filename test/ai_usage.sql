@@ -4,7 +4,7 @@
 -- per transaction and tool without one, the acting user, the source record).
 -- The race of concurrent sessions is test/scenarios/ai_quota.sh.
 \ir legacy_setup.psql
-SELECT plan(41);
+SELECT plan(43);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 SELECT count(*) FROM dskv2_migrate_all();
 
@@ -76,6 +76,14 @@ SELECT throws_ok(format($$SELECT dskv2_track_ai_usage('resume', %L, 1, 1)$$, :'u
 DELETE FROM dropskills_v2.ai_usage WHERE user_id = :'user_a' AND request_id IS NULL AND input_tokens = 0 AND output_tokens = 0;
 SELECT ok(dskv2_track_ai_usage('resume', :'user_a', 1, 1) > 0, 'rows deleted directly free the quota again');
 ROLLBACK TO SAVEPOINT ledger;
+SAVEPOINT prune;
+DELETE FROM dropskills_v2.ai_usage_daily WHERE user_key = :'user_b';
+INSERT INTO dropskills_v2.ai_usage_daily (tool_id, user_key, day, used)
+SELECT id, :'user_b', (now() AT TIME ZONE 'UTC')::date - 1, 5 FROM dropskills_v2.ai_tools WHERE slug = 'resume';
+SELECT ok(dskv2_track_ai_usage('resume', :'user_b', 1, 1) > 0, 'a user''s first request of the day counts their day');
+SELECT is((SELECT array_agg(used ORDER BY day) FROM dropskills_v2.ai_usage_daily WHERE user_key = :'user_b'), ARRAY[2::bigint],
+          '... and the ledger keeps that day only');
+ROLLBACK TO SAVEPOINT prune;
 
 -- A hostile search_path: an `=` on text that is always true, a count() that
 -- always says 0. The metering's statements name pg_catalog's own.

@@ -203,6 +203,7 @@ enum PlanKind {
     kAiRecordUser,
     kAiRecordAnon,
     kAiLedgerReset,
+    kAiLedgerPrune,
     kPlanKinds
 };
 
@@ -258,8 +259,8 @@ SPIPlanPtr PlanFor(const char* target, PlanKind kind) {
             // One statement: the tool; the day's count for this user from the
             // quota ledger, or counted from ai_usage when the ledger has no row;
             // the insert when the tool is active and under its quota; the ledger
-            // moved on (and the user's older days dropped from it). Its result
-            // tells which of those failed. Every operator is pg_catalog's.
+            // moved on. Its result tells which of those failed, and whether the
+            // day was counted (a new ledger row). Every operator is pg_catalog's.
             const char* who = kind == kAiRecordUser ? "a.user_id OPERATOR(pg_catalog.=) $2" : "a.user_id IS NULL";
             sql = psprintf(
                 "WITH t AS (SELECT id, is_active, daily_quota, input_price_per_1k, output_price_per_1k "
@@ -278,11 +279,9 @@ SPIPlanPtr PlanFor(const char* target, PlanKind kind) {
                 "ON CONFLICT (request_id) DO NOTHING RETURNING id), "
                 "led AS (INSERT INTO %1$s.ai_usage_daily AS l (tool_id, user_key, day, used) "
                 "SELECT t.id, $11, $12, c.used OPERATOR(pg_catalog.+) 1 FROM t, c WHERE EXISTS (SELECT 1 FROM ins) "
-                "ON CONFLICT (tool_id, user_key, day) DO UPDATE SET used = EXCLUDED.used RETURNING 1), "
-                "old AS (DELETE FROM %1$s.ai_usage_daily l USING t WHERE l.tool_id OPERATOR(pg_catalog.=) t.id "
-                "AND l.user_key OPERATOR(pg_catalog.=) $11 AND l.day OPERATOR(pg_catalog.<) $12 "
-                "AND NOT EXISTS (SELECT 1 FROM d) RETURNING 1) "
-                "SELECT t.id, t.is_active, t.daily_quota, c.used, (SELECT ins.id FROM ins) FROM t, c",
+                "ON CONFLICT (tool_id, user_key, day) DO UPDATE SET used = EXCLUDED.used RETURNING 1) "
+                "SELECT t.id, t.is_active, t.daily_quota, c.used, (SELECT ins.id FROM ins), "
+                "NOT EXISTS (SELECT 1 FROM d) FROM t, c",
                 t, who);
             types[0] = TEXTOID; types[1] = UUIDOID; types[2] = TIMESTAMPTZOID; types[3] = TIMESTAMPTZOID;
             types[4] = INT4OID; types[5] = INT4OID; types[6] = TEXTOID; types[7] = TEXTOID; types[8] = TEXTOID;
@@ -290,6 +289,13 @@ SPIPlanPtr PlanFor(const char* target, PlanKind kind) {
             nargs = 12;
             break;
         }
+        case kAiLedgerPrune:
+            // The user's earlier days, once a new day starts for them.
+            sql = psprintf("DELETE FROM %s.ai_usage_daily WHERE tool_id OPERATOR(pg_catalog.=) $1 "
+                           "AND user_key OPERATOR(pg_catalog.=) $2 AND day OPERATOR(pg_catalog.<) $3", t);
+            types[0] = INT8OID; types[1] = UUIDOID; types[2] = DATEOID;
+            nargs = 3;
+            break;
         case kAiLedgerReset:
             sql = psprintf("DELETE FROM %s.ai_usage_daily", t);
             nargs = 0;
@@ -866,9 +872,20 @@ int64 RecordUsage(const UsageRequest& req) {
                                   quota, reset),
                         errhint("Try again after the reset time.")));
     }
+    bool counted_null;
+    const bool counted = DatumGetBool(SPI_getbinval(row, desc, 6, &counted_null)) && !counted_null;
+    const int64 tool_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
     if (not_inserted) {
         // The same request id committed by another session meanwhile.
         id = LookupRequest(req.target, req.request_id, true);
+    } else if (counted) {
+        Datum prune[3] = {Int64GetDatum(tool_id), values[10], values[11]};
+        metering_writes = true;
+        PG_TRY();
+        { (void) SPI_execute_plan(PlanFor(req.target, kAiLedgerPrune), prune, nullptr, false, 0); }
+        PG_FINALLY();
+        { metering_writes = false; }
+        PG_END_TRY();
     }
     RestoreUser(as);
     SPI_finish();
