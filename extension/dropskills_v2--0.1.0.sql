@@ -171,7 +171,8 @@ BEGIN
                                       fk[1] || '_' || fk[2] || '_idx', target, fk[1], fk[2]);
         END IF;
     END LOOP;
-    EXECUTE pg_catalog.format('CREATE INDEX IF NOT EXISTS admin_logs_actor_id_idx ON %I.admin_logs (actor_id)', target);
+    -- admin_logs keeps its primary key only: every audited write pays for each
+    -- index on it (add one on actor_id or created_at if the log is queried often).
     -- users.id follows auth.users when the table exists (Supabase). Adding the
     -- foreign key takes a SHARE ROW EXCLUSIVE lock on auth.users: done under a
     -- short lock_timeout with retries.

@@ -157,7 +157,9 @@ SELECT b, format('SELECT count(*) FROM dropskills_v2.%I', b), i, u,
                ('verify_diffs', $$INSERT INTO dropskills_v2.verify_diffs (check_name, table_name, key) VALUES ('x', 'x', 'x')$$,
                 $$UPDATE dropskills_v2.verify_diffs SET key = key$$),
                ('trigger_settings', $$INSERT INTO dropskills_v2.trigger_settings (kind, table_name) VALUES ('ai_usage', 'x')$$,
-                $$UPDATE dropskills_v2.trigger_settings SET updated_at = now()$$)) AS x (b, i, u);
+                $$UPDATE dropskills_v2.trigger_settings SET updated_at = now()$$),
+               ('ai_usage_daily', $$INSERT INTO dropskills_v2.ai_usage_daily (tool_id, user_key, day, used) VALUES (0, gen_random_uuid(), current_date, 0)$$,
+                $$UPDATE dropskills_v2.ai_usage_daily SET used = used$$)) AS x (b, i, u);
 INSERT INTO dropskills_v2.verify_diffs (check_name, table_name, key) VALUES ('content_checksum', 'packs', 'k');
 
 CREATE TEMP TABLE cells AS
@@ -172,7 +174,7 @@ SELECT p.tbl, r.who, o.op, o.n,
 
 SELECT plan((SELECT count(*)::int FROM cells) + 33);
 
--- The matrix: 19 tables x 5 roles x 4 commands.
+-- The matrix: 20 tables x 5 roles x 4 commands.
 SELECT is(pg_temp.attempt(c.who, c.sql), c.expected, format('%s %s %s: %s', c.who, c.op, c.tbl, c.expected))
   FROM cells c ORDER BY c.tbl, c.who, c.n;
 
