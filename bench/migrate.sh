@@ -69,8 +69,9 @@ INSERT INTO v2_floor.admin_logs SELECT * FROM dropskills_v2.admin_logs;
 INSERT INTO v2_floor.migration_rejects SELECT * FROM dropskills_v2.migration_rejects;
 COMMIT;"
 
-echo "machine: $(uname -m), $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/^Mem:/ {print $2}') GiB"
-echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); PostgreSQL $(pg_config --version | awk '{print $2}'); rounds: $ROUNDS"
+header="machine: $(uname -m), $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/^Mem:/ {print $2}') GiB
+date: $(date -u '+%Y-%m-%d %H:%M UTC'); PostgreSQL $(pg_config --version | awk '{print $2}'); rounds: $ROUNDS"
+echo "$header"
 
 log "loading the M and L fixtures"
 load dskv2_bench_m M
@@ -102,6 +103,9 @@ read -r secs_m peak_m peak_batches_m <<<"$(peak_call dskv2_bench_m 10000)"
 a=$(echo "${atomic[*]}" | median); b=$(echo "${batched[*]}" | median); f=$(echo "${floor[*]}" | median)
 v=$(echo "${verify[*]}" | median)
 echo
+# The figures, also written to bench/results/migrate.txt (the README quotes them).
+{
+echo "$header"
 echo "legacy rows (L): $legacy_rows"
 printf 'median seconds: dskv2_migrate_all %.2f | CALL dskv2_migrate (batch 10000) %.2f | floor %.2f\n' "$a" "$b" "$f"
 printf 'ratio to the floor: dskv2_migrate_all %.2fx (target <= 1.5x) | CALL dskv2_migrate %.2fx\n' \
@@ -114,3 +118,4 @@ printf 'batched run, backend peak private memory (RssAnon) while migrating table
     "$peak_batches_m" "$peak_batches_l" "$(calc "$peak_batches_l / $peak_batches_m")" "$(calc "1220513 / 97744")"
 printf 'batched run, peak including the final index and foreign key build (maintenance_work_mem %s): M %d kB | L %d kB\n' \
     "$(q dskv2_bench_l "SHOW maintenance_work_mem")" "$peak_m" "$peak_l"
+} | tee bench/results/migrate.txt
