@@ -1766,6 +1766,21 @@ BEGIN
 END
 $$;
 
+-- Runs `statement` (a CREATE TRIGGER) when `rel` has no trigger `name`, under
+-- a short lock_timeout with retries. Internal.
+CREATE FUNCTION @extschema@.dskv2_ensure_trigger(rel pg_catalog.regclass, name pg_catalog.name,
+                                                 statement pg_catalog.text)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = rel AND t.tgname = name) THEN
+        PERFORM @extschema@.dskv2_ddl_with_retry(statement);
+    END IF;
+END
+$$;
+
 -- Creates (or, with replace, re-creates) one kind of trigger on one table of
 -- `target`, under a short lock_timeout with retries (CREATE TRIGGER locks the
 -- table SHARE ROW EXCLUSIVE). Internal.
@@ -1780,35 +1795,24 @@ DECLARE
     rel pg_catalog.regclass := pg_catalog.format('%I.%I', target, table_name)::pg_catalog.regclass;
     args pg_catalog.text := pg_catalog.quote_literal(target);
     col pg_catalog.text;
-    has_row pg_catalog.bool;
-    has_truncate pg_catalog.bool;
 BEGIN
     IF kind = 'audit' THEN
         FOREACH col IN ARRAY COALESCE(ignored_columns, '{}') LOOP
             args := args || ', ' || pg_catalog.quote_literal(col);
         END LOOP;
-        has_row := EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = rel AND tgname = 'dskv2_audit');
-        has_truncate := EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = rel AND tgname = 'dskv2_audit_truncate');
-        IF replace AND has_row THEN
+        IF replace AND EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = rel AND tgname = 'dskv2_audit') THEN
             PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER dskv2_audit ON %s', rel));
-            has_row := false;
         END IF;
-        IF NOT has_row THEN
-            PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format(
-                'CREATE TRIGGER dskv2_audit AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
-                'EXECUTE FUNCTION @extschema@.dskv2_audit_trigger(%s)', rel, args));
-        END IF;
-        IF NOT has_truncate THEN
-            PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format(
-                'CREATE TRIGGER dskv2_audit_truncate AFTER TRUNCATE ON %s FOR EACH STATEMENT '
-                'EXECUTE FUNCTION @extschema@.dskv2_audit_trigger(%s)', rel, pg_catalog.quote_literal(target)));
-        END IF;
+        PERFORM @extschema@.dskv2_ensure_trigger(rel, 'dskv2_audit', pg_catalog.format(
+            'CREATE TRIGGER dskv2_audit AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
+            'EXECUTE FUNCTION @extschema@.dskv2_audit_trigger(%s)', rel, args));
+        PERFORM @extschema@.dskv2_ensure_trigger(rel, 'dskv2_audit_truncate', pg_catalog.format(
+            'CREATE TRIGGER dskv2_audit_truncate AFTER TRUNCATE ON %s FOR EACH STATEMENT '
+            'EXECUTE FUNCTION @extschema@.dskv2_audit_trigger(%s)', rel, pg_catalog.quote_literal(target)));
     ELSE
-        IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = rel AND tgname = 'dskv2_ai_usage') THEN
-            PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format(
-                'CREATE TRIGGER dskv2_ai_usage AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
-                'EXECUTE FUNCTION @extschema@.dskv2_ai_usage_trigger(%s)', rel, pg_catalog.quote_literal(target)));
-        END IF;
+        PERFORM @extschema@.dskv2_ensure_trigger(rel, 'dskv2_ai_usage', pg_catalog.format(
+            'CREATE TRIGGER dskv2_ai_usage AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
+            'EXECUTE FUNCTION @extschema@.dskv2_ai_usage_trigger(%s)', rel, pg_catalog.quote_literal(target)));
     END IF;
 END
 $$;
@@ -1835,28 +1839,19 @@ BEGIN
         PERFORM @extschema@.dskv2_install_trigger(target, r.table_name, r.kind, r.ignored_columns, false);
     END LOOP;
     -- The quota ledger follows every other write to ai_usage (not configurable).
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
-                    WHERE tgrelid = pg_catalog.format('%I.ai_usage', target)::pg_catalog.regclass
-                      AND tgname = 'dskv2_ai_ledger') THEN
-        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format(
+    PERFORM @extschema@.dskv2_ensure_trigger(pg_catalog.format('%I.ai_usage', target)::pg_catalog.regclass,
+        'dskv2_ai_ledger', pg_catalog.format(
             'CREATE TRIGGER dskv2_ai_ledger AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON %I.ai_usage '
             'FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.dskv2_ai_ledger_reset(%L)', target, target));
-    END IF;
     -- admin_logs stays append-only (not configurable).
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
-                    WHERE tgrelid = pg_catalog.format('%I.admin_logs', target)::pg_catalog.regclass
-                      AND tgname = 'dskv2_append_only') THEN
-        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format(
+    PERFORM @extschema@.dskv2_ensure_trigger(pg_catalog.format('%I.admin_logs', target)::pg_catalog.regclass,
+        'dskv2_append_only', pg_catalog.format(
             'CREATE TRIGGER dskv2_append_only BEFORE UPDATE OR DELETE ON %I.admin_logs FOR EACH ROW '
             'EXECUTE FUNCTION @extschema@.dskv2_append_only()', target));
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger
-                    WHERE tgrelid = pg_catalog.format('%I.admin_logs', target)::pg_catalog.regclass
-                      AND tgname = 'dskv2_append_only_truncate') THEN
-        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format(
+    PERFORM @extschema@.dskv2_ensure_trigger(pg_catalog.format('%I.admin_logs', target)::pg_catalog.regclass,
+        'dskv2_append_only_truncate', pg_catalog.format(
             'CREATE TRIGGER dskv2_append_only_truncate BEFORE TRUNCATE ON %I.admin_logs FOR EACH STATEMENT '
             'EXECUTE FUNCTION @extschema@.dskv2_append_only()', target));
-    END IF;
 END
 $$;
 

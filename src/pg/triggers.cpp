@@ -384,12 +384,7 @@ AuditRelation* DescribeRelation(TriggerData* td) {
     entry->valid = false;
     entry->context = nullptr;
 
-    if (trigger->tgnargs < 1) {
-        hash_search(audit_relations, &trigger->tgoid, HASH_REMOVE, nullptr);
-        ereport(ERROR, (errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
-                        errmsg("dskv2: trigger \"%s\" needs the target schema as its first argument",
-                               trigger->tgname)));
-    }
+    // CheckTrigger() has made sure of the first argument, the target schema.
     MemoryContext context = AllocSetContextCreate(CacheMemoryContext, "dskv2 audited relation",
                                                   ALLOCSET_SMALL_SIZES);
     MemoryContext old = MemoryContextSwitchTo(context);
@@ -632,13 +627,54 @@ bool DirectInsertPossible(Relation rel, AttrNumber* attnums) {
 // planning or initialising a plan tree for every row. The defaults it stands
 // for: the identity for id and the transaction's start time (now()) for
 // created_at. False when the table's shape asks for the SPI path.
+// What DirectInsertPossible found for an admin_logs table, and its identity
+// sequence: looked up once per backend, dropped by any relcache invalidation
+// of the table (ALTER TABLE, CREATE TRIGGER, DROP ...).
+struct LogShape {
+    Oid relid;
+    bool possible;
+    AttrNumber attnums[kLogColumnCount];
+    Oid identity_seq;
+};
+constexpr int kMaxLogShapes = 8;
+LogShape log_shapes[kMaxLogShapes];
+int log_shapes_next = 0;
+bool log_shape_callback_registered = false;
+
+void ForgetLogShape(Datum, Oid relid) {
+    for (LogShape& shape : log_shapes) {
+        if (relid == InvalidOid || shape.relid == relid) shape.relid = InvalidOid;
+    }
+}
+
+const LogShape* ShapeOf(Relation rel) {
+    const Oid relid = RelationGetRelid(rel);
+    for (const LogShape& shape : log_shapes) {
+        if (shape.relid == relid) return &shape;
+    }
+    if (!log_shape_callback_registered) {
+        CacheRegisterRelcacheCallback(ForgetLogShape, (Datum) 0);
+        log_shape_callback_registered = true;
+    }
+    LogShape fresh;
+    memset(&fresh, 0, sizeof(fresh));
+    fresh.relid = relid;
+    fresh.possible = DirectInsertPossible(rel, fresh.attnums);
+    fresh.identity_seq = fresh.possible ? getIdentitySequence(relid, fresh.attnums[kId], false) : InvalidOid;
+    LogShape* slot = &log_shapes[log_shapes_next];
+    log_shapes_next = (log_shapes_next + 1) % kMaxLogShapes;
+    *slot = fresh;
+    return slot;
+}
+
 bool InsertLogDirect(Oid relid, const Datum* values, const bool* isnull) {
     Relation rel = table_open(relid, RowExclusiveLock);
-    AttrNumber attnums[kLogColumnCount];
-    if (!DirectInsertPossible(rel, attnums)) {
+    const LogShape* shape = ShapeOf(rel);
+    if (!shape->possible) {
         table_close(rel, NoLock);
         return false;
     }
+    const AttrNumber* attnums = shape->attnums;
     EState* estate = CreateExecutorState();
     RangeTblEntry* rte = makeNode(RangeTblEntry);
     rte->rtekind = RTE_RELATION;
@@ -661,8 +697,7 @@ bool InsertLogDirect(Oid relid, const Datum* values, const bool* isnull) {
         slot->tts_values[attnums[k] - 1] = values[k];
         slot->tts_isnull[attnums[k] - 1] = isnull[k];
     }
-    const Oid seq = getIdentitySequence(relid, attnums[kId], false);
-    slot->tts_values[attnums[kId] - 1] = Int64GetDatum(nextval_internal(seq, false));
+    slot->tts_values[attnums[kId] - 1] = Int64GetDatum(nextval_internal(shape->identity_seq, false));
     slot->tts_isnull[attnums[kId] - 1] = false;
     ExecStoreVirtualTuple(slot);
     ExecSimpleRelationInsert(rri, estate, slot);
@@ -747,6 +782,23 @@ struct UsageRequest {
     text* source_table;  // may be null
     text* source_record; // may be null
 };
+
+// Runs a statement of the metering that writes ai_usage or its ledger, with
+// the flag up so the ledger's own trigger leaves the ledger alone; latest:
+// read the latest committed state.
+int ExecuteMetering(SPIPlanPtr plan, Datum* values, const char* nulls, bool latest) {
+    int rc = 0;
+    metering_writes = true;
+    PG_TRY();
+    {
+        rc = latest ? SPI_execute_snapshot(plan, values, nulls, GetLatestSnapshot(), InvalidSnapshot, false, true, 0)
+                    : SPI_execute_plan(plan, values, nulls, false, 0);
+    }
+    PG_FINALLY();
+    { metering_writes = false; }
+    PG_END_TRY();
+    return rc;
+}
 
 // A single-row, single-column result of the last SPI statement, or false.
 bool FirstInt8(int64* out) {
@@ -835,14 +887,7 @@ int64 RecordUsage(const UsageRequest& req) {
     values[9] = PointerGetDatum(req.metadata);
     if (req.metadata == nullptr) nulls[9] = 'n';
     SPIPlanPtr plan = PlanFor(req.target, req.has_user ? kAiRecordUser : kAiRecordAnon);
-    // The ledger's own trigger on ai_usage must not reset it for this write.
-    int rc = 0;
-    metering_writes = true;
-    PG_TRY();
-    { rc = SPI_execute_snapshot(plan, values, nulls, GetLatestSnapshot(), InvalidSnapshot, false, true, 0); }
-    PG_FINALLY();
-    { metering_writes = false; }
-    PG_END_TRY();
+    const int rc = ExecuteMetering(plan, values, nulls, true);
     if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: writing ai_usage failed: %s", SPI_result_code_string(rc));
     if (SPI_processed == 0) {
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -880,12 +925,10 @@ int64 RecordUsage(const UsageRequest& req) {
         id = LookupRequest(req.target, req.request_id, true);
     } else if (counted) {
         Datum prune[3] = {Int64GetDatum(tool_id), values[10], values[11]};
-        metering_writes = true;
-        PG_TRY();
-        { (void) SPI_execute_plan(PlanFor(req.target, kAiLedgerPrune), prune, nullptr, false, 0); }
-        PG_FINALLY();
-        { metering_writes = false; }
-        PG_END_TRY();
+        const int pruned = ExecuteMetering(PlanFor(req.target, kAiLedgerPrune), prune, nullptr, false);
+        if (pruned != SPI_OK_DELETE) {
+            elog(ERROR, "dskv2: pruning the quota ledger failed: %s", SPI_result_code_string(pruned));
+        }
     }
     RestoreUser(as);
     SPI_finish();
@@ -962,12 +1005,8 @@ Datum dskv2_audit_trigger(PG_FUNCTION_ARGS) {
         ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
                         errmsg("dskv2: dskv2_audit_trigger() runs FOR EACH ROW, or AFTER TRUNCATE")));
     }
-    AuditRelation* rel = DescribeRelation(td);
+    AuditRelation* rel = DescribeRelation(td);  // rebuilt after any ALTER TABLE (relcache callback)
     TupleDesc desc = RelationGetDescr(td->tg_relation);
-    if (desc->natts != rel->natts) {
-        rel->valid = false;
-        rel = DescribeRelation(td);
-    }
     const char* action;
     Jsonb* old_data = nullptr;
     Jsonb* new_data = nullptr;
