@@ -222,7 +222,7 @@ BEGIN
     EXECUTE pg_catalog.format($ddl$
     CREATE TABLE IF NOT EXISTS %1$I.migration_runs (
         id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        mode        text NOT NULL CHECK (mode IN ('atomic', 'batched', 'retry', 'sync')),
+        mode        text NOT NULL CHECK (mode IN ('atomic', 'batched', 'retry', 'sync', 'cutover')),
         status      text NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'completed', 'failed', 'interrupted')),
         params      jsonb NOT NULL DEFAULT '{}',
         report      jsonb,
@@ -534,7 +534,8 @@ LANGUAGE C STABLE;
 
 CREATE FUNCTION @extschema@.dskv2_claim_slug(tbl pg_catalog.regclass, slug_column pg_catalog.text,
                                              base pg_catalog.text, fallback pg_catalog.text,
-                                             lazy pg_catalog.bool DEFAULT false)
+                                             lazy pg_catalog.bool DEFAULT false,
+                                             serialize pg_catalog.bool DEFAULT false)
 RETURNS pg_catalog.text
 AS 'MODULE_PATHNAME', 'dskv2_claim_slug'
 LANGUAGE C VOLATILE;
@@ -621,7 +622,7 @@ AS $$
 BEGIN
     EXECUTE pg_catalog.format(
         'UPDATE %I.migration_runs r SET status = ''interrupted'', finished_at = pg_catalog.clock_timestamp()
-          WHERE r.status = ''running'' AND r.pid <> pg_catalog.pg_backend_pid()
+          WHERE r.status = ''running'' AND r.mode <> ''sync'' AND r.pid <> pg_catalog.pg_backend_pid()
             AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.pid = r.pid)', target);
 END
 $$;
@@ -676,6 +677,9 @@ BEGIN
     IF pg_catalog.current_setting('dskv2.lock_timeout', true) <> '' THEN
         PERFORM pg_catalog.set_config('lock_timeout', pg_catalog.current_setting('dskv2.lock_timeout'), true);
     END IF;
+    -- Live sync of this table waits while the statement writes (and the
+    -- statement for live sync's transactions that wrote the table).
+    PERFORM @extschema@.dskv2_lock_mapping(target, source_table);
     IF row_set = 'keys' THEN
         EXECUTE statement INTO rows_read, rows_written, rows_merged, rows_rejected, warnings USING keys;
     ELSIF row_set = 'staged' THEN
@@ -1033,6 +1037,7 @@ DECLARE
     e_message pg_catalog.text;
     e_detail pg_catalog.text;
     e_hint pg_catalog.text;
+    sync_run pg_catalog.int8;
 BEGIN
     PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
     IF @extschema@.dskv2_in_transaction_block() THEN
@@ -1172,6 +1177,22 @@ BEGIN
         COMMIT;
     END LOOP;
     PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    -- Live sync turned on while this run went (dskv2_sync_enable holds this
+    -- lock until it commits): rows changed after they were staged, or added
+    -- after, are caught up, one table per transaction. Without it, the lock
+    -- makes a sync_enable wait for the end of this run, whose rows it then
+    -- catches up itself.
+    PERFORM pg_catalog.pg_advisory_xact_lock_shared(1685285684, @extschema@.dskv2_lock_key(target));
+    sync_run := @extschema@.dskv2_sync_run(source, target);
+    IF sync_run IS NOT NULL THEN
+        FOR m IN SELECT t.* FROM @extschema@.dskv2_mapping_tables() t ORDER BY t.ord LOOP
+            PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+            PERFORM pg_catalog.count(*) FROM @extschema@.dskv2_sync_catch_up(source, target, sync_run, true,
+                                                                             ARRAY[m.source_table]);
+            COMMIT;
+        END LOOP;
+        PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    END IF;
     PERFORM @extschema@.dskv2_add_constraints(target);
     -- Like the foreign keys, the triggers of a target this run created come
     -- once it is loaded; an existing target had them (dskv2_create_schema above).
@@ -1689,6 +1710,10 @@ LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    -- Live sync keeps the rows that came from the legacy log in line with it.
+    IF TG_LEVEL = 'ROW' AND OLD.source = 'legacy' AND @extschema@.dskv2_sync_writing() THEN
+        RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
+    END IF;
     RAISE EXCEPTION 'dskv2: %.% is append-only: % refused', TG_TABLE_SCHEMA, TG_TABLE_NAME, TG_OP
         USING ERRCODE = '42501',
               HINT = 'Audit rows are never changed or removed.';
@@ -1948,6 +1973,465 @@ BEGIN
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = tbl AND tgname = 'dskv2_ai_usage') THEN
         PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER dskv2_ai_usage ON %s', tbl));
     END IF;
+END
+$$;
+
+--------------------------------------------------------------------------------
+-- Live transition (SPEC §9): live sync, its catch-up, and the cutover
+--------------------------------------------------------------------------------
+
+-- AFTER INSERT OR UPDATE OR DELETE FOR EACH ROW (and BEFORE TRUNCATE, refused)
+-- on a legacy table; arguments: target, source, sync run id.
+CREATE FUNCTION @extschema@.dskv2_sync_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'dskv2_sync_trigger'
+LANGUAGE C;
+
+-- BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE FOR EACH STATEMENT on a legacy
+-- table after the cutover; arguments: target, then the exempt roles.
+CREATE FUNCTION @extschema@.dskv2_guard_trigger()
+RETURNS trigger
+AS 'MODULE_PATHNAME', 'dskv2_guard_trigger'
+LANGUAGE C;
+
+-- Whether live sync is writing V2 in this backend right now (internal).
+CREATE FUNCTION @extschema@.dskv2_sync_writing()
+RETURNS pg_catalog.bool
+AS 'MODULE_PATHNAME', 'dskv2_sync_writing'
+LANGUAGE C VOLATILE;
+
+-- Sets that flag for the catch-up (internal); returns the previous value.
+CREATE FUNCTION @extschema@.dskv2_set_sync_writing("on" pg_catalog.bool)
+RETURNS pg_catalog.bool
+AS 'MODULE_PATHNAME', 'dskv2_set_sync_writing'
+LANGUAGE C VOLATILE;
+
+-- The legacy relations live sync watches, and the mapping each one feeds.
+CREATE FUNCTION @extschema@.dskv2_sync_relations(source pg_catalog.name)
+RETURNS TABLE (ord pg_catalog.int4, rel pg_catalog.regclass, source_table pg_catalog.text)
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT v.ord, pg_catalog.to_regclass(CASE WHEN v.ord = 1 THEN 'auth.users'
+                                              ELSE pg_catalog.format('%I.%I', source, v.rel) END), v.source_table
+      FROM (VALUES (1, 'users', 'auth.users'), (2, 'profiles', 'auth.users'), (3, 'categories', 'categories'),
+                   (4, 'products', 'products'), (5, 'samples', 'samples'), (6, 'tags', 'tags'),
+                   (7, 'favorites', 'favorites'), (8, 'product_stats', 'product_stats'),
+                   (9, 'trending_ideas', 'trending_ideas'), (10, 'admin_logs', 'admin_logs')) AS v (ord, rel, source_table)
+$$;
+
+-- The lock live sync and the migration's writers share per target and legacy
+-- table (sync.cpp takes the same one): a migration statement holds it
+-- exclusively, so it never writes a row live sync is writing.
+CREATE FUNCTION @extschema@.dskv2_lock_mapping(target pg_catalog.name, source_table pg_catalog.text)
+RETURNS void
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT pg_catalog.pg_advisory_xact_lock(1685285683, pg_catalog.hashtext(target::pg_catalog.text || '/' || source_table)) $$;
+
+-- The running live sync from `source` into `target`: its run id, or NULL.
+CREATE FUNCTION @extschema@.dskv2_sync_run(source pg_catalog.name, target pg_catalog.name)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    run_id pg_catalog.int8;
+BEGIN
+    IF pg_catalog.to_regclass(pg_catalog.format('%I.migration_runs', target)) IS NULL THEN
+        RETURN NULL;
+    END IF;
+    EXECUTE pg_catalog.format('SELECT max(r.id) FROM %I.migration_runs r WHERE r.mode = ''sync'' AND r.status = ''running''
+                                  AND r.params->>''source'' = $1', target)
+        INTO run_id USING source::pg_catalog.text;
+    RETURN run_id;
+END
+$$;
+
+-- The mapping applied to some legacy keys, as live sync applies it to one
+-- (the same statements, from the core): returns the rows changed in V2.
+CREATE FUNCTION @extschema@.dskv2_sync_keys(source_table pg_catalog.text, source pg_catalog.name,
+                                            target pg_catalog.name, run_id pg_catalog.int8,
+                                            keys pg_catalog.text[], deleting pg_catalog.bool DEFAULT false)
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET row_security = off
+SET jit = off
+AS $$
+DECLARE
+    released pg_catalog.text[];
+    c record;
+    n pg_catalog.int8 := 0;
+    previous_suppress pg_catalog.bool;
+    previous_writing pg_catalog.bool;
+BEGIN
+    IF keys IS NULL OR pg_catalog.cardinality(keys) = 0 THEN
+        RETURN 0;
+    END IF;
+    PERFORM @extschema@.dskv2_lock_mapping(target, source_table);
+    previous_suppress := @extschema@.dskv2_audit_suppress(true);
+    previous_writing := @extschema@.dskv2_set_sync_writing(true);
+    IF source_table IN ('tags', 'favorites') THEN
+        EXECUTE @extschema@.dskv2_mapping_sql(source_table, 'sync', source, target, run_id, 'sync')
+            INTO c USING keys, deleting;
+        released := c.keys;
+        n := c.rows_unlinked + c.rows_rejected;
+        IF pg_catalog.cardinality(released) > 0 THEN
+            EXECUTE @extschema@.dskv2_mapping_sql(source_table, 'migrate', source, target, run_id, 'keys')
+                INTO c USING released;
+            n := n + c.rows_written + c.rows_merged;
+        END IF;
+    ELSE
+        EXECUTE @extschema@.dskv2_mapping_sql(source_table, 'sync', source, target, run_id, 'sync')
+            INTO c USING keys, deleting;
+        n := c.rows_written + c.rows_updated + c.rows_deleted + c.rows_rejected;
+    END IF;
+    PERFORM @extschema@.dskv2_set_sync_writing(previous_writing);
+    PERFORM @extschema@.dskv2_audit_suppress(previous_suppress);
+    RETURN n;
+END
+$$;
+
+-- After live sync deleted V2 rows of a parent (products, auth.users), V2's
+-- foreign keys took their children along; legacy children that stay (the
+-- legacy favorites have no foreign key) are synced again: the mapping now
+-- quarantines them as orphans. Internal.
+CREATE FUNCTION @extschema@.dskv2_sync_children(parent pg_catalog.text, source pg_catalog.name,
+                                                target pg_catalog.name, run_id pg_catalog.int8,
+                                                keys pg_catalog.text[])
+RETURNS pg_catalog.int8
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET row_security = off
+AS $$
+DECLARE
+    child record;
+    child_keys pg_catalog.text[];
+    n pg_catalog.int8 := 0;
+BEGIN
+    FOR child IN SELECT * FROM (VALUES ('products', 'samples', 'id', 'product_id', 'uuid'),
+                                       ('products', 'tags', 'id', 'product_id', 'uuid'),
+                                       ('products', 'favorites', 'id', 'product_id', 'uuid'),
+                                       ('products', 'product_stats', 'product_id', 'product_id', 'uuid'),
+                                       ('auth.users', 'favorites', 'id', 'user_id', 'uuid'))
+                                  AS c (parent, child_table, key_column, parent_column, key_type)
+                  WHERE c.parent = $1 LOOP
+        EXECUTE pg_catalog.format('SELECT pg_catalog.array_agg(s.%I::pg_catalog.text ORDER BY s.%I) FROM %I.%I s WHERE s.%I = ANY ($1::%s[])',
+                                  child.key_column, child.key_column, source, child.child_table, child.parent_column,
+                                  child.key_type)
+            INTO child_keys USING keys;
+        n := n + @extschema@.dskv2_sync_keys(child.child_table, source, target, run_id, child_keys, false);
+    END LOOP;
+    RETURN n;
+END
+$$;
+
+-- The catch-up of live sync, per legacy table in report order, each under the
+-- table's sync lock (held exclusively to the end of the transaction):
+--   * pending: legacy rows never examined yet, of tables a migration has
+--     completed (a running batched migration keeps its own), are migrated,
+--     and quarantined rows are re-evaluated (a child synced before its parent);
+--   * every V2 row, merge or quarantine record whose legacy row changed or
+--     went since is brought in line (dskv2_mapping_sql 'reconcile').
+CREATE FUNCTION @extschema@.dskv2_sync_catch_up(source pg_catalog.name, target pg_catalog.name,
+                                                run_id pg_catalog.int8, pending pg_catalog.bool,
+                                                tables pg_catalog.text[] DEFAULT NULL)
+RETURNS TABLE (source_table pg_catalog.text, migrated pg_catalog.int8, caught_up pg_catalog.int8)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET row_security = off
+SET jit = off
+AS $$
+DECLARE
+    m record;
+    c record;
+    st pg_catalog.text;
+    keys pg_catalog.text[];
+BEGIN
+    FOR m IN SELECT t.* FROM @extschema@.dskv2_mapping_tables() t
+              WHERE tables IS NULL OR t.source_table = ANY (tables) ORDER BY t.ord LOOP
+        source_table := m.source_table;
+        migrated := 0;
+        caught_up := 0;
+        PERFORM @extschema@.dskv2_lock_mapping(target, m.source_table);
+        IF pending THEN
+            EXECUTE pg_catalog.format('SELECT s.status FROM %I.migration_state s WHERE s.source_table = $1', target)
+                INTO st USING m.source_table;
+            IF st IS NOT DISTINCT FROM 'done' THEN
+                SELECT * INTO c FROM @extschema@.dskv2_run_mapping(m.source_table, source, target, run_id, 'pending');
+                migrated := c.rows_read;
+                SELECT * INTO c FROM @extschema@.dskv2_run_mapping(m.source_table, source, target, run_id, 'quarantined');
+                migrated := migrated + c.rows_written + c.rows_merged;
+            END IF;
+        END IF;
+        EXECUTE 'SELECT pg_catalog.array_agg(r.k ORDER BY r.k) FROM ('
+                || @extschema@.dskv2_mapping_sql(m.source_table, 'reconcile', source, target) || ') r'
+            INTO keys;
+        IF keys IS NOT NULL THEN
+            PERFORM @extschema@.dskv2_sync_keys(m.source_table, source, target, run_id, keys, false);
+            caught_up := pg_catalog.cardinality(keys);
+        END IF;
+        IF migrated + caught_up > 0 THEN
+            RAISE NOTICE 'dskv2: catch-up of %: % rows migrated, % keys brought in line', m.source_table, migrated, caught_up;
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;
+
+-- Locks every legacy table live sync watches in SHARE ROW EXCLUSIVE mode (what
+-- CREATE TRIGGER takes), all in one statement under a short lock_timeout with
+-- retries: writers finish first, new ones wait until the transaction ends,
+-- readers go on. Taking them one by one could deadlock with a writer that
+-- touches two of them.
+CREATE FUNCTION @extschema@.dskv2_lock_legacy(source pg_catalog.name, public_only pg_catalog.bool)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    rels pg_catalog.text;
+BEGIN
+    SELECT pg_catalog.string_agg(r.rel::pg_catalog.text, ', ' ORDER BY r.ord) INTO rels
+      FROM @extschema@.dskv2_sync_relations(source) r
+     WHERE r.rel IS NOT NULL AND (NOT public_only OR r.ord > 1);
+    IF rels IS NOT NULL THEN
+        PERFORM @extschema@.dskv2_ddl_with_retry('LOCK TABLE ' || rels || ' IN SHARE ROW EXCLUSIVE MODE');
+    END IF;
+END
+$$;
+
+-- Live sync from `source` into `target` (SPEC §9). Attaches dskv2_sync (AFTER
+-- INSERT OR UPDATE OR DELETE FOR EACH ROW) and dskv2_sync_truncate (BEFORE
+-- TRUNCATE, refused) to every legacy table and auth.users, then catches up in
+-- the same transaction. Locks: SHARE ROW EXCLUSIVE on those tables until it
+-- commits (writes wait, reads go on). Idempotent.
+CREATE FUNCTION @extschema@.dskv2_sync_enable(source pg_catalog.name DEFAULT 'public',
+                                              target pg_catalog.name DEFAULT 'dropskills_v2')
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r record;
+    c record;
+    run_id pg_catalog.int8;
+    other pg_catalog.text;
+BEGIN
+    PERFORM @extschema@.dskv2_check_source(source, target);
+    IF pg_catalog.to_regnamespace(pg_catalog.quote_ident(target)) IS NULL THEN
+        PERFORM @extschema@.dskv2_create_schema(target);
+    END IF;
+    -- Live sync into one target at a time per legacy table.
+    SELECT pg_catalog.format('%s (into %s)', t.tgrelid::pg_catalog.regclass,
+                             pg_catalog.split_part(pg_catalog.encode(t.tgargs, 'escape'), E'\\000', 1)) INTO other
+      FROM pg_catalog.pg_trigger t JOIN @extschema@.dskv2_sync_relations(source) s ON s.rel = t.tgrelid
+     WHERE t.tgname = 'dskv2_sync'
+       AND pg_catalog.split_part(pg_catalog.encode(t.tgargs, 'escape'), E'\\000', 1) <> target
+     LIMIT 1;
+    IF other IS NOT NULL THEN
+        RAISE EXCEPTION 'dskv2: live sync of % is on into another target', other
+            USING ERRCODE = '55000', HINT = 'Turn it off with dskv2_sync_disable() for that target first.';
+    END IF;
+    -- The end of a batched migration waits for this transaction (it catches up
+    -- on its tables when sync is on).
+    PERFORM pg_catalog.pg_advisory_xact_lock(1685285684, @extschema@.dskv2_lock_key(target));
+    run_id := @extschema@.dskv2_sync_run(source, target);
+    IF run_id IS NULL THEN
+        run_id := @extschema@.dskv2_start_run(target, 'sync',
+            pg_catalog.jsonb_build_object('source', source, 'target', target, 'phase', 'sync'));
+    END IF;
+    PERFORM @extschema@.dskv2_lock_legacy(source, false);
+    FOR r IN SELECT s.* FROM @extschema@.dskv2_sync_relations(source) s WHERE s.rel IS NOT NULL ORDER BY s.ord LOOP
+        PERFORM @extschema@.dskv2_ensure_trigger(r.rel, 'dskv2_sync', pg_catalog.format(
+            'CREATE TRIGGER dskv2_sync AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
+            'EXECUTE FUNCTION @extschema@.dskv2_sync_trigger(%L, %L, %L)', r.rel, target, source, run_id));
+        PERFORM @extschema@.dskv2_ensure_trigger(r.rel, 'dskv2_sync_truncate', pg_catalog.format(
+            'CREATE TRIGGER dskv2_sync_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT '
+            'EXECUTE FUNCTION @extschema@.dskv2_sync_trigger(%L, %L, %L)', r.rel, target, source, run_id));
+    END LOOP;
+    FOR c IN SELECT * FROM @extschema@.dskv2_sync_catch_up(source, target, run_id, true) LOOP
+    END LOOP;
+    RAISE NOTICE 'dskv2: live sync from % into % is on (run %)', source, target, run_id;
+END
+$$;
+
+-- Turns live sync off: drops its triggers (each under a short lock_timeout
+-- with retries) and closes its run. Both schemas stay as they are.
+CREATE FUNCTION @extschema@.dskv2_sync_disable(source pg_catalog.name DEFAULT 'public',
+                                               target pg_catalog.name DEFAULT 'dropskills_v2')
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r record;
+BEGIN
+    IF source IS NULL OR pg_catalog.to_regnamespace(pg_catalog.quote_ident(source)) IS NULL THEN
+        RAISE EXCEPTION 'dskv2: source schema "%" does not exist', source USING ERRCODE = '3F000';
+    END IF;
+    IF NOT @extschema@.dskv2_check_target(target, source) THEN
+        RAISE EXCEPTION 'dskv2: target schema "%" does not exist', target USING ERRCODE = '3F000';
+    END IF;
+    PERFORM pg_catalog.pg_advisory_xact_lock(1685285684, @extschema@.dskv2_lock_key(target));
+    FOR r IN SELECT t.tgrelid::pg_catalog.regclass AS rel, t.tgname
+               FROM pg_catalog.pg_trigger t JOIN @extschema@.dskv2_sync_relations(source) s ON s.rel = t.tgrelid
+              WHERE t.tgname IN ('dskv2_sync', 'dskv2_sync_truncate')
+                AND pg_catalog.split_part(pg_catalog.encode(t.tgargs, 'escape'), E'\\000', 1) = target
+              ORDER BY s.ord, t.tgname LOOP
+        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER %I ON %s', r.tgname, r.rel));
+    END LOOP;
+    EXECUTE pg_catalog.format('UPDATE %I.migration_runs SET status = ''completed'', finished_at = pg_catalog.clock_timestamp()
+                                WHERE mode = ''sync'' AND status = ''running'' AND params->>''source'' = $1', target)
+        USING source::pg_catalog.text;
+    RAISE NOTICE 'dskv2: live sync from % into % is off', source, target;
+END
+$$;
+
+-- The switch (SPEC §9). In one transaction: the legacy tables locked (SHARE
+-- ROW EXCLUSIVE, all at once, short lock_timeout with retries), the final
+-- catch-up, the verification; when a check fails, everything is undone and the
+-- failing checks are returned. Otherwise: guard triggers make the legacy
+-- public tables read-only for application roles (25006; members of
+-- exempt_roles, and writes made by triggers and foreign key actions, go on),
+-- live sync stays on for auth.users and profiles (sign-ups reach V2 users) and
+-- goes off for the other tables, and the switch is recorded in the run
+-- history and admin_logs.
+CREATE FUNCTION @extschema@.dskv2_cutover(source pg_catalog.name DEFAULT 'public',
+                                          target pg_catalog.name DEFAULT 'dropskills_v2',
+                                          exempt_roles pg_catalog.name[] DEFAULT '{}')
+RETURNS TABLE (step pg_catalog.text, ok pg_catalog.bool, detail pg_catalog.text)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    r record;
+    c record;
+    sync_run pg_catalog.int8;
+    run_id pg_catalog.int8;
+    steps pg_catalog.text[] := '{}';
+    oks pg_catalog.bool[] := '{}';
+    details pg_catalog.text[] := '{}';
+    failing pg_catalog.text[];
+    failing_details pg_catalog.text[];
+    role_args pg_catalog.text := '';
+    guarded pg_catalog.text[] := '{}';
+    actor pg_catalog.text := NULLIF(pg_catalog.current_setting('dskv2.actor', true), '');
+    holder pg_catalog.text;
+BEGIN
+    PERFORM @extschema@.dskv2_check_source(source, target);
+    IF pg_catalog.to_regnamespace(pg_catalog.quote_ident(target)) IS NULL THEN
+        RAISE EXCEPTION 'dskv2: target schema "%" does not exist', target USING ERRCODE = '3F000',
+            HINT = 'Migrate first: dskv2_migrate_all() or CALL dskv2_migrate().';
+    END IF;
+    IF exempt_roles IS NULL OR EXISTS (SELECT 1 FROM pg_catalog.unnest(exempt_roles) x
+                                        WHERE x IS NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles pr WHERE pr.rolname = x)) THEN
+        RAISE EXCEPTION 'dskv2: exempt_roles must list existing roles: %', exempt_roles USING ERRCODE = '22023';
+    END IF;
+    -- Not while a migration writes into the target: a refusal, as a row.
+    BEGIN
+        PERFORM @extschema@.dskv2_take_lock(target, false);
+    EXCEPTION WHEN lock_not_available THEN
+        GET STACKED DIAGNOSTICS holder = MESSAGE_TEXT;
+        step := 'migration_lock'; ok := false; detail := holder;
+        RETURN NEXT;
+        RETURN;
+    END;
+    PERFORM pg_catalog.pg_advisory_xact_lock(1685285684, @extschema@.dskv2_lock_key(target));
+
+    BEGIN
+        -- No legacy write in flight from here on: the catch-up is final.
+        PERFORM @extschema@.dskv2_lock_legacy(source, false);
+        steps := steps || 'lock'::pg_catalog.text; oks := oks || true;
+        details := details || 'legacy tables locked in SHARE ROW EXCLUSIVE mode until the switch commits'::pg_catalog.text;
+        sync_run := @extschema@.dskv2_sync_run(source, target);
+        IF sync_run IS NULL THEN
+            sync_run := @extschema@.dskv2_start_run(target, 'sync',
+                pg_catalog.jsonb_build_object('source', source, 'target', target, 'phase', 'sync'));
+        END IF;
+        FOR c IN SELECT * FROM @extschema@.dskv2_sync_catch_up(source, target, sync_run, true) LOOP
+            steps := steps || 'catch_up'::pg_catalog.text; oks := oks || true;
+            details := details || pg_catalog.format('%s: %s rows migrated, %s keys brought in line',
+                                                    c.source_table, c.migrated, c.caught_up);
+        END LOOP;
+        SELECT pg_catalog.array_agg(v.check_name || ':' || v.table_name ORDER BY v.check_name, v.table_name),
+               pg_catalog.array_agg(v.detail ORDER BY v.check_name, v.table_name)
+          INTO failing, failing_details
+          FROM @extschema@.dskv2_verify_integrity(source, target) v WHERE NOT v.ok;
+        IF failing IS NOT NULL THEN
+            RAISE EXCEPTION 'dskv2: cutover refused' USING ERRCODE = 'DSKCR';
+        END IF;
+        steps := steps || 'verify'::pg_catalog.text; oks := oks || true;
+        details := details || 'every check of dskv2_verify_integrity() passed'::pg_catalog.text;
+    EXCEPTION WHEN SQLSTATE 'DSKCR' THEN
+        FOR i IN 1..pg_catalog.cardinality(failing) LOOP
+            step := 'verify:' || failing[i]; ok := false; detail := failing_details[i];
+            RETURN NEXT;
+        END LOOP;
+        step := 'cutover'; ok := false;
+        detail := 'refused: verification failed; nothing was changed (see dskv2_verify_integrity())';
+        RETURN NEXT;
+        RETURN;
+    END;
+
+    -- Guards on the public tables.
+    SELECT COALESCE(pg_catalog.string_agg(pg_catalog.format(', %L', x), '' ORDER BY x), '') INTO role_args
+      FROM pg_catalog.unnest(exempt_roles) x;
+    FOR r IN SELECT s.* FROM @extschema@.dskv2_sync_relations(source) s WHERE s.rel IS NOT NULL AND s.ord > 1 ORDER BY s.ord LOOP
+        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format(
+            'CREATE OR REPLACE TRIGGER dskv2_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s '
+            'FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.dskv2_guard_trigger(%L%s)', r.rel, target, role_args));
+        guarded := guarded || r.rel::pg_catalog.text;
+        steps := steps || 'guard'::pg_catalog.text; oks := oks || true;
+        details := details || pg_catalog.format('%s is read-only for application roles (25006)', r.rel);
+    END LOOP;
+    -- Live sync: kept for the sign-up path, off for the rest.
+    FOR r IN SELECT s.*, t.tgname FROM @extschema@.dskv2_sync_relations(source) s
+               JOIN pg_catalog.pg_trigger t ON t.tgrelid = s.rel AND t.tgname IN ('dskv2_sync', 'dskv2_sync_truncate')
+              WHERE s.ord > 2 ORDER BY s.ord, t.tgname LOOP
+        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER %I ON %s', r.tgname, r.rel));
+        IF r.tgname = 'dskv2_sync' THEN
+            steps := steps || 'sync_off'::pg_catalog.text; oks := oks || true;
+            details := details || pg_catalog.format('%s no longer synced', r.rel);
+        END IF;
+    END LOOP;
+    FOR r IN SELECT s.* FROM @extschema@.dskv2_sync_relations(source) s WHERE s.rel IS NOT NULL AND s.ord <= 2 ORDER BY s.ord LOOP
+        PERFORM @extschema@.dskv2_ensure_trigger(r.rel, 'dskv2_sync', pg_catalog.format(
+            'CREATE TRIGGER dskv2_sync AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
+            'EXECUTE FUNCTION @extschema@.dskv2_sync_trigger(%L, %L, %L)', r.rel, target, source, sync_run));
+        PERFORM @extschema@.dskv2_ensure_trigger(r.rel, 'dskv2_sync_truncate', pg_catalog.format(
+            'CREATE TRIGGER dskv2_sync_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT '
+            'EXECUTE FUNCTION @extschema@.dskv2_sync_trigger(%L, %L, %L)', r.rel, target, source, sync_run));
+        steps := steps || 'auth_path'::pg_catalog.text; oks := oks || true;
+        details := details || pg_catalog.format('%s keeps syncing into %I.users', r.rel, target);
+    END LOOP;
+    EXECUTE pg_catalog.format('UPDATE %I.migration_runs SET params = params || ''{"phase": "cutover"}'' WHERE id = $1', target)
+        USING sync_run;
+
+    -- The record: a run of its own, and one admin_logs row.
+    run_id := @extschema@.dskv2_start_run(target, 'cutover',
+        pg_catalog.jsonb_build_object('source', source, 'target', target, 'exempt_roles', exempt_roles,
+                                      'sync_run', sync_run));
+    EXECUTE pg_catalog.format('UPDATE %I.migration_runs SET status = ''completed'', report = $2,
+                                      finished_at = pg_catalog.clock_timestamp() WHERE id = $1', target)
+        USING run_id, (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('step', s.step, 'ok', s.ok, 'detail', s.detail)
+                                                   ORDER BY s.n)
+                         FROM ROWS FROM (pg_catalog.unnest(steps), pg_catalog.unnest(oks), pg_catalog.unnest(details))
+                              WITH ORDINALITY AS s (step, ok, detail, n));
+    EXECUTE pg_catalog.format(
+        'INSERT INTO %I.admin_logs (actor_id, actor_role, action, table_name, details, txid, source)
+         VALUES ($1, current_user::pg_catalog.text, ''CUTOVER'', NULL, $2, pg_catalog.txid_current(), ''migration'')', target)
+        USING CASE WHEN actor ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN actor::pg_catalog.uuid END,
+              pg_catalog.jsonb_build_object('run_id', run_id, 'source', source, 'guarded', guarded,
+                                            'exempt_roles', exempt_roles, 'sync_run', sync_run);
+    steps := steps || 'recorded'::pg_catalog.text; oks := oks || true;
+    details := details || pg_catalog.format('run %s in %I.migration_runs, CUTOVER in %I.admin_logs', run_id, target, target);
+    FOR i IN 1..pg_catalog.cardinality(steps) LOOP
+        step := steps[i]; ok := oks[i]; detail := details[i];
+        RETURN NEXT;
+    END LOOP;
+    RAISE NOTICE 'dskv2: switched from % to %', source, target;
 END
 $$;
 

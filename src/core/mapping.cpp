@@ -489,9 +489,13 @@ std::string RowsPredicate(const Context& ctx, std::string_view source_table, std
         case RowSet::kQuarantined:
             return quarantined + " AND NOT " + done;
         case RowSet::kStaged:
-            return "NOT " + done;
+            // Live sync may have written or quarantined the row since it was staged.
+            return "NOT " + done + " AND NOT " + quarantined;
         case RowSet::kAll:
             return "true";
+        case RowSet::kSync:
+            return "(" + std::string(key) + ") IN (SELECT bk::" + std::string(ctx.mapping.key_type) +
+                   " FROM unnest($1::text[]) AS bk)";
     }
     return "false";
 }
@@ -769,6 +773,202 @@ std::string MigrateSql(const TableMapping& mapping, const SqlNames& names, const
            "(SELECT count(*) FROM b WHERE b._reason IS NULL AND b._warn)::bigint AS warnings";
     if (rows == RowSet::kQuarantined) sql += ", (SELECT count(*) FROM unq)::bigint AS released";
     return sql;
+}
+
+namespace {
+
+// The V2 groups of a merging mapping: one V2 row per pair, named in
+// migration_merges.target_key as jsonb_build_array(a::text, b::text)::text.
+struct PairSpec {
+    std::string_view table;       // V2 table
+    std::string_view a, a_type;   // first pair column
+    std::string_view b, b_type;   // second pair column
+};
+
+PairSpec PairOf(const TableMapping& m) {
+    if (m.writer == Writer::kTags) return {"pack_tags", "pack_id", "uuid", "tag_id", "bigint"};
+    return {"favorites", "user_id", "uuid", "pack_id", "uuid"};
+}
+
+std::string KeyList(const TableMapping& m) {
+    return "(SELECT bk::" + std::string(m.key_type) + " FROM unnest($1::text[]) AS bk)";
+}
+
+std::string Quarantined(const TableMapping& m, const std::string& tgt) {
+    return "(SELECT rq.source_key FROM " + tgt + ".migration_rejects rq WHERE rq.source_table = " +
+           QuoteLiteral(m.name) + ")";
+}
+
+// Quarantine records of the keys $1 that the mapping no longer rejects.
+std::string ReleaseCte(const TableMapping& m, const std::string& tgt) {
+    return "unq AS (DELETE FROM " + tgt + ".migration_rejects r WHERE r.source_table = " + QuoteLiteral(m.name) +
+           " AND r.source_key = ANY ($1::text[]) AND NOT EXISTS (SELECT 1 FROM b WHERE b._key = r.source_key "
+           "AND b._reason IS NOT NULL) RETURNING 1)";
+}
+
+}  // namespace
+
+std::string SyncSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog,
+                    std::int64_t run_id) {
+    if (mapping.writer != Writer::kInsert) {
+        throw Error(ErrorCode::kInternal, "dskv2 mapping " + std::string(mapping.name) + ": SyncSql is for one-row mappings");
+    }
+    const Context ctx{mapping, names, catalog, RowSet::kSync, ParentMode::kTarget, {}};
+    const std::string& tgt = names.target;
+    const std::string table = tgt + "." + std::string(mapping.target);
+    const std::string tk = "v." + std::string(mapping.target_key);
+    std::string sets;
+    std::string v2_cols;
+    std::string mapped_cols;
+    std::string columns;
+    std::string values;
+    for (std::string_view c : mapping.insert_columns) {
+        columns += std::string(c) + ", ";
+        values += "x." + std::string(c) + ", ";
+        if (c == mapping.target_key) continue;
+        sets += std::string(sets.empty() ? "" : ", ") + std::string(c) + " = x." + std::string(c);
+        v2_cols += std::string(v2_cols.empty() ? "" : ", ") + "v." + std::string(c);
+        mapped_cols += std::string(mapped_cols.empty() ? "" : ", ") + "x." + std::string(c);
+    }
+    if (!mapping.slug_column.empty()) {
+        // A slug once assigned never changes: only new rows claim one, one
+        // transaction at a time per stem (serialized), from the latest state.
+        columns += std::string(mapping.slug_column) + ", ";
+        values += names.extension + ".dskv2_claim_slug(" + QuoteLiteral(table) + "::regclass, " +
+                  QuoteLiteral(mapping.slug_column) + ", x._slug_base, " + QuoteLiteral(mapping.slug_fallback) +
+                  ", true, true), ";
+    }
+    std::string sql = "WITH b AS MATERIALIZED (" + MappedRowsSql(mapping, names, catalog, RowSet::kSync,
+                                                                 ParentMode::kTarget) + "),\n";
+    sql += RejectCte(ctx, run_id) + ",\n" + ReleaseCte(mapping, tgt) + ",\n";
+    sql += "upd AS (UPDATE " + table + " v SET " + sets + " FROM b x WHERE x._reason IS NULL AND " + tk +
+           " = x._o2 AND (" + v2_cols + ") IS DISTINCT FROM (" + mapped_cols + ") RETURNING 1),\n";
+    sql += "ins AS (INSERT INTO " + table + " (" + columns + "migration_run_id)\n  SELECT " + values + Run(run_id) +
+           " FROM (SELECT * FROM b WHERE b._reason IS NULL AND NOT EXISTS (SELECT 1 FROM " + table + " v WHERE " + tk +
+           " = b._o2) ORDER BY b._o1 NULLS LAST, b._o2 OFFSET 0) x\n  RETURNING 1),\n";
+    // A deleted legacy row takes its V2 row along (V2's foreign keys act);
+    // a rejected change keeps the last good V2 row, a rejected delete does not.
+    sql += "del AS (DELETE FROM " + table + " v WHERE " + tk + " IN " + KeyList(mapping) +
+           " AND v.migration_run_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM b WHERE b._o2 = " + tk +
+           " AND (b._reason IS NULL OR NOT $2::boolean)) RETURNING 1)\n";
+    sql += "SELECT (SELECT count(*) FROM b)::bigint AS rows_read, (SELECT count(*) FROM ins)::bigint AS rows_written, "
+           "(SELECT count(*) FROM upd)::bigint AS rows_updated, (SELECT count(*) FROM del)::bigint AS rows_deleted, "
+           "(SELECT count(*) FROM rej)::bigint AS rows_rejected";
+    return sql;
+}
+
+std::string UnlinkSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog,
+                      std::int64_t run_id) {
+    if (mapping.writer == Writer::kInsert) {
+        throw Error(ErrorCode::kInternal, "dskv2 mapping " + std::string(mapping.name) + ": UnlinkSql is for merging mappings");
+    }
+    const Context ctx{mapping, names, catalog, RowSet::kSync, ParentMode::kTarget, {}};
+    const std::string& tgt = names.target;
+    const PairSpec p = PairOf(mapping);
+    const std::string table = tgt + "." + std::string(p.table);
+    const std::string a = std::string(p.a);
+    const std::string b = std::string(p.b);
+    const std::string src = QuoteLiteral(mapping.name);
+    std::string sql = "WITH b AS MATERIALIZED (" + MappedRowsSql(mapping, names, catalog, RowSet::kSync,
+                                                                 ParentMode::kTarget) + "),\n";
+    sql += RejectCte(ctx, run_id) + ",\n";
+    // The keys whose group is rebuilt: all but rejected changes of rows whose
+    // V2 group is still there (it keeps its last good version).
+    sql += "kept AS MATERIALIZED (SELECT b._key AS k FROM b WHERE b._reason IS NOT NULL AND NOT $2::boolean AND "
+           "(EXISTS (SELECT 1 FROM " + table + " v WHERE v.legacy_id = b._key::integer) OR EXISTS (SELECT 1 FROM " + tgt +
+           ".migration_merges mm JOIN " + table + " v ON v." + a + " = (mm.target_key::jsonb ->> 0)::" +
+           std::string(p.a_type) + " AND v." + b + " = (mm.target_key::jsonb ->> 1)::" + std::string(p.b_type) +
+           " WHERE mm.source_table = " + src + " AND mm.source_key = b._key))),\n";
+    sql += "moving AS MATERIALIZED (SELECT k FROM unnest($1::text[]) AS k WHERE k NOT IN (SELECT kept.k FROM kept)),\n";
+    sql += "grp AS MATERIALIZED (SELECT v." + a + " AS k1, v." + b + " AS k2 FROM " + table +
+           " v WHERE v.legacy_id IN (SELECT moving.k::integer FROM moving)\n"
+           "  UNION SELECT (mm.target_key::jsonb ->> 0)::" + std::string(p.a_type) + ", (mm.target_key::jsonb ->> 1)::" +
+           std::string(p.b_type) + " FROM " + tgt + ".migration_merges mm WHERE mm.source_table = " + src +
+           " AND mm.source_key IN (SELECT moving.k FROM moving)),\n";
+    sql += "members AS MATERIALIZED (SELECT v.legacy_id::text AS k FROM " + table + " v JOIN grp ON v." + a +
+           " = grp.k1 AND v." + b + " = grp.k2 WHERE v.legacy_id IS NOT NULL\n"
+           "  UNION SELECT mm.source_key FROM " + tgt + ".migration_merges mm WHERE mm.source_table = " + src +
+           " AND mm.target_key IN (SELECT jsonb_build_array(grp.k1::text, grp.k2::text)::text FROM grp)\n"
+           "  UNION SELECT moving.k FROM moving),\n";
+    sql += "dv AS (DELETE FROM " + table + " v USING grp WHERE v." + a + " = grp.k1 AND v." + b +
+           " = grp.k2 AND v.legacy_id IS NOT NULL RETURNING 1),\n";
+    sql += "dm AS (DELETE FROM " + tgt + ".migration_merges mm WHERE mm.source_table = " + src +
+           " AND mm.source_key IN (SELECT members.k FROM members) RETURNING 1),\n";
+    sql += "unq AS (DELETE FROM " + tgt + ".migration_rejects r WHERE r.source_table = " + src +
+           " AND r.source_key IN (SELECT moving.k FROM moving) AND NOT EXISTS (SELECT 1 FROM b WHERE b._key = "
+           "r.source_key AND b._reason IS NOT NULL) RETURNING 1)\n";
+    sql += "SELECT ARRAY(SELECT members.k FROM members WHERE NOT EXISTS (SELECT 1 FROM b WHERE b._key = members.k "
+           "AND b._reason IS NOT NULL) ORDER BY members.k) AS keys, (SELECT count(*) FROM dv)::bigint AS rows_unlinked, "
+           "(SELECT count(*) FROM dm)::bigint AS merges_released, (SELECT count(*) FROM rej)::bigint AS rows_rejected, "
+           "(SELECT count(*) FROM unq)::bigint AS rows_released";
+    return sql;
+}
+
+std::string ReconcileKeysSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog) {
+    const std::string& tgt = names.target;
+    const std::string src = QuoteLiteral(mapping.name);
+    const std::string mapped = MappedRowsSql(mapping, names, catalog, RowSet::kAll, ParentMode::kTarget);
+    std::string sql = "WITH m AS MATERIALIZED (" + mapped + "),\nq AS MATERIALIZED " + Quarantined(mapping, tgt) + ",\n";
+    // Merge and quarantine records of legacy rows that are gone.
+    const std::string stale =
+        "SELECT mm.source_key FROM " + tgt + ".migration_merges mm WHERE mm.source_table = " + src +
+        " AND mm.source_key NOT IN (SELECT m._key FROM m)\n"
+        "UNION SELECT q.source_key FROM q WHERE q.source_key NOT IN (SELECT m._key FROM m)";
+    if (mapping.writer == Writer::kInsert) {
+        const std::string table = tgt + "." + std::string(mapping.target);
+        std::string v2_cols;
+        std::string mapped_cols;
+        for (std::string_view c : mapping.insert_columns) {
+            if (c == mapping.target_key) continue;
+            v2_cols += std::string(v2_cols.empty() ? "" : ", ") + "v." + std::string(c);
+            mapped_cols += std::string(mapped_cols.empty() ? "" : ", ") + "m." + std::string(c);
+        }
+        sql += "z AS (SELECT v." + std::string(mapping.target_key) + "::text AS k FROM " + table + " v LEFT JOIN m ON m._o2 = v." +
+               std::string(mapping.target_key) + " WHERE v.migration_run_id IS NOT NULL AND (m._key IS NULL OR (m._reason IS NULL AND (" +
+               v2_cols + ") IS DISTINCT FROM (" + mapped_cols + ")) OR (m._reason IS NOT NULL AND m._key NOT IN (SELECT q.source_key FROM q)))\n"
+               "UNION " + stale + ")\n";
+        return sql + "SELECT DISTINCT z.k FROM z";
+    }
+    const PairSpec p = PairOf(mapping);
+    const std::string table = tgt + "." + std::string(p.table);
+    std::string legacy_side;
+    std::string v2_side;
+    std::string member_pairs;  // the V2 pairs of differing groups, as (pack_id, tag_id) / (user_id, pack_id)
+    if (mapping.writer == Writer::kFavorites) {
+        legacy_side = "SELECT DISTINCT ON (m.user_id, m.pack_id) m.user_id AS k1, m.pack_id AS k2, m.created_at AS c1, "
+                      "m.legacy AS c2 FROM m WHERE m._reason IS NULL AND m._key NOT IN (SELECT q.source_key FROM q) "
+                      "ORDER BY m.user_id, m.pack_id, m._o1 NULLS LAST, m._o2";
+        v2_side = "SELECT v.user_id AS k1, v.pack_id AS k2, v.created_at AS c1, v.legacy AS c2 FROM " + table +
+                  " v WHERE v.legacy_id IS NOT NULL";
+        member_pairs = "SELECT d.k1, d.k2 FROM d";
+    } else {
+        legacy_side = "SELECT DISTINCT ON (m.pack_id, m._slug_base COLLATE \"C\") m.pack_id AS k1, m._slug_base AS k2, "
+                      "NULL::boolean AS c1, m.legacy AS c2 FROM m WHERE m._reason IS NULL AND m._key NOT IN (SELECT "
+                      "q.source_key FROM q) ORDER BY m.pack_id, m._slug_base COLLATE \"C\", m._o1 NULLS LAST, m._o2";
+        v2_side = "SELECT v.pack_id AS k1, t.slug::text AS k2, NULL::boolean AS c1, v.legacy AS c2 FROM " + table +
+                  " v JOIN " + tgt + ".tags t ON t.id = v.tag_id WHERE v.legacy_id IS NOT NULL";
+        member_pairs = "SELECT d.k1, t.id AS k2 FROM d JOIN " + tgt + ".tags t ON t.slug = d.k2";
+    }
+    const std::string a = std::string(p.a);
+    const std::string b = std::string(p.b);
+    // Rows already migrated (in V2 or merged) and the groups they are in.
+    sql += "done AS MATERIALIZED (SELECT v.legacy_id::text AS k FROM " + table + " v WHERE v.legacy_id IS NOT NULL "
+           "UNION SELECT mm.source_key FROM " + tgt + ".migration_merges mm WHERE mm.source_table = " + src + "),\n";
+    sql += "d AS MATERIALIZED (SELECT COALESCE(l.k1, r.k1) AS k1, COALESCE(l.k2, r.k2) AS k2 FROM (" + legacy_side +
+           ") l FULL JOIN (" + v2_side + ") r ON r.k1 = l.k1 AND r.k2 = l.k2 WHERE l.k1 IS NULL OR r.k1 IS NULL OR "
+           "l.c1 IS DISTINCT FROM r.c1 OR l.c2 IS DISTINCT FROM r.c2),\n";
+    sql += "gp AS MATERIALIZED (" + member_pairs + "),\n";
+    const std::string pair_of_mapped = mapping.writer == Writer::kFavorites ? "(m.user_id, m.pack_id)"
+                                                                            : "(m.pack_id, m._slug_base)";
+    sql += "z AS (SELECT v.legacy_id::text AS k FROM " + table + " v JOIN gp ON (v." + a + ", v." + b +
+           ") = (gp.k1, gp.k2) WHERE v.legacy_id IS NOT NULL\n"
+           "UNION SELECT mm.source_key FROM " + tgt + ".migration_merges mm WHERE mm.source_table = " + src +
+           " AND mm.target_key IN (SELECT jsonb_build_array(gp.k1::text, gp.k2::text)::text FROM gp)\n"
+           "UNION SELECT m._key FROM m JOIN d ON " + pair_of_mapped + " = (d.k1, d.k2) WHERE m._key IN (SELECT done.k FROM done)\n"
+           "UNION SELECT m._key FROM m WHERE m._reason IS NOT NULL AND m._key IN (SELECT done.k FROM done) AND m._key NOT IN "
+           "(SELECT q.source_key FROM q)\n"
+           "UNION " + stale + ")\n";
+    return sql + "SELECT DISTINCT z.k FROM z";
 }
 
 std::string PlanSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog) {

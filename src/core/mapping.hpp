@@ -79,6 +79,7 @@ enum class RowSet {
                    // rows (pg_temp.dskv2_stage, StageSql), still not migrated
     kAll,          // every legacy row (verification)
     kQuarantined,  // quarantined, not migrated: retry
+    kSync,         // every legacy row whose key is in $1 (text[]), migrated or not: live sync
 };
 
 enum class ParentMode {
@@ -121,6 +122,30 @@ std::string StageSql(const TableMapping& mapping, const SqlNames& names, const C
 // detail, diff_keys text[]) for every check of SPEC §5. At most max_keys
 // differing keys are listed per check.
 std::string VerifySql(const SqlNames& names, const Catalog& catalog, int max_keys);
+
+// Live sync of a kInsert mapping (SPEC §9): brings the V2 rows of the keys
+// $1 (text[]) in line with their legacy rows, in one statement: a row that
+// maps is inserted (with a new slug) or updated (its slug kept); a row the
+// mapping rejects is quarantined and its V2 row kept as it was, unless $2
+// (boolean: the legacy row was deleted) is true; a key without legacy row
+// leaves V2. Returns one row (rows_read, rows_written, rows_updated,
+// rows_deleted, rows_rejected).
+std::string SyncSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog,
+                    std::int64_t run_id);
+
+// Live sync of a merging mapping (tags, favorites), first step: the V2 rows
+// the keys $1 belong to are taken apart (the V2 row of each group and the
+// merge records of its members), so that MigrateSql(kKeys) with the returned
+// keys (one row, one text[] column) writes the groups again from legacy
+// alone. A rejected change ($2 false) is quarantined and leaves its group alone.
+std::string UnlinkSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog,
+                      std::int64_t run_id);
+
+// The catch-up of live sync: the keys (one text column, k) whose V2 state no
+// longer follows their legacy row: migrated rows changed or deleted in legacy,
+// merge and quarantine records of deleted legacy rows. Rows never migrated
+// (pending) are left to the migration.
+std::string ReconcileKeysSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog);
 
 // The dry run of one mapping: one row (pending bigint, predicted_rejects
 // bigint, reject_reasons jsonb) over the pending rows.

@@ -26,6 +26,8 @@ extern "C" {
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/regproc.h"
+#include "utils/snapmgr.h"
+#include "common/hashfn.h"
 #include "utils/tuplestore.h"
 }
 
@@ -205,7 +207,16 @@ struct StemPlan {
 StemPlan stem_plans[16];
 int stem_plan_count = 0;
 
-SlugList* LoadStemSlugs(Oid relid, const char* column, const char* stem, int stem_length) {
+constexpr uint32 kStemLockSpace = 0x64736b73;  // "dsks"
+
+void LockStem(Oid relid, const char* stem, int stem_length) {
+    LOCKTAG tag;
+    const uint32 hash = DatumGetUInt32(hash_any(reinterpret_cast<const unsigned char*>(stem), stem_length));
+    SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, kStemLockSpace ^ relid, hash, 2);
+    (void) LockAcquire(&tag, ExclusiveLock, false, false);
+}
+
+SlugList* LoadStemSlugs(Oid relid, const char* column, const char* stem, int stem_length, bool latest) {
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     SPIPlanPtr plan = nullptr;
     for (int i = 0; i < stem_plan_count; ++i) {
@@ -230,7 +241,9 @@ SlugList* LoadStemSlugs(Oid relid, const char* column, const char* stem, int ste
         }
     }
     Datum values[1] = {PointerGetDatum(cstring_to_text_with_len(stem, stem_length))};
-    if (SPI_execute_plan(plan, values, nullptr, true, 0) != SPI_OK_SELECT) elog(ERROR, "could not read assigned slugs");
+    const int rc = latest ? SPI_execute_snapshot(plan, values, nullptr, GetLatestSnapshot(), InvalidSnapshot, true, false, 0)
+                          : SPI_execute_plan(plan, values, nullptr, true, 0);
+    if (rc != SPI_OK_SELECT) elog(ERROR, "could not read assigned slugs");
     return CopySlugsAndFinish();
 }
 
@@ -288,8 +301,9 @@ Datum dskv2_source_drift(PG_FUNCTION_ARGS) {
 
 // dskv2_mapping_sql(source_table, purpose, source, target, run_id, row_set)
 //   purpose: 'migrate' | 'plan' | 'stage' | 'mapped' | 'verify' (all tables; source_table
-//   only names a mapping to validate);
-//   row_set: 'pending' | 'keys' | 'quarantined' | 'staged'
+//   only names a mapping to validate) | 'sync' (live sync of the keys $1) |
+//   'reconcile' (the keys live sync must catch up on);
+//   row_set: 'pending' | 'keys' | 'quarantined' | 'staged' | 'sync'
 PG_FUNCTION_INFO_V1(dskv2_mapping_sql);
 Datum dskv2_mapping_sql(PG_FUNCTION_ARGS) {
     return Invoke(fcinfo, [&]() -> Datum {
@@ -307,6 +321,8 @@ Datum dskv2_mapping_sql(PG_FUNCTION_ARGS) {
             rows = core::RowSet::kQuarantined;
         } else if (rows_name == "staged") {
             rows = core::RowSet::kStaged;
+        } else if (rows_name == "sync") {
+            rows = core::RowSet::kSync;
         } else if (rows_name != "pending") {
             throw core::Error(core::ErrorCode::kInvalidParameterValue, "dskv2: unknown row set \"" + rows_name + "\"");
         }
@@ -321,6 +337,13 @@ Datum dskv2_mapping_sql(PG_FUNCTION_ARGS) {
             sql = core::StageSql(mapping, names, catalog);
         } else if (purpose == "verify") {
             sql = core::VerifySql(names, catalog, 10);
+        } else if (purpose == "sync") {
+            // One-row mappings update in place; merging ones are taken apart
+            // (unlink) and written again by 'migrate' with row set 'keys'.
+            sql = mapping.writer == core::Writer::kInsert ? core::SyncSql(mapping, names, catalog, run_id)
+                                                          : core::UnlinkSql(mapping, names, catalog, run_id);
+        } else if (purpose == "reconcile") {
+            sql = core::ReconcileKeysSql(mapping, names, catalog);
         } else if (purpose == "mapped") {
             sql = core::MappedRowsSql(mapping, names, catalog, rows, core::ParentMode::kTarget);
         } else {
@@ -340,6 +363,7 @@ Datum dskv2_claim_slug(PG_FUNCTION_ARGS) {
     text* base_arg = PG_ARGISNULL(2) ? nullptr : PG_GETARG_TEXT_PP(2);
     text* fallback_arg = PG_GETARG_TEXT_PP(3);
     const bool lazy = !PG_ARGISNULL(4) && PG_GETARG_BOOL(4);
+    const bool serialize = PG_NARGS() > 5 && !PG_ARGISNULL(5) && PG_GETARG_BOOL(5);
     char* column = text_to_cstring(column_arg);
     if (!callback_registered) {
         RegisterXactCallback(ReleaseSlots, nullptr);
@@ -379,8 +403,12 @@ Datum dskv2_claim_slug(PG_FUNCTION_ARGS) {
         const std::string_view fallback(VARDATA_ANY(fallback_arg), VARSIZE_ANY_EXHDR(fallback_arg));
         const std::string_view stem = core::SlugAllocator::Stem(base, fallback);
         if (lazy && !slot->allocator.StemLoaded(stem)) {
+            // Live sync: one transaction at a time per stem (the lock lasts until
+            // commit), reading the latest committed slugs, so two concurrent
+            // rows of the same title get distinct suffixes at any isolation level.
+            if (serialize) Call(LockStem, relid, static_cast<const char*>(stem.data()), static_cast<int>(stem.size()));
             mark_taken(Call(LoadStemSlugs, relid, static_cast<const char*>(column),
-                            static_cast<const char*>(stem.data()), static_cast<int>(stem.size())));
+                            static_cast<const char*>(stem.data()), static_cast<int>(stem.size()), serialize));
             slot->allocator.MarkStemLoaded(stem);
         }
         const std::string slug = slot->allocator.Claim(base, fallback);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/audit.hpp"
+#include "pg/flags.hpp"
 
 extern "C" {
 #include "postgres.h"
@@ -62,6 +63,32 @@ extern "C" {
 #include "utils/date.h"
 #include "utils/uuid.h"
 }
+
+namespace dskv2::pg {
+
+bool audit_suppressed = false;
+bool sync_writing = false;
+
+namespace {
+bool flag_reset_registered = false;
+
+void ResetFlags(XactEvent event, void*) {
+    if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE ||
+        event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT) {
+        audit_suppressed = false;
+        sync_writing = false;
+    }
+}
+}  // namespace
+
+void RegisterFlagReset() {
+    if (!flag_reset_registered) {
+        RegisterXactCallback(ResetFlags, nullptr);
+        flag_reset_registered = true;
+    }
+}
+
+}  // namespace dskv2::pg
 
 namespace {
 
@@ -315,15 +342,8 @@ SPIPlanPtr PlanFor(const char* target, PlanKind kind) {
 // ---------------------------------------------------------------------------
 // Audit suppression: a backend-local flag, for the current transaction only.
 
-bool audit_suppressed = false;
-bool xact_callback_registered = false;
-
-void ResetSuppression(XactEvent event, void*) {
-    if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE ||
-        event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT) {
-        audit_suppressed = false;
-    }
-}
+using dskv2::pg::audit_suppressed;
+using dskv2::pg::sync_writing;
 
 // ---------------------------------------------------------------------------
 // Per-trigger description of the audited relation, cached per backend.
@@ -981,10 +1001,7 @@ PG_FUNCTION_INFO_V1(dskv2_ai_ledger_reset);
 // current transaction, returns the previous value.
 Datum dskv2_audit_suppress(PG_FUNCTION_ARGS) {
     const bool on = !PG_ARGISNULL(0) && PG_GETARG_BOOL(0);
-    if (!xact_callback_registered) {
-        RegisterXactCallback(ResetSuppression, nullptr);
-        xact_callback_registered = true;
-    }
+    dskv2::pg::RegisterFlagReset();
     const bool previous = audit_suppressed;
     audit_suppressed = on;
     PG_RETURN_BOOL(previous);
@@ -1053,7 +1070,7 @@ Datum dskv2_ai_usage_trigger(PG_FUNCTION_ARGS) {
                         errmsg("dskv2: dskv2_ai_usage_trigger() runs FOR EACH ROW")));
     }
     const char* tool = GetConfigOption("dskv2.ai_tool", true, false);
-    if (tool == nullptr || tool[0] == '\0') return PointerGetDatum(nullptr);
+    if (tool == nullptr || tool[0] == '\0' || sync_writing) return PointerGetDatum(nullptr);
 
     const Actor actor = CurrentActor();
     UsageRequest req;

@@ -1,0 +1,468 @@
+// Live transition (SPEC §9):
+//   dskv2_sync_trigger()    AFTER INSERT/UPDATE/DELETE FOR EACH ROW on a legacy table
+//                           (and auth.users): the same mapping, applied to V2 for the
+//                           changed keys, in the same transaction; BEFORE TRUNCATE: refused
+//   dskv2_guard_trigger()   BEFORE INSERT/UPDATE/DELETE/TRUNCATE FOR EACH STATEMENT on a
+//                           legacy table after the cutover: read-only (25006)
+//   dskv2_sync_writing()    whether live sync is writing V2 right now (the append-only
+//                           guard of admin_logs lets legacy log rows follow their source)
+//
+// The statements come from the mapping core through dskv2_mapping_sql() (one
+// description of the rules): 'sync' for the changed keys, and for merging
+// mappings (tags, favorites) 'migrate' of the keys the unlink step released.
+// They are prepared once per backend and trigger, and prepared again when a
+// legacy table of the mapping changes shape (relcache invalidation).
+//
+// Trigger arguments: the target schema (first, as for every dskv2 trigger: a
+// rollback finds them by it), the source schema, the sync run id.
+//
+// Trigger bodies are C-style (STYLE.md): no C++ object lives where PostgreSQL
+// may raise.
+#include <cstring>
+
+#include "pg/flags.hpp"
+
+extern "C" {
+#include "postgres.h"
+
+#include "access/htup_details.h"
+#include "access/xact.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_namespace.h"
+#include "catalog/pg_type.h"
+#include "commands/trigger.h"
+#include "common/hashfn.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/pg_list.h"
+#include "parser/parse_func.h"
+#include "storage/lock.h"
+#include "utils/acl.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
+#include "utils/guc.h"
+#include "utils/hsearch.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
+}
+
+namespace {
+
+// The lock live sync and the migration's writers share, per target and legacy
+// table: sync holds it shared (exclusive for merging mappings, whose groups
+// must be rebuilt one transaction at a time), a migration statement exclusive,
+// so a row is written once, by whichever comes first. Same key as
+// pg_advisory_xact_lock(1685285683, hashtext(target || '/' || source_table)).
+constexpr int32 kSyncLockSpace = 1685285683;
+
+void LockMapping(const char* target, const char* mapping, bool exclusive) {
+    char* name = psprintf("%s/%s", target, mapping);
+    const int32 hash = DatumGetInt32(hash_any(reinterpret_cast<const unsigned char*>(name), static_cast<int>(strlen(name))));
+    LOCKTAG tag;
+    SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, static_cast<uint32>(kSyncLockSpace), static_cast<uint32>(hash), 2);
+    (void) LockAcquire(&tag, exclusive ? ExclusiveLock : ShareLock, false, false);
+    pfree(name);
+}
+
+// ---------------------------------------------------------------------------
+// Per-trigger state, cached per backend.
+
+constexpr int kMaxRelations = 2;
+
+struct SyncEntry {
+    Oid tgoid;  // hash key
+    bool valid;
+    char target[NAMEDATALEN];
+    char source[NAMEDATALEN];
+    int64 run_id;
+    char mapping[NAMEDATALEN];  // "auth.users", "products", ...
+    bool merging;               // tags, favorites: unlink, then migrate the released keys
+    AttrNumber key_attnum;      // the legacy key column in the trigger's relation
+    Oid relids[kMaxRelations];  // the legacy relations the mapping reads
+    SPIPlanPtr sync_plan;       // 'sync': SyncSql or UnlinkSql
+    SPIPlanPtr keys_plan;       // merging: 'migrate' with row set 'keys'
+    SPIPlanPtr reject_plan;     // a change sync could not apply: quarantined
+    SPIPlanPtr children_plan;   // products, auth.users: legacy children of deleted keys
+};
+
+HTAB* sync_entries = nullptr;
+
+void InvalidateSyncEntries(Datum, Oid relid) {
+    if (sync_entries == nullptr) return;
+    HASH_SEQ_STATUS status;
+    hash_seq_init(&status, sync_entries);
+    SyncEntry* entry;
+    while ((entry = static_cast<SyncEntry*>(hash_seq_search(&status))) != nullptr) {
+        for (int i = 0; i < kMaxRelations; ++i) {
+            if (relid == InvalidOid || entry->relids[i] == relid) entry->valid = false;
+        }
+    }
+}
+
+Oid RelidOf(const char* schema, const char* name) {
+    const Oid nsp = get_namespace_oid(schema, true);
+    return OidIsValid(nsp) ? get_relname_relid(name, nsp) : InvalidOid;
+}
+
+// The SQL of one purpose from the mapping core, through dskv2_mapping_sql().
+char* MappingSql(Oid ext_nsp, const SyncEntry* entry, const char* purpose, const char* row_set) {
+    static Oid fn = InvalidOid;
+    static Oid fn_nsp = InvalidOid;
+    if (!OidIsValid(fn) || fn_nsp != ext_nsp) {
+        Oid types[6] = {TEXTOID, TEXTOID, NAMEOID, NAMEOID, INT8OID, TEXTOID};
+        List* name = list_make2(makeString(get_namespace_name(ext_nsp)), makeString(pstrdup("dskv2_mapping_sql")));
+        fn = LookupFuncName(name, 6, types, false);
+        fn_nsp = ext_nsp;
+    }
+    const Datum sql = OidFunctionCall6(fn, CStringGetTextDatum(entry->mapping), CStringGetTextDatum(purpose),
+                                       DirectFunctionCall1(namein, CStringGetDatum(entry->source)),
+                                       DirectFunctionCall1(namein, CStringGetDatum(entry->target)),
+                                       Int64GetDatum(entry->run_id), CStringGetTextDatum(row_set));
+    return TextDatumGetCString(sql);
+}
+
+SPIPlanPtr Prepare(const char* sql, int nargs, Oid* types) {
+    SPIPlanPtr plan = SPI_prepare(sql, nargs, types);
+    if (plan == nullptr) elog(ERROR, "dskv2: could not prepare live sync statement: %s", SPI_result_code_string(SPI_result));
+    SPI_keepplan(plan);
+    return plan;
+}
+
+void FreePlans(SyncEntry* entry) {
+    if (entry->sync_plan != nullptr) SPI_freeplan(entry->sync_plan);
+    if (entry->keys_plan != nullptr) SPI_freeplan(entry->keys_plan);
+    if (entry->reject_plan != nullptr) SPI_freeplan(entry->reject_plan);
+    if (entry->children_plan != nullptr) SPI_freeplan(entry->children_plan);
+    entry->sync_plan = entry->keys_plan = entry->reject_plan = entry->children_plan = nullptr;
+}
+
+void CheckArguments(TriggerData* td) {
+    Trigger* trigger = td->tg_trigger;
+    if (trigger->tgnargs < 3) {
+        ereport(ERROR, (errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+                        errmsg("dskv2: trigger \"%s\" needs the target schema, the source schema and the sync run id "
+                               "as arguments", trigger->tgname),
+                        errhint("Attach it with dskv2_sync_enable().")));
+    }
+}
+
+// Runs under SPI, after the arguments were checked.
+SyncEntry* DescribeSync(TriggerData* td) {
+    if (sync_entries == nullptr) {
+        HASHCTL ctl;
+        memset(&ctl, 0, sizeof(ctl));
+        ctl.keysize = sizeof(Oid);
+        ctl.entrysize = sizeof(SyncEntry);
+        ctl.hcxt = CacheMemoryContext;
+        sync_entries = hash_create("dskv2 live sync triggers", 16, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+        CacheRegisterRelcacheCallback(InvalidateSyncEntries, (Datum) 0);
+    }
+    Trigger* trigger = td->tg_trigger;
+    bool found = false;
+    auto* entry = static_cast<SyncEntry*>(hash_search(sync_entries, &trigger->tgoid, HASH_ENTER, &found));
+    if (found && entry->valid) return entry;
+    if (!found) {
+        entry->sync_plan = entry->keys_plan = entry->reject_plan = entry->children_plan = nullptr;
+    }
+    FreePlans(entry);
+    entry->valid = false;
+
+    Relation rel = td->tg_relation;
+    const char* relname = RelationGetRelationName(rel);
+    char* nspname = get_namespace_name(RelationGetNamespace(rel));
+    strlcpy(entry->target, trigger->tgargs[0], NAMEDATALEN);
+    strlcpy(entry->source, trigger->tgargs[1], NAMEDATALEN);
+    entry->run_id = DatumGetInt64(DirectFunctionCall1(int8in, CStringGetDatum(trigger->tgargs[2])));
+    const char* key_column = "id";
+    memset(entry->relids, 0, sizeof(entry->relids));
+    if ((strcmp(nspname, "auth") == 0 && strcmp(relname, "users") == 0) || strcmp(relname, "profiles") == 0) {
+        strlcpy(entry->mapping, "auth.users", NAMEDATALEN);
+        entry->relids[0] = RelidOf("auth", "users");
+        entry->relids[1] = RelidOf(entry->source, "profiles");
+    } else {
+        strlcpy(entry->mapping, relname, NAMEDATALEN);
+        if (strcmp(relname, "product_stats") == 0) key_column = "product_id";
+        entry->relids[0] = RelationGetRelid(rel);
+    }
+    entry->merging = strcmp(relname, "tags") == 0 || strcmp(relname, "favorites") == 0;
+    entry->key_attnum = SPI_fnumber(RelationGetDescr(rel), key_column);
+    if (entry->key_attnum <= 0) {
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
+                        errmsg("dskv2: live sync: %s.%s has no column \"%s\"", nspname, relname, key_column)));
+    }
+
+    const Oid ext_nsp = get_func_namespace(trigger->tgfoid);
+    Oid types[2] = {TEXTARRAYOID, BOOLOID};
+    entry->sync_plan = Prepare(MappingSql(ext_nsp, entry, "sync", "sync"), 2, types);
+    if (entry->merging) entry->keys_plan = Prepare(MappingSql(ext_nsp, entry, "migrate", "keys"), 1, types);
+    const char* t = quote_identifier(entry->target);
+    Oid reject_types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+    entry->reject_plan = Prepare(
+        psprintf("INSERT INTO %s.migration_rejects AS r (source_table, source_key, reason, row_data, run_id) "
+                 "VALUES ($1, $2, 'sync_error', pg_catalog.jsonb_build_object('sqlstate', $3, 'error', $4), "
+                 "%lld::pg_catalog.int8) ON CONFLICT (source_table, source_key) DO UPDATE SET reason = EXCLUDED.reason, "
+                 "row_data = EXCLUDED.row_data, run_id = EXCLUDED.run_id, created_at = EXCLUDED.created_at",
+                 t, static_cast<long long>(entry->run_id)),
+        4, reject_types);
+    if (strcmp(entry->mapping, "products") == 0 || strcmp(entry->mapping, "auth.users") == 0) {
+        Oid child_types[5] = {TEXTOID, NAMEOID, NAMEOID, INT8OID, TEXTARRAYOID};
+        entry->children_plan = Prepare(
+            psprintf("SELECT %s.dskv2_sync_children($1, $2, $3, $4, $5)", quote_identifier(get_namespace_name(ext_nsp))),
+            5, child_types);
+    }
+    entry->valid = true;
+    return entry;
+}
+
+// ---------------------------------------------------------------------------
+// Applying one key.
+
+Datum KeyArray(const char* key) {
+    Datum element = CStringGetTextDatum(key);
+    return PointerGetDatum(construct_array(&element, 1, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+int RunLatest(SPIPlanPtr plan, Datum* values, const char* nulls) {
+    return SPI_execute_snapshot(plan, values, nulls, GetLatestSnapshot(), InvalidSnapshot, false, true, 0);
+}
+
+// The mapping applied to one key, as the owner of the target, with the
+// migration's settings (search_path pg_catalog, row_security off).
+void ApplyKey(SyncEntry* entry, const char* key, bool deleting) {
+    Datum values[2] = {KeyArray(key), BoolGetDatum(deleting)};
+    int rc = RunLatest(entry->sync_plan, values, nullptr);
+    if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: live sync of %s failed: %s", entry->mapping, SPI_result_code_string(rc));
+    if (deleting && entry->children_plan != nullptr) {
+        Datum child_values[5] = {CStringGetTextDatum(entry->mapping),
+                                 DirectFunctionCall1(namein, CStringGetDatum(entry->source)),
+                                 DirectFunctionCall1(namein, CStringGetDatum(entry->target)),
+                                 Int64GetDatum(entry->run_id), values[0]};
+        rc = SPI_execute_plan(entry->children_plan, child_values, nullptr, false, 0);
+        if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: live sync of %s failed: %s", entry->mapping, SPI_result_code_string(rc));
+    }
+    if (!entry->merging) return;
+    // Merging mappings: write the released groups again, from legacy alone.
+    bool isnull = true;
+    Datum keys = SPI_processed > 0 ? SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull) : (Datum) 0;
+    if (isnull) return;
+    ArrayType* array = DatumGetArrayTypePCopy(keys);
+    if (ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array)) == 0) return;
+    Datum key_values[1] = {PointerGetDatum(array)};
+    rc = RunLatest(entry->keys_plan, key_values, nullptr);
+    if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: live sync of %s failed: %s", entry->mapping, SPI_result_code_string(rc));
+}
+
+// Errors that must reach the application: cancel, timeouts, out of memory,
+// a transaction that must be retried, shutdown, internal errors.
+bool MustRaise(int sqlerrcode) {
+    const int category = ERRCODE_TO_CATEGORY(sqlerrcode);
+    return category == ERRCODE_OPERATOR_INTERVENTION || category == ERRCODE_INSUFFICIENT_RESOURCES ||
+           category == ERRCODE_TRANSACTION_ROLLBACK || category == ERRCODE_PROGRAM_LIMIT_EXCEEDED ||
+           category == ERRCODE_SYSTEM_ERROR || category == ERRCODE_INTERNAL_ERROR ||
+           sqlerrcode == ERRCODE_LOCK_NOT_AVAILABLE;
+}
+
+// One key, in a subtransaction: a change the mapping cannot apply (a V2
+// constraint, a concurrent e-mail) is quarantined as sync_error, and the
+// legacy statement goes on.
+void SyncKey(SyncEntry* entry, const char* key, bool deleting) {
+    MemoryContext caller = CurrentMemoryContext;
+    ResourceOwner owner = CurrentResourceOwner;
+    BeginInternalSubTransaction(nullptr);
+    MemoryContextSwitchTo(caller);
+    PG_TRY();
+    {
+        ApplyKey(entry, key, deleting);
+        ReleaseCurrentSubTransaction();
+        MemoryContextSwitchTo(caller);
+        CurrentResourceOwner = owner;
+    }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(caller);
+        ErrorData* edata = CopyErrorData();
+        FlushErrorState();
+        RollbackAndReleaseCurrentSubTransaction();
+        MemoryContextSwitchTo(caller);
+        CurrentResourceOwner = owner;
+        if (MustRaise(edata->sqlerrcode)) ReThrowError(edata);
+        Datum values[4] = {CStringGetTextDatum(entry->mapping), CStringGetTextDatum(key),
+                           CStringGetTextDatum(unpack_sql_state(edata->sqlerrcode)),
+                           CStringGetTextDatum(edata->message != nullptr ? edata->message : "")};
+        const int rc = SPI_execute_plan(entry->reject_plan, values, nullptr, false, 0);
+        if (rc != SPI_OK_INSERT) elog(ERROR, "dskv2: quarantining a live sync error failed: %s", SPI_result_code_string(rc));
+        ereport(WARNING, (errmsg("dskv2: live sync could not apply %s key %s: %s", entry->mapping, key,
+                                 edata->message != nullptr ? edata->message : ""),
+                          errdetail("The change is quarantined as sync_error; the legacy statement goes on."),
+                          errhint("Fix the cause, then run dskv2_sync_enable() again to catch up.")));
+        FreeErrorData(edata);
+    }
+    PG_END_TRY();
+}
+
+char* KeyText(HeapTuple tuple, TupleDesc desc, AttrNumber attnum) {
+    bool isnull;
+    const Datum value = heap_getattr(tuple, attnum, desc, &isnull);
+    if (isnull) return nullptr;
+    Oid output;
+    bool varlena;
+    getTypeOutputInfo(TupleDescAttr(desc, attnum - 1)->atttypid, &output, &varlena);
+    return OidOutputFunctionCall(output, value);
+}
+
+Oid TargetOwnerOf(const char* target) {
+    const Oid nsp = get_namespace_oid(target, true);
+    if (!OidIsValid(nsp)) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_SCHEMA_NAME),
+                        errmsg("dskv2: target schema \"%s\" of live sync does not exist", target),
+                        errhint("Turn live sync off with dskv2_sync_disable(), or drop the trigger.")));
+    }
+    HeapTuple tuple = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
+    if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for schema %u", nsp);
+    const Oid owner = ((Form_pg_namespace) GETSTRUCT(tuple))->nspowner;
+    ReleaseSysCache(tuple);
+    return owner;
+}
+
+// pg_trigger_depth(): 1 for a statement the client sent, more for one a
+// trigger or a foreign key action runs.
+int TriggerDepth() { return DatumGetInt32(DirectFunctionCall1(pg_trigger_depth, (Datum) 0)); }
+
+}  // namespace
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(dskv2_sync_trigger);
+PG_FUNCTION_INFO_V1(dskv2_guard_trigger);
+PG_FUNCTION_INFO_V1(dskv2_sync_writing);
+
+Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
+    if (!CALLED_AS_TRIGGER(fcinfo)) {
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("dskv2: dskv2_sync_trigger() must be called as a trigger")));
+    }
+    auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
+    CheckArguments(td);
+    const TriggerEvent event = td->tg_event;
+    if (TRIGGER_FIRED_BY_TRUNCATE(event)) {
+        ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                        errmsg("dskv2: TRUNCATE of %s.%s is refused while live sync into \"%s\" is on",
+                               get_namespace_name(RelationGetNamespace(td->tg_relation)),
+                               RelationGetRelationName(td->tg_relation), td->tg_trigger->tgargs[0]),
+                        errhint("Delete the rows instead (live sync follows), or turn live sync off with "
+                                "dskv2_sync_disable() first.")));
+    }
+    if (!TRIGGER_FIRED_AFTER(event) || !TRIGGER_FIRED_FOR_ROW(event)) {
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("dskv2: dskv2_sync_trigger() runs AFTER ... FOR EACH ROW, or BEFORE TRUNCATE")));
+    }
+
+    const Oid owner = TargetOwnerOf(td->tg_trigger->tgargs[0]);
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "dskv2: SPI_connect failed");
+    SyncEntry* entry = DescribeSync(td);
+    TupleDesc desc = RelationGetDescr(td->tg_relation);
+    char* key = nullptr;
+    char* old_key = nullptr;  // a key the row left (UPDATE of the key, DELETE)
+    if (TRIGGER_FIRED_BY_INSERT(event)) {
+        key = KeyText(td->tg_trigtuple, desc, entry->key_attnum);
+    } else if (TRIGGER_FIRED_BY_DELETE(event)) {
+        old_key = KeyText(td->tg_trigtuple, desc, entry->key_attnum);
+    } else {
+        key = KeyText(td->tg_newtuple, desc, entry->key_attnum);
+        old_key = KeyText(td->tg_trigtuple, desc, entry->key_attnum);
+        if (key != nullptr && old_key != nullptr && strcmp(key, old_key) == 0) old_key = nullptr;
+    }
+
+    dskv2::pg::RegisterFlagReset();
+    const bool saved_suppressed = dskv2::pg::audit_suppressed;
+    const bool saved_writing = dskv2::pg::sync_writing;
+    Oid saved_user;
+    int saved_context;
+    GetUserIdAndSecContext(&saved_user, &saved_context);
+    const int nest = NewGUCNestLevel();
+    PG_TRY();
+    {
+        // As the target's owner, with the migration's settings; V2 writes are
+        // not audited per row.
+        SetUserIdAndSecContext(owner, saved_context | SECURITY_LOCAL_USERID_CHANGE);
+        (void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+                                 true, 0, false);
+        (void) set_config_option("row_security", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+        dskv2::pg::audit_suppressed = true;
+        dskv2::pg::sync_writing = true;
+        LockMapping(entry->target, entry->mapping, entry->merging);
+        if (old_key != nullptr) SyncKey(entry, old_key, true);
+        if (key != nullptr) SyncKey(entry, key, false);
+    }
+    PG_FINALLY();
+    {
+        dskv2::pg::audit_suppressed = saved_suppressed;
+        dskv2::pg::sync_writing = saved_writing;
+    }
+    PG_END_TRY();
+    AtEOXact_GUC(true, nest);
+    SetUserIdAndSecContext(saved_user, saved_context);
+    SPI_finish();
+    return PointerGetDatum(nullptr);
+}
+
+// BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE FOR EACH STATEMENT; arguments:
+// the target schema, then the exempt roles. Statements an application sends
+// are refused; writes made by triggers and foreign key actions (a sign-up's
+// profile row, a cascade from auth.users) go on, as do members of an exempt role.
+Datum dskv2_guard_trigger(PG_FUNCTION_ARGS) {
+    if (!CALLED_AS_TRIGGER(fcinfo)) {
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("dskv2: dskv2_guard_trigger() must be called as a trigger")));
+    }
+    auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
+    Trigger* trigger = td->tg_trigger;
+    if (trigger->tgnargs < 1) {
+        ereport(ERROR, (errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+                        errmsg("dskv2: trigger \"%s\" needs the target schema as its first argument", trigger->tgname)));
+    }
+    if (TriggerDepth() > 1) return PointerGetDatum(nullptr);
+    const Oid user = GetUserId();
+    for (int i = 1; i < trigger->tgnargs; ++i) {
+        const Oid role = get_role_oid(trigger->tgargs[i], true);
+        if (OidIsValid(role) && is_member_of_role_nosuper(user, role)) return PointerGetDatum(nullptr);
+    }
+    const TriggerEvent event = td->tg_event;
+    const char* op = TRIGGER_FIRED_BY_INSERT(event)     ? "INSERT"
+                     : TRIGGER_FIRED_BY_UPDATE(event)   ? "UPDATE"
+                     : TRIGGER_FIRED_BY_DELETE(event)   ? "DELETE"
+                                                        : "TRUNCATE";
+    ereport(ERROR, (errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
+                    errmsg("dskv2: %s.%s is read-only since the switch to \"%s\": %s refused",
+                           get_namespace_name(RelationGetNamespace(td->tg_relation)),
+                           RelationGetRelationName(td->tg_relation), trigger->tgargs[0], op),
+                    errhint("The application writes to schema \"%s\" now.", trigger->tgargs[0])));
+    return PointerGetDatum(nullptr);
+}
+
+Datum dskv2_sync_writing(PG_FUNCTION_ARGS) { PG_RETURN_BOOL(dskv2::pg::sync_writing); }
+
+}  // extern "C"
+
+extern "C" {
+
+PG_FUNCTION_INFO_V1(dskv2_set_sync_writing);
+
+// dskv2_set_sync_writing(on boolean) RETURNS boolean: for the catch-up, which
+// applies live sync's statements from SQL; returns the previous value.
+Datum dskv2_set_sync_writing(PG_FUNCTION_ARGS) {
+    const bool on = !PG_ARGISNULL(0) && PG_GETARG_BOOL(0);
+    dskv2::pg::RegisterFlagReset();
+    const bool previous = dskv2::pg::sync_writing;
+    dskv2::pg::sync_writing = on;
+    PG_RETURN_BOOL(previous);
+}
+
+}  // extern "C"
