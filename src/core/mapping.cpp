@@ -701,7 +701,9 @@ std::string MigrateSql(const TableMapping& mapping, const SqlNames& names, const
                           QuoteLiteral(tgt + "." + std::string(mapping.target)) + "::regclass, " +
                           QuoteLiteral(mapping.slug_column) + ", x._slug_base, " +
                           QuoteLiteral(mapping.slug_fallback) + ", " +
-                          (rows == RowSet::kKeys || rows == RowSet::kStaged ? "true" : "false") + "), ";
+                          (rows == RowSet::kKeys || rows == RowSet::kStaged ? "true" : "false") +
+                          // Keys are live sync's: serialized per stem against concurrent transactions.
+                          (rows == RowSet::kKeys ? ", true" : "") + "), ";
             }
             sql += "ins AS (INSERT INTO " + tgt + "." + std::string(mapping.target) + " (" +
                    columns + "migration_run_id)\n  SELECT " + values + run + " FROM " + ordered +
@@ -855,6 +857,36 @@ std::string SyncSql(const TableMapping& mapping, const SqlNames& names, const Ca
            "(SELECT count(*) FROM upd)::bigint AS rows_updated, (SELECT count(*) FROM del)::bigint AS rows_deleted, "
            "(SELECT count(*) FROM rej)::bigint AS rows_rejected";
     return sql;
+}
+
+std::string SyncUpdateSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog) {
+    if (mapping.writer != Writer::kInsert) {
+        throw Error(ErrorCode::kInternal, "dskv2 mapping " + std::string(mapping.name) + ": SyncUpdateSql is for one-row mappings");
+    }
+    const std::string& tgt = names.target;
+    const std::string table = tgt + "." + std::string(mapping.target);
+    const std::string tk = "v." + std::string(mapping.target_key);
+    std::string sets;
+    std::string v2_cols;
+    std::string mapped_cols;
+    for (std::string_view c : mapping.insert_columns) {
+        if (c == mapping.target_key) continue;
+        sets += std::string(sets.empty() ? "" : ", ") + std::string(c) + " = x." + std::string(c);
+        v2_cols += std::string(v2_cols.empty() ? "" : ", ") + "v." + std::string(c);
+        mapped_cols += std::string(mapped_cols.empty() ? "" : ", ") + "x." + std::string(c);
+    }
+    const std::string quarantined = "EXISTS (SELECT 1 FROM " + tgt + ".migration_rejects rq WHERE rq.source_table = " +
+                                    QuoteLiteral(mapping.name) + " AND rq.source_key = x._key)";
+    // The common case of live sync, a change to a migrated row that still
+    // maps: one update. handled is false for anything else (a new, rejected,
+    // quarantined or vanished row), which SyncSql then takes care of.
+    return "WITH b AS MATERIALIZED (" + MappedRowsSql(mapping, names, catalog, RowSet::kSync, ParentMode::kTarget) +
+           "),\nok AS MATERIALIZED (SELECT x.* FROM b x WHERE x._reason IS NULL AND NOT " + quarantined +
+           " AND EXISTS (SELECT 1 FROM " + table + " v WHERE " + tk + " = x._o2)),\n"
+           "upd AS (UPDATE " + table + " v SET " + sets + " FROM ok x WHERE " + tk + " = x._o2 AND (" + v2_cols +
+           ") IS DISTINCT FROM (" + mapped_cols + ") RETURNING 1)\n"
+           "SELECT (SELECT count(*) FROM upd)::bigint AS rows_updated, (SELECT count(*) FROM ok) = (SELECT count(*) FROM b) "
+           "AND (SELECT count(*) FROM b) > 0 AS handled";
 }
 
 std::string UnlinkSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog,

@@ -133,6 +133,12 @@ std::string VerifySql(const SqlNames& names, const Catalog& catalog, int max_key
 std::string SyncSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog,
                     std::int64_t run_id);
 
+// Live sync's common case, a change to a migrated row that still maps: the
+// V2 row of each key $1 updated in place. Returns (rows_updated, handled);
+// handled is false when any key needs SyncSql (new, rejected, quarantined or
+// deleted rows).
+std::string SyncUpdateSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog);
+
 // Live sync of a merging mapping (tags, favorites), first step: the V2 rows
 // the keys $1 belong to are taken apart (the V2 row of each group and the
 // merge records of its members), so that MigrateSql(kKeys) with the returned

@@ -342,6 +342,8 @@ Datum dskv2_mapping_sql(PG_FUNCTION_ARGS) {
             // (unlink) and written again by 'migrate' with row set 'keys'.
             sql = mapping.writer == core::Writer::kInsert ? core::SyncSql(mapping, names, catalog, run_id)
                                                           : core::UnlinkSql(mapping, names, catalog, run_id);
+        } else if (purpose == "sync_update") {
+            sql = core::SyncUpdateSql(mapping, names, catalog);
         } else if (purpose == "reconcile") {
             sql = core::ReconcileKeysSql(mapping, names, catalog);
         } else if (purpose == "mapped") {

@@ -42,6 +42,7 @@ extern "C" {
 #include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/datum.h"
 #include "utils/fmgrprotos.h"
 #include "utils/guc.h"
 #include "utils/hsearch.h"
@@ -84,10 +85,12 @@ struct SyncEntry {
     int64 run_id;
     char mapping[NAMEDATALEN];  // "auth.users", "products", ...
     bool merging;               // tags, favorites: unlink, then migrate the released keys
+    bool primary;               // the trigger's relation holds the mapping's rows (not profiles)
     AttrNumber key_attnum;      // the legacy key column in the trigger's relation
     Oid relids[kMaxRelations];  // the legacy relations the mapping reads
-    SPIPlanPtr sync_plan;       // 'sync': SyncSql or UnlinkSql
-    SPIPlanPtr keys_plan;       // merging: 'migrate' with row set 'keys'
+    SPIPlanPtr sync_plan;       // 'sync': SyncSql or UnlinkSql, every case
+    SPIPlanPtr keys_plan;       // 'migrate' with row set 'keys': new rows (and regrouped ones)
+    SPIPlanPtr update_plan;     // 'sync_update': a migrated row changed (one-row mappings)
     SPIPlanPtr reject_plan;     // a change sync could not apply: quarantined
     SPIPlanPtr children_plan;   // products, auth.users: legacy children of deleted keys
 };
@@ -128,8 +131,11 @@ char* MappingSql(Oid ext_nsp, const SyncEntry* entry, const char* purpose, const
     return TextDatumGetCString(sql);
 }
 
+// A generic plan from the start: the statements touch a few rows by key,
+// their plans do not depend on the values, and planning them again for every
+// row would cost more than running them.
 SPIPlanPtr Prepare(const char* sql, int nargs, Oid* types) {
-    SPIPlanPtr plan = SPI_prepare(sql, nargs, types);
+    SPIPlanPtr plan = SPI_prepare_cursor(sql, nargs, types, CURSOR_OPT_GENERIC_PLAN);
     if (plan == nullptr) elog(ERROR, "dskv2: could not prepare live sync statement: %s", SPI_result_code_string(SPI_result));
     SPI_keepplan(plan);
     return plan;
@@ -138,9 +144,10 @@ SPIPlanPtr Prepare(const char* sql, int nargs, Oid* types) {
 void FreePlans(SyncEntry* entry) {
     if (entry->sync_plan != nullptr) SPI_freeplan(entry->sync_plan);
     if (entry->keys_plan != nullptr) SPI_freeplan(entry->keys_plan);
+    if (entry->update_plan != nullptr) SPI_freeplan(entry->update_plan);
     if (entry->reject_plan != nullptr) SPI_freeplan(entry->reject_plan);
     if (entry->children_plan != nullptr) SPI_freeplan(entry->children_plan);
-    entry->sync_plan = entry->keys_plan = entry->reject_plan = entry->children_plan = nullptr;
+    entry->sync_plan = entry->keys_plan = entry->update_plan = entry->reject_plan = entry->children_plan = nullptr;
 }
 
 void CheckArguments(TriggerData* td) {
@@ -169,7 +176,7 @@ SyncEntry* DescribeSync(TriggerData* td) {
     auto* entry = static_cast<SyncEntry*>(hash_search(sync_entries, &trigger->tgoid, HASH_ENTER, &found));
     if (found && entry->valid) return entry;
     if (!found) {
-        entry->sync_plan = entry->keys_plan = entry->reject_plan = entry->children_plan = nullptr;
+        entry->sync_plan = entry->keys_plan = entry->update_plan = entry->reject_plan = entry->children_plan = nullptr;
     }
     FreePlans(entry);
     entry->valid = false;
@@ -192,6 +199,7 @@ SyncEntry* DescribeSync(TriggerData* td) {
         entry->relids[0] = RelationGetRelid(rel);
     }
     entry->merging = strcmp(relname, "tags") == 0 || strcmp(relname, "favorites") == 0;
+    entry->primary = strcmp(relname, "profiles") != 0;
     entry->key_attnum = SPI_fnumber(RelationGetDescr(rel), key_column);
     if (entry->key_attnum <= 0) {
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
@@ -201,7 +209,8 @@ SyncEntry* DescribeSync(TriggerData* td) {
     const Oid ext_nsp = get_func_namespace(trigger->tgfoid);
     Oid types[2] = {TEXTARRAYOID, BOOLOID};
     entry->sync_plan = Prepare(MappingSql(ext_nsp, entry, "sync", "sync"), 2, types);
-    if (entry->merging) entry->keys_plan = Prepare(MappingSql(ext_nsp, entry, "migrate", "keys"), 1, types);
+    entry->keys_plan = Prepare(MappingSql(ext_nsp, entry, "migrate", "keys"), 1, types);
+    if (!entry->merging) entry->update_plan = Prepare(MappingSql(ext_nsp, entry, "sync_update", "sync"), 1, types);
     const char* t = quote_identifier(entry->target);
     Oid reject_types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
     entry->reject_plan = Prepare(
@@ -233,30 +242,54 @@ int RunLatest(SPIPlanPtr plan, Datum* values, const char* nulls) {
     return SPI_execute_snapshot(plan, values, nulls, GetLatestSnapshot(), InvalidSnapshot, false, true, 0);
 }
 
-// The mapping applied to one key, as the owner of the target, with the
-// migration's settings (search_path pg_catalog, row_security off).
-void ApplyKey(SyncEntry* entry, const char* key, bool deleting) {
-    Datum values[2] = {KeyArray(key), BoolGetDatum(deleting)};
-    int rc = RunLatest(entry->sync_plan, values, nullptr);
+// A single bigint or boolean column of the last SPI result's first row.
+Datum FirstValue(int column, bool* isnull) {
+    *isnull = true;
+    if (SPI_processed == 0) return (Datum) 0;
+    return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column, isnull);
+}
+
+void CheckSelect(const SyncEntry* entry, int rc) {
     if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: live sync of %s failed: %s", entry->mapping, SPI_result_code_string(rc));
-    if (deleting && entry->children_plan != nullptr) {
+}
+
+enum class Change { kInsert, kUpdate, kDelete };
+
+// The mapping applied to one key, as the owner of the target, with the
+// migration's settings (search_path pg_catalog, row_security off). The cheap
+// statements first (a new row: the migration's own for those keys; a
+// migrated row changed: one update), the complete one when they do not apply.
+void ApplyKey(SyncEntry* entry, const char* key, Change change) {
+    Datum values[2] = {KeyArray(key), BoolGetDatum(change == Change::kDelete)};
+    bool isnull;
+    if (change == Change::kInsert && entry->primary) {
+        CheckSelect(entry, RunLatest(entry->keys_plan, values, nullptr));
+        const Datum read = FirstValue(1, &isnull);
+        if (!isnull && DatumGetInt64(read) > 0) return;
+    } else if (change != Change::kDelete && !entry->merging) {
+        CheckSelect(entry, RunLatest(entry->update_plan, values, nullptr));
+        const Datum handled = FirstValue(2, &isnull);
+        if (!isnull && DatumGetBool(handled)) return;
+    }
+    CheckSelect(entry, RunLatest(entry->sync_plan, values, nullptr));
+    if (entry->merging) {
+        // Write the released groups again, from legacy alone.
+        const Datum keys = FirstValue(1, &isnull);
+        if (!isnull) {
+            ArrayType* array = DatumGetArrayTypePCopy(keys);
+            if (ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array)) > 0) {
+                Datum key_values[1] = {PointerGetDatum(array)};
+                CheckSelect(entry, RunLatest(entry->keys_plan, key_values, nullptr));
+            }
+        }
+    }
+    if (change == Change::kDelete && entry->children_plan != nullptr) {
         Datum child_values[5] = {CStringGetTextDatum(entry->mapping),
                                  DirectFunctionCall1(namein, CStringGetDatum(entry->source)),
                                  DirectFunctionCall1(namein, CStringGetDatum(entry->target)),
                                  Int64GetDatum(entry->run_id), values[0]};
-        rc = SPI_execute_plan(entry->children_plan, child_values, nullptr, false, 0);
-        if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: live sync of %s failed: %s", entry->mapping, SPI_result_code_string(rc));
+        CheckSelect(entry, SPI_execute_plan(entry->children_plan, child_values, nullptr, false, 0));
     }
-    if (!entry->merging) return;
-    // Merging mappings: write the released groups again, from legacy alone.
-    bool isnull = true;
-    Datum keys = SPI_processed > 0 ? SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull) : (Datum) 0;
-    if (isnull) return;
-    ArrayType* array = DatumGetArrayTypePCopy(keys);
-    if (ArrayGetNItems(ARR_NDIM(array), ARR_DIMS(array)) == 0) return;
-    Datum key_values[1] = {PointerGetDatum(array)};
-    rc = RunLatest(entry->keys_plan, key_values, nullptr);
-    if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: live sync of %s failed: %s", entry->mapping, SPI_result_code_string(rc));
 }
 
 // Errors that must reach the application: cancel, timeouts, out of memory,
@@ -272,14 +305,14 @@ bool MustRaise(int sqlerrcode) {
 // One key, in a subtransaction: a change the mapping cannot apply (a V2
 // constraint, a concurrent e-mail) is quarantined as sync_error, and the
 // legacy statement goes on.
-void SyncKey(SyncEntry* entry, const char* key, bool deleting) {
+void SyncKey(SyncEntry* entry, const char* key, Change change) {
     MemoryContext caller = CurrentMemoryContext;
     ResourceOwner owner = CurrentResourceOwner;
     BeginInternalSubTransaction(nullptr);
     MemoryContextSwitchTo(caller);
     PG_TRY();
     {
-        ApplyKey(entry, key, deleting);
+        ApplyKey(entry, key, change);
         ReleaseCurrentSubTransaction();
         MemoryContextSwitchTo(caller);
         CurrentResourceOwner = owner;
@@ -331,6 +364,21 @@ Oid TargetOwnerOf(const char* target) {
     return owner;
 }
 
+// An UPDATE that left every column as it was (UPDATE ... SET x = x, or a
+// no-op written by an ORM) has nothing to sync.
+bool SameRow(HeapTuple a, HeapTuple b, TupleDesc desc) {
+    for (int i = 0; i < desc->natts; ++i) {
+        Form_pg_attribute att = TupleDescAttr(desc, i);
+        if (att->attisdropped) continue;
+        bool a_null, b_null;
+        const Datum x = heap_getattr(a, i + 1, desc, &a_null);
+        const Datum y = heap_getattr(b, i + 1, desc, &b_null);
+        if (a_null != b_null) return false;
+        if (!a_null && !datum_image_eq(x, y, att->attbyval, att->attlen)) return false;
+    }
+    return true;
+}
+
 // pg_trigger_depth(): 1 for a statement the client sent, more for one a
 // trigger or a foreign key action runs.
 int TriggerDepth() { return DatumGetInt32(DirectFunctionCall1(pg_trigger_depth, (Datum) 0)); }
@@ -363,23 +411,13 @@ Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
         ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
                         errmsg("dskv2: dskv2_sync_trigger() runs AFTER ... FOR EACH ROW, or BEFORE TRUNCATE")));
     }
+    if (TRIGGER_FIRED_BY_UPDATE(event) &&
+        SameRow(td->tg_trigtuple, td->tg_newtuple, RelationGetDescr(td->tg_relation))) {
+        return PointerGetDatum(nullptr);
+    }
 
     const Oid owner = TargetOwnerOf(td->tg_trigger->tgargs[0]);
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "dskv2: SPI_connect failed");
-    SyncEntry* entry = DescribeSync(td);
-    TupleDesc desc = RelationGetDescr(td->tg_relation);
-    char* key = nullptr;
-    char* old_key = nullptr;  // a key the row left (UPDATE of the key, DELETE)
-    if (TRIGGER_FIRED_BY_INSERT(event)) {
-        key = KeyText(td->tg_trigtuple, desc, entry->key_attnum);
-    } else if (TRIGGER_FIRED_BY_DELETE(event)) {
-        old_key = KeyText(td->tg_trigtuple, desc, entry->key_attnum);
-    } else {
-        key = KeyText(td->tg_newtuple, desc, entry->key_attnum);
-        old_key = KeyText(td->tg_trigtuple, desc, entry->key_attnum);
-        if (key != nullptr && old_key != nullptr && strcmp(key, old_key) == 0) old_key = nullptr;
-    }
-
     dskv2::pg::RegisterFlagReset();
     const bool saved_suppressed = dskv2::pg::audit_suppressed;
     const bool saved_writing = dskv2::pg::sync_writing;
@@ -397,9 +435,24 @@ Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
         (void) set_config_option("row_security", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
         dskv2::pg::audit_suppressed = true;
         dskv2::pg::sync_writing = true;
+        SyncEntry* entry = DescribeSync(td);
+        TupleDesc desc = RelationGetDescr(td->tg_relation);
+        char* key = nullptr;
+        char* old_key = nullptr;  // a key the row left (UPDATE of the key, DELETE)
+        if (TRIGGER_FIRED_BY_INSERT(event)) {
+            key = KeyText(td->tg_trigtuple, desc, entry->key_attnum);
+        } else if (TRIGGER_FIRED_BY_DELETE(event)) {
+            old_key = KeyText(td->tg_trigtuple, desc, entry->key_attnum);
+        } else {
+            key = KeyText(td->tg_newtuple, desc, entry->key_attnum);
+            old_key = KeyText(td->tg_trigtuple, desc, entry->key_attnum);
+            if (key != nullptr && old_key != nullptr && strcmp(key, old_key) == 0) old_key = nullptr;
+        }
         LockMapping(entry->target, entry->mapping, entry->merging);
-        if (old_key != nullptr) SyncKey(entry, old_key, true);
-        if (key != nullptr) SyncKey(entry, key, false);
+        if (old_key != nullptr) SyncKey(entry, old_key, Change::kDelete);
+        if (key != nullptr) {
+            SyncKey(entry, key, TRIGGER_FIRED_BY_INSERT(event) || old_key != nullptr ? Change::kInsert : Change::kUpdate);
+        }
     }
     PG_FINALLY();
     {
