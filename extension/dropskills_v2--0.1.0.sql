@@ -1366,6 +1366,8 @@ DECLARE
     n pg_catalog.int8;
     dropped pg_catalog.text[] := '{}';
     actions pg_catalog.text[] := '{}';
+    locked pg_catalog.bool := false;
+    rels pg_catalog.text;
 BEGIN
     IF confirm IS DISTINCT FROM target::pg_catalog.text THEN
         RAISE EXCEPTION 'dskv2: rollback of "%" needs confirm => ''%''', target, target
@@ -1400,7 +1402,21 @@ BEGIN
                 AND t.tgnargs > 0
                 AND pg_catalog.split_part(pg_catalog.encode(t.tgargs, 'escape'), E'\\000', 1) = target
               ORDER BY 1, 2 LOOP
-        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER %I ON %s', r.tgname, r.rel));
+        IF NOT locked THEN
+            -- All those tables at once (see dskv2_sync_disable).
+            SELECT pg_catalog.string_agg(DISTINCT t.tgrelid::pg_catalog.regclass::pg_catalog.text, ', ') INTO rels
+              FROM pg_catalog.pg_trigger t
+              JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+              JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+                                         AND d.objid = t.tgfoid AND d.deptype = 'e'
+              JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'dropskills_v2'
+             WHERE c.relnamespace <> pg_catalog.to_regnamespace(pg_catalog.quote_ident(target))
+               AND t.tgnargs > 0
+               AND pg_catalog.split_part(pg_catalog.encode(t.tgargs, 'escape'), E'\\000', 1) = target;
+            PERFORM @extschema@.dskv2_ddl_with_retry('LOCK TABLE ' || rels || ' IN ACCESS EXCLUSIVE MODE');
+            locked := true;
+        END IF;
+        EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', r.tgname, r.rel);
         dropped := dropped || pg_catalog.format('%s %I', r.rel, r.tgname);
         actions := actions || 'dropped trigger'::pg_catalog.text;
     END LOOP;
@@ -2267,6 +2283,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     r record;
+    rels pg_catalog.text;
 BEGIN
     IF source IS NULL OR pg_catalog.to_regnamespace(pg_catalog.quote_ident(source)) IS NULL THEN
         RAISE EXCEPTION 'dskv2: source schema "%" does not exist', source USING ERRCODE = '3F000';
@@ -2275,12 +2292,22 @@ BEGIN
         RAISE EXCEPTION 'dskv2: target schema "%" does not exist', target USING ERRCODE = '3F000';
     END IF;
     PERFORM pg_catalog.pg_advisory_xact_lock(1685285684, @extschema@.dskv2_lock_key(target));
+    -- DROP TRIGGER takes ACCESS EXCLUSIVE: all the tables at once (one LOCK
+    -- statement under the short lock_timeout, retried), never one after the
+    -- other while holding the first (a writer touching two would deadlock).
+    SELECT pg_catalog.string_agg(DISTINCT t.tgrelid::pg_catalog.regclass::pg_catalog.text, ', ') INTO rels
+      FROM pg_catalog.pg_trigger t JOIN @extschema@.dskv2_sync_relations(source) s ON s.rel = t.tgrelid
+     WHERE t.tgname IN ('dskv2_sync', 'dskv2_sync_truncate')
+       AND pg_catalog.split_part(pg_catalog.encode(t.tgargs, 'escape'), E'\\000', 1) = target;
+    IF rels IS NOT NULL THEN
+        PERFORM @extschema@.dskv2_ddl_with_retry('LOCK TABLE ' || rels || ' IN ACCESS EXCLUSIVE MODE');
+    END IF;
     FOR r IN SELECT t.tgrelid::pg_catalog.regclass AS rel, t.tgname
                FROM pg_catalog.pg_trigger t JOIN @extschema@.dskv2_sync_relations(source) s ON s.rel = t.tgrelid
               WHERE t.tgname IN ('dskv2_sync', 'dskv2_sync_truncate')
                 AND pg_catalog.split_part(pg_catalog.encode(t.tgargs, 'escape'), E'\\000', 1) = target
               ORDER BY s.ord, t.tgname LOOP
-        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER %I ON %s', r.tgname, r.rel));
+        EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', r.tgname, r.rel);
     END LOOP;
     EXECUTE pg_catalog.format('UPDATE %I.migration_runs SET status = ''completed'', finished_at = pg_catalog.clock_timestamp()
                                 WHERE mode = ''sync'' AND status = ''running'' AND params->>''source'' = $1', target)
@@ -2386,11 +2413,14 @@ BEGIN
         steps := steps || 'guard'::pg_catalog.text; oks := oks || true;
         details := details || pg_catalog.format('%s is read-only for application roles (25006)', r.rel);
     END LOOP;
-    -- Live sync: kept for the sign-up path, off for the rest.
+    -- Live sync: kept for the sign-up path, off for the rest. Disabled, not
+    -- dropped: DROP TRIGGER would need ACCESS EXCLUSIVE on tables the app
+    -- reads (the lock held since the start is SHARE ROW EXCLUSIVE); the
+    -- rollback or dskv2_sync_disable() drops them later.
     FOR r IN SELECT s.*, t.tgname FROM @extschema@.dskv2_sync_relations(source) s
                JOIN pg_catalog.pg_trigger t ON t.tgrelid = s.rel AND t.tgname IN ('dskv2_sync', 'dskv2_sync_truncate')
-              WHERE s.ord > 2 ORDER BY s.ord, t.tgname LOOP
-        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER %I ON %s', r.tgname, r.rel));
+              WHERE s.ord > 2 AND t.tgenabled <> 'D' ORDER BY s.ord, t.tgname LOOP
+        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('ALTER TABLE %s DISABLE TRIGGER %I', r.rel, r.tgname));
         IF r.tgname = 'dskv2_sync' THEN
             steps := steps || 'sync_off'::pg_catalog.text; oks := oks || true;
             details := details || pg_catalog.format('%s no longer synced', r.rel);
