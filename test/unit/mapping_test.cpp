@@ -198,6 +198,8 @@ const char* RowSetName(RowSet rows) {
             return "kStaged";
         case RowSet::kAll:
             return "kAll";
+        case RowSet::kSync:
+            return "kSync";
     }
     return "?";
 }
@@ -224,6 +226,14 @@ std::vector<std::pair<std::string, std::string>> AllSql(const TableMapping& m,
     out.emplace_back("MappedRowsSql kAll", MappedRowsSql(m, names, catalog, RowSet::kAll, ParentMode::kTarget));
     out.emplace_back("VerifySql", VerifySql(names, catalog, 10));
     out.emplace_back("PlanSql", PlanSql(m, names, catalog));
+    out.emplace_back("MappedRowsSql kSync", MappedRowsSql(m, names, catalog, RowSet::kSync, ParentMode::kTarget));
+    if (m.writer == Writer::kInsert) {
+        out.emplace_back("SyncSql", SyncSql(m, names, catalog, 42));
+        out.emplace_back("SyncUpdateSql", SyncUpdateSql(m, names, catalog));
+    } else {
+        out.emplace_back("UnlinkSql", UnlinkSql(m, names, catalog, 42));
+    }
+    out.emplace_back("ReconcileKeysSql", ReconcileKeysSql(m, names, catalog));
     return out;
 }
 
@@ -937,8 +947,97 @@ TEST(MappingSqlTest, SlugMappingsClaimWithTheirFallback) {
             // A one-transaction run loads the whole slug column (lazy = false) ...
             EXPECT_TRUE(Contains(sql, "'" + it->second + "', false)"));
             // ... a batch loads only its stems (lazy = true).
+            // Keys are live sync's: lazy, and serialised per stem.
             const std::string batch = MigrateSql(m, OddNames(), catalog, RowSet::kKeys, 1);
-            EXPECT_TRUE(Contains(batch, "'" + it->second + "', true)"));
+            EXPECT_TRUE(Contains(batch, "'" + it->second + "', true, true)"));
+        }
+    }
+}
+
+
+// --- Live sync -------------------------------------------------------------------------
+
+TEST(MappingSyncTest, SyncRowSetIsEveryRowOfTheKeysMigratedOrNot) {
+    const SqlNames names = OddNames();
+    for (const TableMapping& m : Mappings()) {
+        SCOPED_TRACE(std::string(m.name));
+        const std::string sync = MappedRowsSql(m, names, FullCatalog(), RowSet::kSync, ParentMode::kTarget);
+        const std::string keys = MappedRowsSql(m, names, FullCatalog(), RowSet::kKeys, ParentMode::kTarget);
+        EXPECT_TRUE(Contains(sync, "unnest($1::text[])"));
+        // kKeys skips rows already migrated or quarantined; kSync must see them.
+        EXPECT_TRUE(Contains(keys, ".migration_rejects rq"));
+        EXPECT_TRUE(Lacks(sync, ".migration_rejects rq"));
+        EXPECT_LT(CountOf(sync, "NOT EXISTS"), CountOf(keys, "NOT EXISTS"));
+    }
+}
+
+TEST(MappingSyncTest, OneRowMappingsUpdateInPlaceAndKeepTheirSlug) {
+    const SqlNames names = OddNames();
+    for (const TableMapping& m : Mappings()) {
+        if (m.writer != Writer::kInsert) continue;
+        SCOPED_TRACE(std::string(m.name));
+        const std::string table = names.target + "." + std::string(m.target);
+        const std::string sync = SyncSql(m, names, FullCatalog(), 77);
+        EXPECT_TRUE(Contains(sync, "UPDATE " + table + " v SET "));
+        EXPECT_TRUE(Contains(sync, "INSERT INTO " + table + " ("));
+        EXPECT_TRUE(Contains(sync, "DELETE FROM " + table + " v WHERE"));
+        EXPECT_TRUE(Contains(sync, "INSERT INTO " + names.target + ".migration_rejects"));
+        EXPECT_TRUE(Contains(sync, "$2::boolean"));
+        EXPECT_TRUE(Contains(sync, "77::bigint"));
+        for (const char* column : {"rows_read", "rows_written", "rows_updated", "rows_deleted", "rows_rejected"}) {
+            EXPECT_TRUE(Contains(sync, column)) << column;
+        }
+        const std::string update = SyncUpdateSql(m, names, FullCatalog());
+        EXPECT_TRUE(Contains(update, "AS handled"));
+        EXPECT_TRUE(Lacks(update, "INSERT")) << "the fast path only updates";
+        if (!m.slug_column.empty()) {
+            // Only new rows claim a slug, serialised (the last argument).
+            EXPECT_EQ(CountOf(sync, "dskv2_claim_slug("), 1u);
+            EXPECT_TRUE(Contains(sync, "x._slug_base, '" + std::string(m.slug_fallback) + "', true, true)"));
+            EXPECT_TRUE(Lacks(sync, std::string(m.slug_column) + " = x."));
+            EXPECT_TRUE(Lacks(update, std::string(m.slug_column) + " = x."));
+            EXPECT_TRUE(Contains(MigrateSql(m, names, FullCatalog(), RowSet::kKeys, 1), "', true, true)"));
+            EXPECT_TRUE(Lacks(MigrateSql(m, names, FullCatalog(), RowSet::kStaged, 1), "', true, true)"));
+        }
+    }
+}
+
+TEST(MappingSyncTest, MergingMappingsAreTakenApartThenWrittenAgain) {
+    const SqlNames names = OddNames();
+    for (const char* name : {"tags", "favorites"}) {
+        SCOPED_TRACE(name);
+        const TableMapping& m = Get(name);
+        const std::string unlink = UnlinkSql(m, names, FullCatalog(), 5);
+        const std::string table = names.target + "." + (std::string(name) == "tags" ? "pack_tags" : "favorites");
+        EXPECT_TRUE(Contains(unlink, "DELETE FROM " + table + " v USING grp"));
+        EXPECT_TRUE(Contains(unlink, "DELETE FROM " + names.target + ".migration_merges mm"));
+        EXPECT_TRUE(Contains(unlink, "AS keys"));
+        EXPECT_THROW(SyncSql(m, names, FullCatalog(), 5), Error);
+        EXPECT_THROW(SyncUpdateSql(m, names, FullCatalog()), Error);
+    }
+    EXPECT_THROW(UnlinkSql(Get("products"), names, FullCatalog(), 5), Error);
+}
+
+TEST(MappingSyncTest, StagedBatchesSkipRowsSyncQuarantined) {
+    for (const TableMapping& m : Mappings()) {
+        SCOPED_TRACE(std::string(m.name));
+        EXPECT_TRUE(Contains(MigrateSql(m, OddNames(), FullCatalog(), RowSet::kStaged, 1), ".migration_rejects rq"));
+    }
+}
+
+TEST(MappingSyncTest, ReconcileReadsEveryLegacyRowAndLeavesPendingOnesAlone) {
+    const SqlNames names = OddNames();
+    for (const TableMapping& m : Mappings()) {
+        SCOPED_TRACE(std::string(m.name));
+        const std::string sql = ReconcileKeysSql(m, names, FullCatalog());
+        EXPECT_TRUE(Lacks(sql, "$1"));
+        EXPECT_TRUE(Contains(sql, "SELECT DISTINCT z.k FROM z"));
+        // Stale merge and quarantine records of rows that are gone.
+        EXPECT_TRUE(Contains(sql, ".migration_merges mm WHERE mm.source_table = '" + std::string(m.name) + "'"));
+        if (m.writer == Writer::kInsert) {
+            EXPECT_TRUE(Contains(sql, "v.migration_run_id IS NOT NULL"));
+        } else {
+            EXPECT_TRUE(Contains(sql, "done AS MATERIALIZED"));
         }
     }
 }
