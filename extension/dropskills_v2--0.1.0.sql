@@ -281,6 +281,8 @@ BEGIN
         run_id       bigint,
         PRIMARY KEY (source_table, source_key)
     );
+    -- Live sync finds a V2 row's merged legacy rows by it.
+    CREATE INDEX IF NOT EXISTS migration_merges_target_key_idx ON %1$I.migration_merges (source_table, target_key);
 
     CREATE TABLE IF NOT EXISTS %1$I.users (
         id                  uuid PRIMARY KEY,

@@ -494,8 +494,8 @@ std::string RowsPredicate(const Context& ctx, std::string_view source_table, std
         case RowSet::kAll:
             return "true";
         case RowSet::kSync:
-            return "(" + std::string(key) + ") IN (SELECT bk::" + std::string(ctx.mapping.key_type) +
-                   " FROM unnest($1::text[]) AS bk)";
+            // A few keys, from a trigger: an index scan on the array, nothing to hash.
+            return "(" + std::string(key) + ") = ANY ($1::text[]::" + std::string(ctx.mapping.key_type) + "[])";
     }
     return "false";
 }
@@ -859,6 +859,56 @@ std::string SyncSql(const TableMapping& mapping, const SqlNames& names, const Ca
     return sql;
 }
 
+namespace {
+
+// "the key also has a quarantine record": the fast paths return it per row
+// written, so that the complete statement can release the record.
+std::string QuarantinedKey(const TableMapping& m, const std::string& tgt, const std::string& key_text) {
+    return "EXISTS (SELECT 1 FROM " + tgt + ".migration_rejects rq WHERE rq.source_table = " + QuoteLiteral(m.name) +
+           " AND rq.source_key = " + key_text + ") AS quarantined";
+}
+
+}  // namespace
+
+std::string SyncInsertSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog,
+                          std::int64_t run_id) {
+    const std::string& tgt = names.target;
+    const std::string mapped = MappedRowsSql(mapping, names, catalog, RowSet::kSync, ParentMode::kTarget);
+    const std::string run = Run(run_id);
+    if (mapping.writer == Writer::kInsert) {
+        const std::string table = tgt + "." + std::string(mapping.target);
+        std::string columns;
+        std::string values;
+        for (std::string_view c : mapping.insert_columns) {
+            columns += std::string(c) + ", ";
+            values += "x." + std::string(c) + ", ";
+        }
+        if (!mapping.slug_column.empty()) {
+            columns += std::string(mapping.slug_column) + ", ";
+            values += names.extension + ".dskv2_claim_slug(" + QuoteLiteral(table) + "::regclass, " +
+                      QuoteLiteral(mapping.slug_column) + ", x._slug_base, " + QuoteLiteral(mapping.slug_fallback) +
+                      ", true, true), ";
+        }
+        return "INSERT INTO " + table + " AS v (" + columns + "migration_run_id)\nSELECT " + values + run + " FROM (" +
+               mapped + ") x\nWHERE x._reason IS NULL AND NOT EXISTS (SELECT 1 FROM " + table + " e WHERE e." +
+               std::string(mapping.target_key) + " = x._o2)\nRETURNING " +
+               QuarantinedKey(mapping, tgt, "v." + std::string(mapping.target_key) + "::text");
+    }
+    const PairSpec p = PairOf(mapping);
+    const std::string table = tgt + "." + std::string(p.table);
+    const std::string not_linked = "NOT EXISTS (SELECT 1 FROM " + table + " e WHERE e.legacy_id = x._key::integer)";
+    if (mapping.writer == Writer::kFavorites) {
+        return "INSERT INTO " + table + " AS v (user_id, pack_id, created_at, legacy, legacy_id, migration_run_id)\n"
+               "SELECT x.user_id, x.pack_id, x.created_at, x.legacy, x._key::integer, " + run + " FROM (" + mapped +
+               ") x\nWHERE x._reason IS NULL AND " + not_linked + "\nON CONFLICT (user_id, pack_id) DO NOTHING\nRETURNING " +
+               QuarantinedKey(mapping, tgt, "v.legacy_id::text");
+    }
+    return "INSERT INTO " + table + " AS v (pack_id, tag_id, legacy, legacy_id, migration_run_id)\n"
+           "SELECT x.pack_id, t.id, x.legacy, x._key::integer, " + run + " FROM (" + mapped + ") x JOIN " + tgt +
+           ".tags t ON t.slug = x._slug_base\nWHERE x._reason IS NULL AND " + not_linked +
+           "\nON CONFLICT (pack_id, tag_id) DO NOTHING\nRETURNING " + QuarantinedKey(mapping, tgt, "v.legacy_id::text");
+}
+
 std::string SyncUpdateSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog) {
     if (mapping.writer != Writer::kInsert) {
         throw Error(ErrorCode::kInternal, "dskv2 mapping " + std::string(mapping.name) + ": SyncUpdateSql is for one-row mappings");
@@ -875,18 +925,22 @@ std::string SyncUpdateSql(const TableMapping& mapping, const SqlNames& names, co
         v2_cols += std::string(v2_cols.empty() ? "" : ", ") + "v." + std::string(c);
         mapped_cols += std::string(mapped_cols.empty() ? "" : ", ") + "x." + std::string(c);
     }
-    const std::string quarantined = "EXISTS (SELECT 1 FROM " + tgt + ".migration_rejects rq WHERE rq.source_table = " +
-                                    QuoteLiteral(mapping.name) + " AND rq.source_key = x._key)";
-    // The common case of live sync, a change to a migrated row that still
-    // maps: one update. handled is false for anything else (a new, rejected,
-    // quarantined or vanished row), which SyncSql then takes care of.
-    return "WITH b AS MATERIALIZED (" + MappedRowsSql(mapping, names, catalog, RowSet::kSync, ParentMode::kTarget) +
-           "),\nok AS MATERIALIZED (SELECT x.* FROM b x WHERE x._reason IS NULL AND NOT " + quarantined +
-           " AND EXISTS (SELECT 1 FROM " + table + " v WHERE " + tk + " = x._o2)),\n"
-           "upd AS (UPDATE " + table + " v SET " + sets + " FROM ok x WHERE " + tk + " = x._o2 AND (" + v2_cols +
-           ") IS DISTINCT FROM (" + mapped_cols + ") RETURNING 1)\n"
-           "SELECT (SELECT count(*) FROM upd)::bigint AS rows_updated, (SELECT count(*) FROM ok) = (SELECT count(*) FROM b) "
-           "AND (SELECT count(*) FROM b) > 0 AS handled";
+    return "UPDATE " + table + " v SET " + sets + "\nFROM (" +
+           MappedRowsSql(mapping, names, catalog, RowSet::kSync, ParentMode::kTarget) + ") x\nWHERE x._reason IS NULL AND " +
+           tk + " = x._o2 AND (" + v2_cols + ") IS DISTINCT FROM (" + mapped_cols + ")\nRETURNING " +
+           QuarantinedKey(mapping, tgt, "x._key");
+}
+
+std::string SyncDeleteSql(const TableMapping& mapping, const SqlNames& names) {
+    if (mapping.writer == Writer::kInsert) {
+        throw Error(ErrorCode::kInternal, "dskv2 mapping " + std::string(mapping.name) + ": SyncDeleteSql is for merging mappings");
+    }
+    const std::string& tgt = names.target;
+    const PairSpec p = PairOf(mapping);
+    return "DELETE FROM " + tgt + "." + std::string(p.table) + " v WHERE v.legacy_id = ANY ($1::text[]::integer[])\n"
+           "AND NOT EXISTS (SELECT 1 FROM " + tgt + ".migration_merges mm WHERE mm.source_table = " + QuoteLiteral(mapping.name) +
+           " AND mm.target_key = jsonb_build_array(v." + std::string(p.a) + "::text, v." + std::string(p.b) + "::text)::text)\n"
+           "RETURNING " + QuarantinedKey(mapping, tgt, "v.legacy_id::text");
 }
 
 std::string UnlinkSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog,

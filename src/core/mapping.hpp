@@ -133,11 +133,20 @@ std::string VerifySql(const SqlNames& names, const Catalog& catalog, int max_key
 std::string SyncSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog,
                     std::int64_t run_id);
 
-// Live sync's common case, a change to a migrated row that still maps: the
-// V2 row of each key $1 updated in place. Returns (rows_updated, handled);
-// handled is false when any key needs SyncSql (new, rejected, quarantined or
-// deleted rows).
+// Live sync's fast paths: one plain statement each (no CTE, cheap to start),
+// returning one row per V2 row written with a boolean `quarantined` (the key
+// also has a quarantine record). When they write nothing, or a quarantined
+// key, SyncSql / UnlinkSql take over.
+//   SyncInsertSql: a new legacy row that maps, for the keys $1 (text[]); a
+//     merging mapping's row only when its pair is new (and, for tags, its tag
+//     exists);
+//   SyncUpdateSql: a changed legacy row of a one-row mapping, in place (slug kept);
+//   SyncDeleteSql: a deleted legacy row of a merging mapping that alone made
+//     its V2 row.
+std::string SyncInsertSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog,
+                          std::int64_t run_id);
 std::string SyncUpdateSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog);
+std::string SyncDeleteSql(const TableMapping& mapping, const SqlNames& names);
 
 // Live sync of a merging mapping (tags, favorites), first step: the V2 rows
 // the keys $1 belong to are taken apart (the V2 row of each group and the

@@ -89,8 +89,10 @@ struct SyncEntry {
     AttrNumber key_attnum;      // the legacy key column in the trigger's relation
     Oid relids[kMaxRelations];  // the legacy relations the mapping reads
     SPIPlanPtr sync_plan;       // 'sync': SyncSql or UnlinkSql, every case
-    SPIPlanPtr keys_plan;       // 'migrate' with row set 'keys': new rows (and regrouped ones)
-    SPIPlanPtr update_plan;     // 'sync_update': a migrated row changed (one-row mappings)
+    SPIPlanPtr keys_plan;       // merging: 'migrate' with row set 'keys', the groups written again
+    SPIPlanPtr insert_plan;     // fast path: a new row
+    SPIPlanPtr update_plan;     // fast path: a migrated row changed (one-row mappings)
+    SPIPlanPtr delete_plan;     // fast path: a lone member of a group deleted (merging mappings)
     SPIPlanPtr reject_plan;     // a change sync could not apply: quarantined
     SPIPlanPtr children_plan;   // products, auth.users: legacy children of deleted keys
 };
@@ -144,10 +146,13 @@ SPIPlanPtr Prepare(const char* sql, int nargs, Oid* types) {
 void FreePlans(SyncEntry* entry) {
     if (entry->sync_plan != nullptr) SPI_freeplan(entry->sync_plan);
     if (entry->keys_plan != nullptr) SPI_freeplan(entry->keys_plan);
+    if (entry->insert_plan != nullptr) SPI_freeplan(entry->insert_plan);
     if (entry->update_plan != nullptr) SPI_freeplan(entry->update_plan);
+    if (entry->delete_plan != nullptr) SPI_freeplan(entry->delete_plan);
     if (entry->reject_plan != nullptr) SPI_freeplan(entry->reject_plan);
     if (entry->children_plan != nullptr) SPI_freeplan(entry->children_plan);
-    entry->sync_plan = entry->keys_plan = entry->update_plan = entry->reject_plan = entry->children_plan = nullptr;
+    entry->sync_plan = entry->keys_plan = entry->insert_plan = entry->update_plan = entry->delete_plan = nullptr;
+    entry->reject_plan = entry->children_plan = nullptr;
 }
 
 void CheckArguments(TriggerData* td) {
@@ -176,7 +181,8 @@ SyncEntry* DescribeSync(TriggerData* td) {
     auto* entry = static_cast<SyncEntry*>(hash_search(sync_entries, &trigger->tgoid, HASH_ENTER, &found));
     if (found && entry->valid) return entry;
     if (!found) {
-        entry->sync_plan = entry->keys_plan = entry->update_plan = entry->reject_plan = entry->children_plan = nullptr;
+        entry->sync_plan = entry->keys_plan = entry->insert_plan = entry->update_plan = entry->delete_plan = nullptr;
+    entry->reject_plan = entry->children_plan = nullptr;
     }
     FreePlans(entry);
     entry->valid = false;
@@ -209,8 +215,13 @@ SyncEntry* DescribeSync(TriggerData* td) {
     const Oid ext_nsp = get_func_namespace(trigger->tgfoid);
     Oid types[2] = {TEXTARRAYOID, BOOLOID};
     entry->sync_plan = Prepare(MappingSql(ext_nsp, entry, "sync", "sync"), 2, types);
-    entry->keys_plan = Prepare(MappingSql(ext_nsp, entry, "migrate", "keys"), 1, types);
-    if (!entry->merging) entry->update_plan = Prepare(MappingSql(ext_nsp, entry, "sync_update", "sync"), 1, types);
+    entry->insert_plan = Prepare(MappingSql(ext_nsp, entry, "sync_insert", "sync"), 1, types);
+    if (entry->merging) {
+        entry->keys_plan = Prepare(MappingSql(ext_nsp, entry, "migrate", "keys"), 1, types);
+        entry->delete_plan = Prepare(MappingSql(ext_nsp, entry, "sync_delete", "sync"), 1, types);
+    } else {
+        entry->update_plan = Prepare(MappingSql(ext_nsp, entry, "sync_update", "sync"), 1, types);
+    }
     const char* t = quote_identifier(entry->target);
     Oid reject_types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
     entry->reject_plan = Prepare(
@@ -255,21 +266,27 @@ void CheckSelect(const SyncEntry* entry, int rc) {
 
 enum class Change { kInsert, kUpdate, kDelete };
 
+// A fast path did it all: it wrote exactly one row, of a key without a
+// quarantine record.
+bool FastPathDone(const SyncEntry* entry, int rc, int expected_rc) {
+    if (rc != expected_rc) elog(ERROR, "dskv2: live sync of %s failed: %s", entry->mapping, SPI_result_code_string(rc));
+    bool isnull;
+    return SPI_processed == 1 && !DatumGetBool(FirstValue(1, &isnull)) && !isnull;
+}
+
 // The mapping applied to one key, as the owner of the target, with the
-// migration's settings (search_path pg_catalog, row_security off). The cheap
-// statements first (a new row: the migration's own for those keys; a
-// migrated row changed: one update), the complete one when they do not apply.
+// migration's settings (search_path pg_catalog, row_security off). A fast
+// path first (one plain statement for the common cases), the complete
+// statement when it does not apply.
 void ApplyKey(SyncEntry* entry, const char* key, Change change) {
     Datum values[2] = {KeyArray(key), BoolGetDatum(change == Change::kDelete)};
     bool isnull;
     if (change == Change::kInsert && entry->primary) {
-        CheckSelect(entry, RunLatest(entry->keys_plan, values, nullptr));
-        const Datum read = FirstValue(1, &isnull);
-        if (!isnull && DatumGetInt64(read) > 0) return;
+        if (FastPathDone(entry, RunLatest(entry->insert_plan, values, nullptr), SPI_OK_INSERT_RETURNING)) return;
     } else if (change != Change::kDelete && !entry->merging) {
-        CheckSelect(entry, RunLatest(entry->update_plan, values, nullptr));
-        const Datum handled = FirstValue(2, &isnull);
-        if (!isnull && DatumGetBool(handled)) return;
+        if (FastPathDone(entry, RunLatest(entry->update_plan, values, nullptr), SPI_OK_UPDATE_RETURNING)) return;
+    } else if (change == Change::kDelete && entry->merging) {
+        if (FastPathDone(entry, RunLatest(entry->delete_plan, values, nullptr), SPI_OK_DELETE_RETURNING)) return;
     }
     CheckSelect(entry, RunLatest(entry->sync_plan, values, nullptr));
     if (entry->merging) {

@@ -227,11 +227,13 @@ std::vector<std::pair<std::string, std::string>> AllSql(const TableMapping& m,
     out.emplace_back("VerifySql", VerifySql(names, catalog, 10));
     out.emplace_back("PlanSql", PlanSql(m, names, catalog));
     out.emplace_back("MappedRowsSql kSync", MappedRowsSql(m, names, catalog, RowSet::kSync, ParentMode::kTarget));
+    out.emplace_back("SyncInsertSql", SyncInsertSql(m, names, catalog, 42));
     if (m.writer == Writer::kInsert) {
         out.emplace_back("SyncSql", SyncSql(m, names, catalog, 42));
         out.emplace_back("SyncUpdateSql", SyncUpdateSql(m, names, catalog));
     } else {
         out.emplace_back("UnlinkSql", UnlinkSql(m, names, catalog, 42));
+        out.emplace_back("SyncDeleteSql", SyncDeleteSql(m, names));
     }
     out.emplace_back("ReconcileKeysSql", ReconcileKeysSql(m, names, catalog));
     return out;
@@ -963,7 +965,7 @@ TEST(MappingSyncTest, SyncRowSetIsEveryRowOfTheKeysMigratedOrNot) {
         SCOPED_TRACE(std::string(m.name));
         const std::string sync = MappedRowsSql(m, names, FullCatalog(), RowSet::kSync, ParentMode::kTarget);
         const std::string keys = MappedRowsSql(m, names, FullCatalog(), RowSet::kKeys, ParentMode::kTarget);
-        EXPECT_TRUE(Contains(sync, "unnest($1::text[])"));
+        EXPECT_TRUE(Contains(sync, "= ANY ($1::text[]::"));
         // kKeys skips rows already migrated or quarantined; kSync must see them.
         EXPECT_TRUE(Contains(keys, ".migration_rejects rq"));
         EXPECT_TRUE(Lacks(sync, ".migration_rejects rq"));
@@ -987,9 +989,17 @@ TEST(MappingSyncTest, OneRowMappingsUpdateInPlaceAndKeepTheirSlug) {
         for (const char* column : {"rows_read", "rows_written", "rows_updated", "rows_deleted", "rows_rejected"}) {
             EXPECT_TRUE(Contains(sync, column)) << column;
         }
+        // The fast paths: one plain statement each, reporting quarantined keys.
         const std::string update = SyncUpdateSql(m, names, FullCatalog());
-        EXPECT_TRUE(Contains(update, "AS handled"));
-        EXPECT_TRUE(Lacks(update, "INSERT")) << "the fast path only updates";
+        const std::string insert = SyncInsertSql(m, names, FullCatalog(), 77);
+        EXPECT_TRUE(Contains(update, "UPDATE " + table + " v SET "));
+        EXPECT_TRUE(Contains(insert, "INSERT INTO " + table + " AS v ("));
+        for (const std::string& fast : {update, insert}) {
+            EXPECT_TRUE(Lacks(fast, "WITH ")) << fast;
+            EXPECT_TRUE(Contains(fast, "AS quarantined"));
+            EXPECT_TRUE(Lacks(fast, "INSERT INTO " + names.target + ".migration_rejects"));
+        }
+        EXPECT_TRUE(Lacks(update, "INSERT")) << "the update path only updates";
         if (!m.slug_column.empty()) {
             // Only new rows claim a slug, serialised (the last argument).
             EXPECT_EQ(CountOf(sync, "dskv2_claim_slug("), 1u);
@@ -1014,8 +1024,12 @@ TEST(MappingSyncTest, MergingMappingsAreTakenApartThenWrittenAgain) {
         EXPECT_TRUE(Contains(unlink, "AS keys"));
         EXPECT_THROW(SyncSql(m, names, FullCatalog(), 5), Error);
         EXPECT_THROW(SyncUpdateSql(m, names, FullCatalog()), Error);
+        // Fast paths: a new pair only (a known pair is a merge), a lone owner only.
+        EXPECT_TRUE(Contains(SyncInsertSql(m, names, FullCatalog(), 5), "DO NOTHING"));
+        EXPECT_TRUE(Contains(SyncDeleteSql(m, names), "NOT EXISTS (SELECT 1 FROM " + names.target + ".migration_merges mm"));
     }
     EXPECT_THROW(UnlinkSql(Get("products"), names, FullCatalog(), 5), Error);
+    EXPECT_THROW(SyncDeleteSql(Get("products"), names), Error);
 }
 
 TEST(MappingSyncTest, StagedBatchesSkipRowsSyncQuarantined) {
