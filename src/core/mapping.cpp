@@ -10,6 +10,8 @@
 //   @{rows:table:key}          the row-set predicate (pending, one batch, quarantined)
 //   @{parent:table:key}        the parent exists (in V2, or predicted by the dry run)
 //   @{key}                     the key in `done` (typed) and `row_data` (text) templates
+//   @{window:sql} @{orphans:sql}  a rule comparing rows of the set with each other, rows
+//                              that never reach V2: false / nothing for live sync's one-key fast paths
 //   @{v2exists:sql} @{v2value:sql}  sql reading V2 tables, or false / NULL when the
 //                              target schema does not exist yet (a dry run); v2exists is
 //                              also false when every legacy row is evaluated (kAll)
@@ -28,7 +30,7 @@ SELECT x._source, x._key,
        CASE WHEN x._orphan THEN 'orphan_user'
             WHEN x.email IS NOT NULL
                  AND (@{v2exists:EXISTS (SELECT 1 FROM @{tgt}.users dv WHERE lower(dv.email) = x.email AND dv.id <> x.id)}
-                      OR count(*) FILTER (WHERE x._deleted_at IS NULL) OVER w > 0) THEN 'duplicate_email'
+                      OR @{window:count(*) FILTER (WHERE x._deleted_at IS NULL) OVER w > 0}) THEN 'duplicate_email'
             WHEN x._deleted_at IS NOT NULL THEN 'deleted_user'
        END AS _reason,
        x._warn, x._o1, x._o2,
@@ -55,12 +57,12 @@ FROM (
                   '{}'::jsonb) AS legacy
     FROM auth.users a LEFT JOIN @{src}.profiles p ON p.id = a.id
     WHERE @{rows:auth.users:a.id}
-    UNION ALL
+    @{orphans:UNION ALL
     SELECT 'auth.users'::text, p.id::text, true, NULL::timestamptz, false, @{c:p.created_at}, p.id,
            p.id, NULL::text, NULL::text, NULL::text, 'user'::text, NULL::text, NULL::text,
            @{c:p.created_at}, NULL::timestamptz, NULL::jsonb
     FROM @{src}.profiles p
-    WHERE NOT EXISTS (SELECT 1 FROM auth.users oa WHERE oa.id = p.id) AND @{rows:auth.users:p.id}
+    WHERE NOT EXISTS (SELECT 1 FROM auth.users oa WHERE oa.id = p.id) AND @{rows:auth.users:p.id}}
 ) x
 WINDOW w AS (PARTITION BY x.email COLLATE "C" ORDER BY x._o1 NULLS LAST, x._o2 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 )SQL";
@@ -414,6 +416,7 @@ struct Context {
     RowSet rows;
     ParentMode parents;
     std::string key;  // for done / row_data templates
+    bool single_key = false;  // live sync's fast paths: the row set is one legacy key
 };
 
 std::string Expand(std::string_view text, const Context& ctx);
@@ -527,6 +530,13 @@ std::string Placeholder(std::string_view body, const Context& ctx) {
     if (kind == "c") return ColumnRef(ctx, arg);
     // Evaluating every legacy row at once (verification), the window already
     // sees every older duplicate; the V2 probe only matters for a subset.
+    // A rule that compares rows of the set with each other: with one key, one
+    // row, there is no other row (users: a key is an auth user or an orphan
+    // profile, never both).
+    if (kind == "window") return ctx.single_key ? "false" : Expand(arg, ctx);
+    // Rows that can never reach V2 (orphan profiles): live sync's fast paths
+    // only look for rows that do; the complete statement sees them.
+    if (kind == "orphans") return ctx.single_key ? "" : Expand(arg, ctx);
     if (kind == "v2exists") {
         return ctx.names.target_exists && ctx.rows != RowSet::kAll ? Expand(arg, ctx) : "false";
     }
@@ -861,6 +871,14 @@ std::string SyncSql(const TableMapping& mapping, const SqlNames& names, const Ca
 
 namespace {
 
+// The mapped rows of live sync's fast paths, which the trigger runs for one key.
+std::string MappedOneKey(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog) {
+    CheckRunnable(mapping, catalog);
+    Context ctx{mapping, names, catalog, RowSet::kSync, ParentMode::kTarget, {}};
+    ctx.single_key = true;
+    return Expand(mapping.mapped, ctx);
+}
+
 // "the key also has a quarantine record": the fast paths return it per row
 // written, so that the complete statement can release the record.
 std::string QuarantinedKey(const TableMapping& m, const std::string& tgt, const std::string& key_text) {
@@ -873,7 +891,7 @@ std::string QuarantinedKey(const TableMapping& m, const std::string& tgt, const 
 std::string SyncInsertSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog,
                           std::int64_t run_id) {
     const std::string& tgt = names.target;
-    const std::string mapped = MappedRowsSql(mapping, names, catalog, RowSet::kSync, ParentMode::kTarget);
+    const std::string mapped = MappedOneKey(mapping, names, catalog);
     const std::string run = Run(run_id);
     if (mapping.writer == Writer::kInsert) {
         const std::string table = tgt + "." + std::string(mapping.target);
@@ -925,10 +943,21 @@ std::string SyncUpdateSql(const TableMapping& mapping, const SqlNames& names, co
         v2_cols += std::string(v2_cols.empty() ? "" : ", ") + "v." + std::string(c);
         mapped_cols += std::string(mapped_cols.empty() ? "" : ", ") + "x." + std::string(c);
     }
-    return "UPDATE " + table + " v SET " + sets + "\nFROM (" +
-           MappedRowsSql(mapping, names, catalog, RowSet::kSync, ParentMode::kTarget) + ") x\nWHERE x._reason IS NULL AND " +
+    return "UPDATE " + table + " v SET " + sets + "\nFROM (" + MappedOneKey(mapping, names, catalog) +
+           ") x\nWHERE x._reason IS NULL AND " +
            tk + " = x._o2 AND (" + v2_cols + ") IS DISTINCT FROM (" + mapped_cols + ")\nRETURNING " +
            QuarantinedKey(mapping, tgt, "x._key");
+}
+
+std::string SyncUnchangedSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog) {
+    if (mapping.writer != Writer::kInsert) {
+        throw Error(ErrorCode::kInternal, "dskv2 mapping " + std::string(mapping.name) + ": SyncUnchangedSql is for one-row mappings");
+    }
+    const std::string& tgt = names.target;
+    return "SELECT count(*) = 1 AS unchanged FROM (" + MappedOneKey(mapping, names, catalog) +
+           ") x\nWHERE x._reason IS NULL AND EXISTS (SELECT 1 FROM " + tgt + "." + std::string(mapping.target) + " v WHERE v." +
+           std::string(mapping.target_key) + " = x._o2) AND NOT EXISTS (SELECT 1 FROM " + tgt +
+           ".migration_rejects rq WHERE rq.source_table = " + QuoteLiteral(mapping.name) + " AND rq.source_key = x._key)";
 }
 
 std::string SyncDeleteSql(const TableMapping& mapping, const SqlNames& names) {

@@ -141,12 +141,16 @@ std::string SyncSql(const TableMapping& mapping, const SqlNames& names, const Ca
 //     merging mapping's row only when its pair is new (and, for tags, its tag
 //     exists);
 //   SyncUpdateSql: a changed legacy row of a one-row mapping, in place (slug kept);
+//   (both for ONE key in $1: rules comparing the keys' rows with each other are left out)
 //   SyncDeleteSql: a deleted legacy row of a merging mapping that alone made
 //     its V2 row.
 std::string SyncInsertSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog,
                           std::int64_t run_id);
 std::string SyncUpdateSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog);
 std::string SyncDeleteSql(const TableMapping& mapping, const SqlNames& names);
+// After SyncUpdateSql wrote nothing: one row, `unchanged`, true when the key
+// maps, is in V2 as it maps and is not quarantined (nothing to do).
+std::string SyncUnchangedSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog);
 
 // Live sync of a merging mapping (tags, favorites), first step: the V2 rows
 // the keys $1 belong to are taken apart (the V2 row of each group and the

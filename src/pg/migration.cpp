@@ -302,7 +302,7 @@ Datum dskv2_source_drift(PG_FUNCTION_ARGS) {
 // dskv2_mapping_sql(source_table, purpose, source, target, run_id, row_set)
 //   purpose: 'migrate' | 'plan' | 'stage' | 'mapped' | 'verify' (all tables; source_table
 //   only names a mapping to validate) | 'sync' (live sync of the keys $1) |
-//   'sync_insert' | 'sync_update' | 'sync_delete' (its fast paths) |
+//   'sync_insert' | 'sync_update' | 'sync_unchanged' | 'sync_delete' (its fast paths) |
 //   'reconcile' (the keys live sync must catch up on);
 //   row_set: 'pending' | 'keys' | 'quarantined' | 'staged' | 'sync'
 PG_FUNCTION_INFO_V1(dskv2_mapping_sql);
@@ -347,6 +347,8 @@ Datum dskv2_mapping_sql(PG_FUNCTION_ARGS) {
             sql = core::SyncInsertSql(mapping, names, catalog, run_id);
         } else if (purpose == "sync_update") {
             sql = core::SyncUpdateSql(mapping, names, catalog);
+        } else if (purpose == "sync_unchanged") {
+            sql = core::SyncUnchangedSql(mapping, names, catalog);
         } else if (purpose == "sync_delete") {
             sql = core::SyncDeleteSql(mapping, names);
         } else if (purpose == "reconcile") {

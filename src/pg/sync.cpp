@@ -92,6 +92,7 @@ struct SyncEntry {
     SPIPlanPtr keys_plan;       // merging: 'migrate' with row set 'keys', the groups written again
     SPIPlanPtr insert_plan;     // fast path: a new row
     SPIPlanPtr update_plan;     // fast path: a migrated row changed (one-row mappings)
+    SPIPlanPtr unchanged_plan;  // ... or changed nothing V2 holds
     SPIPlanPtr delete_plan;     // fast path: a lone member of a group deleted (merging mappings)
     SPIPlanPtr reject_plan;     // a change sync could not apply: quarantined
     SPIPlanPtr children_plan;   // products, auth.users: legacy children of deleted keys
@@ -148,11 +149,12 @@ void FreePlans(SyncEntry* entry) {
     if (entry->keys_plan != nullptr) SPI_freeplan(entry->keys_plan);
     if (entry->insert_plan != nullptr) SPI_freeplan(entry->insert_plan);
     if (entry->update_plan != nullptr) SPI_freeplan(entry->update_plan);
+    if (entry->unchanged_plan != nullptr) SPI_freeplan(entry->unchanged_plan);
     if (entry->delete_plan != nullptr) SPI_freeplan(entry->delete_plan);
     if (entry->reject_plan != nullptr) SPI_freeplan(entry->reject_plan);
     if (entry->children_plan != nullptr) SPI_freeplan(entry->children_plan);
     entry->sync_plan = entry->keys_plan = entry->insert_plan = entry->update_plan = entry->delete_plan = nullptr;
-    entry->reject_plan = entry->children_plan = nullptr;
+    entry->reject_plan = entry->children_plan = entry->unchanged_plan = nullptr;
 }
 
 void CheckArguments(TriggerData* td) {
@@ -182,7 +184,7 @@ SyncEntry* DescribeSync(TriggerData* td) {
     if (found && entry->valid) return entry;
     if (!found) {
         entry->sync_plan = entry->keys_plan = entry->insert_plan = entry->update_plan = entry->delete_plan = nullptr;
-    entry->reject_plan = entry->children_plan = nullptr;
+    entry->reject_plan = entry->children_plan = entry->unchanged_plan = nullptr;
     }
     FreePlans(entry);
     entry->valid = false;
@@ -221,6 +223,7 @@ SyncEntry* DescribeSync(TriggerData* td) {
         entry->delete_plan = Prepare(MappingSql(ext_nsp, entry, "sync_delete", "sync"), 1, types);
     } else {
         entry->update_plan = Prepare(MappingSql(ext_nsp, entry, "sync_update", "sync"), 1, types);
+        entry->unchanged_plan = Prepare(MappingSql(ext_nsp, entry, "sync_unchanged", "sync"), 1, types);
     }
     const char* t = quote_identifier(entry->target);
     Oid reject_types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
@@ -285,9 +288,18 @@ void ApplyKey(SyncEntry* entry, const char* key, Change change) {
         if (FastPathDone(entry, RunLatest(entry->insert_plan, values, nullptr), SPI_OK_INSERT_RETURNING)) return;
     } else if (change != Change::kDelete && !entry->merging) {
         if (FastPathDone(entry, RunLatest(entry->update_plan, values, nullptr), SPI_OK_UPDATE_RETURNING)) return;
+        if (SPI_processed == 0) {
+            // Nothing written: V2 may already hold what the row maps to (a
+            // change of columns the mapping does not read, a profile created
+            // with what its auth user had).
+            CheckSelect(entry, RunLatest(entry->unchanged_plan, values, nullptr));
+            const Datum unchanged = FirstValue(1, &isnull);
+            if (!isnull && DatumGetBool(unchanged)) return;
+        }
     } else if (change == Change::kDelete && entry->merging) {
         if (FastPathDone(entry, RunLatest(entry->delete_plan, values, nullptr), SPI_OK_DELETE_RETURNING)) return;
     }
+    elog(DEBUG2, "dskv2: live sync of %s key %s: the complete statement", entry->mapping, key);
     CheckSelect(entry, RunLatest(entry->sync_plan, values, nullptr));
     if (entry->merging) {
         // Write the released groups again, from legacy alone.
