@@ -467,6 +467,14 @@ BEGIN
         migration_run_id bigint
     );
     $ddl$, target);
+    -- A run history made before the switch existed knows no 'cutover' mode.
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c
+                    WHERE c.conrelid = pg_catalog.format('%I.migration_runs', target)::pg_catalog.regclass
+                      AND c.conname = 'migration_runs_mode_check'
+                      AND pg_catalog.pg_get_constraintdef(c.oid) LIKE '%cutover%') THEN
+        EXECUTE pg_catalog.format('ALTER TABLE %I.migration_runs DROP CONSTRAINT IF EXISTS migration_runs_mode_check,
+            ADD CONSTRAINT migration_runs_mode_check CHECK (mode IN (''atomic'', ''batched'', ''retry'', ''sync'', ''cutover''))', target);
+    END IF;
 
     IF pg_catalog.to_regnamespace('public') IS NOT NULL THEN
         PERFORM @extschema@.dskv2_bump_identities('public', target);
@@ -2166,7 +2174,11 @@ DECLARE
     c record;
     st pg_catalog.text;
     keys pg_catalog.text[];
+    previous_work_mem pg_catalog.text := pg_catalog.current_setting('work_mem');
 BEGIN
+    -- The comparison of every legacy row with V2 hashes whole tables, as the
+    -- one-transaction migration does (dskv2.work_mem, default 256MB); put back below.
+    PERFORM pg_catalog.set_config('work_mem', COALESCE(NULLIF(pg_catalog.current_setting('dskv2.work_mem', true), ''), '256MB'), true);
     FOR m IN SELECT t.* FROM @extschema@.dskv2_mapping_tables() t
               WHERE tables IS NULL OR t.source_table = ANY (tables) ORDER BY t.ord LOOP
         source_table := m.source_table;
@@ -2195,6 +2207,7 @@ BEGIN
         END IF;
         RETURN NEXT;
     END LOOP;
+    PERFORM pg_catalog.set_config('work_mem', previous_work_mem, true);
 END
 $$;
 

@@ -1027,8 +1027,8 @@ std::string ReconcileKeysSql(const TableMapping& mapping, const SqlNames& names,
     // Merge and quarantine records of legacy rows that are gone.
     const std::string stale =
         "SELECT mm.source_key FROM " + tgt + ".migration_merges mm WHERE mm.source_table = " + src +
-        " AND mm.source_key NOT IN (SELECT m._key FROM m)\n"
-        "UNION SELECT q.source_key FROM q WHERE q.source_key NOT IN (SELECT m._key FROM m)";
+        " AND NOT EXISTS (SELECT 1 FROM m WHERE m._key = mm.source_key)\n"
+        "UNION SELECT q.source_key FROM q WHERE NOT EXISTS (SELECT 1 FROM m WHERE m._key = q.source_key)";
     if (mapping.writer == Writer::kInsert) {
         const std::string table = tgt + "." + std::string(mapping.target);
         std::string v2_cols;
@@ -1040,7 +1040,7 @@ std::string ReconcileKeysSql(const TableMapping& mapping, const SqlNames& names,
         }
         sql += "z AS (SELECT v." + std::string(mapping.target_key) + "::text AS k FROM " + table + " v LEFT JOIN m ON m._o2 = v." +
                std::string(mapping.target_key) + " WHERE v.migration_run_id IS NOT NULL AND (m._key IS NULL OR (m._reason IS NULL AND (" +
-               v2_cols + ") IS DISTINCT FROM (" + mapped_cols + ")) OR (m._reason IS NOT NULL AND m._key NOT IN (SELECT q.source_key FROM q)))\n"
+               v2_cols + ") IS DISTINCT FROM (" + mapped_cols + ")) OR (m._reason IS NOT NULL AND NOT EXISTS (SELECT 1 FROM q WHERE q.source_key = m._key)))\n"
                "UNION " + stale + ")\n";
         return sql + "SELECT DISTINCT z.k FROM z";
     }
@@ -1051,15 +1051,15 @@ std::string ReconcileKeysSql(const TableMapping& mapping, const SqlNames& names,
     std::string member_pairs;  // the V2 pairs of differing groups, as (pack_id, tag_id) / (user_id, pack_id)
     if (mapping.writer == Writer::kFavorites) {
         legacy_side = "SELECT DISTINCT ON (m.user_id, m.pack_id) m.user_id AS k1, m.pack_id AS k2, m.created_at AS c1, "
-                      "m.legacy AS c2 FROM m WHERE m._reason IS NULL AND m._key NOT IN (SELECT q.source_key FROM q) "
+                      "m.legacy AS c2 FROM m WHERE m._reason IS NULL AND NOT EXISTS (SELECT 1 FROM q WHERE q.source_key = m._key) "
                       "ORDER BY m.user_id, m.pack_id, m._o1 NULLS LAST, m._o2";
         v2_side = "SELECT v.user_id AS k1, v.pack_id AS k2, v.created_at AS c1, v.legacy AS c2 FROM " + table +
                   " v WHERE v.legacy_id IS NOT NULL";
         member_pairs = "SELECT d.k1, d.k2 FROM d";
     } else {
         legacy_side = "SELECT DISTINCT ON (m.pack_id, m._slug_base COLLATE \"C\") m.pack_id AS k1, m._slug_base AS k2, "
-                      "NULL::boolean AS c1, m.legacy AS c2 FROM m WHERE m._reason IS NULL AND m._key NOT IN (SELECT "
-                      "q.source_key FROM q) ORDER BY m.pack_id, m._slug_base COLLATE \"C\", m._o1 NULLS LAST, m._o2";
+                      "NULL::boolean AS c1, m.legacy AS c2 FROM m WHERE m._reason IS NULL AND NOT EXISTS (SELECT 1 "
+                      "FROM q WHERE q.source_key = m._key) ORDER BY m.pack_id, m._slug_base COLLATE \"C\", m._o1 NULLS LAST, m._o2";
         v2_side = "SELECT v.pack_id AS k1, t.slug::text AS k2, NULL::boolean AS c1, v.legacy AS c2 FROM " + table +
                   " v JOIN " + tgt + ".tags t ON t.id = v.tag_id WHERE v.legacy_id IS NOT NULL";
         member_pairs = "SELECT d.k1, t.id AS k2 FROM d JOIN " + tgt + ".tags t ON t.slug = d.k2";
@@ -1080,8 +1080,8 @@ std::string ReconcileKeysSql(const TableMapping& mapping, const SqlNames& names,
            "UNION SELECT mm.source_key FROM " + tgt + ".migration_merges mm WHERE mm.source_table = " + src +
            " AND mm.target_key IN (SELECT jsonb_build_array(gp.k1::text, gp.k2::text)::text FROM gp)\n"
            "UNION SELECT m._key FROM m JOIN d ON " + pair_of_mapped + " = (d.k1, d.k2) WHERE m._key IN (SELECT done.k FROM done)\n"
-           "UNION SELECT m._key FROM m WHERE m._reason IS NOT NULL AND m._key IN (SELECT done.k FROM done) AND m._key NOT IN "
-           "(SELECT q.source_key FROM q)\n"
+           "UNION SELECT m._key FROM m WHERE m._reason IS NOT NULL AND m._key IN (SELECT done.k FROM done) AND NOT EXISTS "
+           "(SELECT 1 FROM q WHERE q.source_key = m._key)\n"
            "UNION " + stale + ")\n";
     return sql + "SELECT DISTINCT z.k FROM z";
 }
