@@ -120,3 +120,25 @@ SELECT input_tokens, output_tokens, cost, request_id FROM dropskills_v2.ai_usage
 \set ON_ERROR_STOP 0
 SELECT dskv2_track_ai_usage('resume', :'demo_user', 10, 10) AS third_request;
 \set ON_ERROR_STOP 1
+
+\echo
+\echo '=== Live sync: the legacy app keeps writing, V2 follows in the same transaction'
+SELECT dskv2_sync_enable();
+INSERT INTO public.products (id, title, price, is_published, created_at)
+VALUES ('00000000-0000-4000-8000-00000000de01', 'Formation Démo : Live Sync', 49, true, now());
+UPDATE public.products SET price = -5 WHERE id = '00000000-0000-4000-8000-00000000de01';  -- rejected: V2 keeps 49
+SELECT p.slug, p.title, p.price, p.status, r.reason AS quarantined_change
+  FROM dropskills_v2.packs p LEFT JOIN dropskills_v2.migration_rejects r ON r.source_key = p.id::text
+ WHERE p.id = '00000000-0000-4000-8000-00000000de01';
+\echo '=== dskv2_cutover(): refused while a change is quarantined (nothing changed) ...'
+SELECT step, ok, detail FROM dskv2_cutover() WHERE step LIKE 'verify:%' OR step = 'cutover';
+UPDATE public.products SET price = 39 WHERE id = '00000000-0000-4000-8000-00000000de01';  -- fixed in legacy
+\echo '=== ... and done once it is fixed (steps summed up)'
+WITH s AS (SELECT row_number() OVER () AS n, * FROM dskv2_cutover(exempt_roles => '{}'))
+SELECT step, count(*) AS rows, bool_and(ok) AS ok FROM s GROUP BY step ORDER BY min(n);
+\echo '=== After the switch, legacy writes are refused (25006); sign-ups still reach V2 users'
+\set ON_ERROR_STOP 0
+UPDATE public.products SET price = 1 WHERE id = '00000000-0000-4000-8000-00000000de01';
+\set ON_ERROR_STOP 1
+INSERT INTO auth.users (id, email, created_at) VALUES ('00000000-0000-4000-8000-00000000de02', 'Apres.Bascule@Example.com', now());
+SELECT id, email, role FROM dropskills_v2.users WHERE id = '00000000-0000-4000-8000-00000000de02';
