@@ -2216,7 +2216,7 @@ $$;
 -- retries: writers finish first, new ones wait until the transaction ends,
 -- readers go on. Taking them one by one could deadlock with a writer that
 -- touches two of them.
-CREATE FUNCTION @extschema@.dskv2_lock_legacy(source pg_catalog.name, public_only pg_catalog.bool)
+CREATE FUNCTION @extschema@.dskv2_lock_legacy(source pg_catalog.name)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -2226,10 +2226,28 @@ DECLARE
 BEGIN
     SELECT pg_catalog.string_agg(r.rel::pg_catalog.text, ', ' ORDER BY r.ord) INTO rels
       FROM @extschema@.dskv2_sync_relations(source) r
-     WHERE r.rel IS NOT NULL AND (NOT public_only OR r.ord > 1);
+     WHERE r.rel IS NOT NULL;
     IF rels IS NOT NULL THEN
         PERFORM @extschema@.dskv2_ddl_with_retry('LOCK TABLE ' || rels || ' IN SHARE ROW EXCLUSIVE MODE');
     END IF;
+END
+$$;
+
+-- Attaches live sync's two triggers to one legacy table when missing (the
+-- first argument names the target: a rollback finds them by it). Internal.
+CREATE FUNCTION @extschema@.dskv2_attach_sync(rel pg_catalog.regclass, source pg_catalog.name,
+                                              target pg_catalog.name, run_id pg_catalog.int8)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM @extschema@.dskv2_ensure_trigger(rel, 'dskv2_sync', pg_catalog.format(
+        'CREATE TRIGGER dskv2_sync AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
+        'EXECUTE FUNCTION @extschema@.dskv2_sync_trigger(%L, %L, %L)', rel, target, source, run_id));
+    PERFORM @extschema@.dskv2_ensure_trigger(rel, 'dskv2_sync_truncate', pg_catalog.format(
+        'CREATE TRIGGER dskv2_sync_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT '
+        'EXECUTE FUNCTION @extschema@.dskv2_sync_trigger(%L, %L, %L)', rel, target, source, run_id));
 END
 $$;
 
@@ -2273,14 +2291,9 @@ BEGIN
         run_id := @extschema@.dskv2_start_run(target, 'sync',
             pg_catalog.jsonb_build_object('source', source, 'target', target, 'phase', 'sync'));
     END IF;
-    PERFORM @extschema@.dskv2_lock_legacy(source, false);
+    PERFORM @extschema@.dskv2_lock_legacy(source);
     FOR r IN SELECT s.* FROM @extschema@.dskv2_sync_relations(source) s WHERE s.rel IS NOT NULL ORDER BY s.ord LOOP
-        PERFORM @extschema@.dskv2_ensure_trigger(r.rel, 'dskv2_sync', pg_catalog.format(
-            'CREATE TRIGGER dskv2_sync AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
-            'EXECUTE FUNCTION @extschema@.dskv2_sync_trigger(%L, %L, %L)', r.rel, target, source, run_id));
-        PERFORM @extschema@.dskv2_ensure_trigger(r.rel, 'dskv2_sync_truncate', pg_catalog.format(
-            'CREATE TRIGGER dskv2_sync_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT '
-            'EXECUTE FUNCTION @extschema@.dskv2_sync_trigger(%L, %L, %L)', r.rel, target, source, run_id));
+        PERFORM @extschema@.dskv2_attach_sync(r.rel, source, target, run_id);
     END LOOP;
     FOR c IN SELECT * FROM @extschema@.dskv2_sync_catch_up(source, target, run_id, true) LOOP
     END LOOP;
@@ -2288,8 +2301,9 @@ BEGIN
 END
 $$;
 
--- Turns live sync off: drops its triggers (each under a short lock_timeout
--- with retries) and closes its run. Both schemas stay as they are.
+-- Turns live sync off: drops its triggers (the tables locked all at once, an
+-- instant, under a short lock_timeout with retries) and closes its run. Both
+-- schemas stay as they are.
 CREATE FUNCTION @extschema@.dskv2_sync_disable(source pg_catalog.name DEFAULT 'public',
                                                target pg_catalog.name DEFAULT 'dropskills_v2')
 RETURNS void
@@ -2384,7 +2398,7 @@ BEGIN
 
     BEGIN
         -- No legacy write in flight from here on: the catch-up is final.
-        PERFORM @extschema@.dskv2_lock_legacy(source, false);
+        PERFORM @extschema@.dskv2_lock_legacy(source);
         steps := steps || 'lock'::pg_catalog.text; oks := oks || true;
         details := details || 'legacy tables locked in SHARE ROW EXCLUSIVE mode until the switch commits'::pg_catalog.text;
         sync_run := @extschema@.dskv2_sync_run(source, target);
@@ -2442,12 +2456,7 @@ BEGIN
         END IF;
     END LOOP;
     FOR r IN SELECT s.* FROM @extschema@.dskv2_sync_relations(source) s WHERE s.rel IS NOT NULL AND s.ord <= 2 ORDER BY s.ord LOOP
-        PERFORM @extschema@.dskv2_ensure_trigger(r.rel, 'dskv2_sync', pg_catalog.format(
-            'CREATE TRIGGER dskv2_sync AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
-            'EXECUTE FUNCTION @extschema@.dskv2_sync_trigger(%L, %L, %L)', r.rel, target, source, sync_run));
-        PERFORM @extschema@.dskv2_ensure_trigger(r.rel, 'dskv2_sync_truncate', pg_catalog.format(
-            'CREATE TRIGGER dskv2_sync_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT '
-            'EXECUTE FUNCTION @extschema@.dskv2_sync_trigger(%L, %L, %L)', r.rel, target, source, sync_run));
+        PERFORM @extschema@.dskv2_attach_sync(r.rel, source, target, sync_run);
         steps := steps || 'auth_path'::pg_catalog.text; oks := oks || true;
         details := details || pg_catalog.format('%s keeps syncing into %I.users', r.rel, target);
     END LOOP;

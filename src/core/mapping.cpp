@@ -601,6 +601,51 @@ std::string RejectCte(const Context& ctx, std::int64_t run_id) {
            "  RETURNING 1)";
 }
 
+// The V2 columns a one-row mapping inserts and their values from the mapped
+// rows `x`, the slug claimed last; claim_args: the allocator's trailing
+// arguments (lazy, and serialize for live sync).
+struct InsertLists {
+    std::string columns;
+    std::string values;
+};
+
+InsertLists InsertColumns(const TableMapping& m, const SqlNames& names, std::string_view claim_args) {
+    InsertLists out;
+    for (std::string_view c : m.insert_columns) {
+        out.columns += std::string(c) + ", ";
+        out.values += "x." + std::string(c) + ", ";
+    }
+    if (!m.slug_column.empty()) {
+        out.columns += std::string(m.slug_column) + ", ";
+        out.values += names.extension + ".dskv2_claim_slug(" +
+                      QuoteLiteral(names.target + "." + std::string(m.target)) + "::regclass, " +
+                      QuoteLiteral(m.slug_column) + ", x._slug_base, " + QuoteLiteral(m.slug_fallback) + ", " +
+                      std::string(claim_args) + "), ";
+    }
+    return out;
+}
+
+// An in-place update of a one-row mapping's V2 rows `v` from mapped rows
+// `<alias>`: the SET list (the key and the slug never change), and the two
+// column rows to compare.
+struct UpdateLists {
+    std::string sets;
+    std::string v2_cols;
+    std::string mapped_cols;
+};
+
+UpdateLists UpdateColumns(const TableMapping& m, const std::string& alias) {
+    UpdateLists out;
+    for (std::string_view c : m.insert_columns) {
+        if (c == m.target_key) continue;
+        const std::string sep = out.sets.empty() ? "" : ", ";
+        out.sets += sep + std::string(c) + " = " + alias + "." + std::string(c);
+        out.v2_cols += sep + "v." + std::string(c);
+        out.mapped_cols += sep + alias + "." + std::string(c);
+    }
+    return out;
+}
+
 }  // namespace
 
 std::string RelationKey(const RelationSpec& relation) {
@@ -697,24 +742,14 @@ std::string MigrateSql(const TableMapping& mapping, const SqlNames& names, const
     std::string merged = "0::bigint";
     switch (mapping.writer) {
         case Writer::kInsert: {
-            std::string columns;
-            std::string values;
-            for (std::string_view c : mapping.insert_columns) {
-                columns += std::string(c) + ", ";
-                values += "x." + std::string(c) + ", ";
-            }
-            if (!mapping.slug_column.empty()) {
-                columns += std::string(mapping.slug_column) + ", ";
-                // A batch loads only the slugs its stems can collide with
-                // (lazy); a one-transaction run loads the column once.
-                values += names.extension + ".dskv2_claim_slug(" +
-                          QuoteLiteral(tgt + "." + std::string(mapping.target)) + "::regclass, " +
-                          QuoteLiteral(mapping.slug_column) + ", x._slug_base, " +
-                          QuoteLiteral(mapping.slug_fallback) + ", " +
-                          (rows == RowSet::kKeys || rows == RowSet::kStaged ? "true" : "false") +
-                          // Keys are live sync's: serialized per stem against concurrent transactions.
-                          (rows == RowSet::kKeys ? ", true" : "") + "), ";
-            }
+            // A batch loads only the slugs its stems can collide with (lazy); a
+            // one-transaction run loads the column once. Keys are live sync's:
+            // lazy, and serialised per stem.
+            const InsertLists ins = InsertColumns(
+                mapping, names,
+                rows == RowSet::kKeys ? "true, true" : (rows == RowSet::kStaged ? "true" : "false"));
+            const std::string& columns = ins.columns;
+            const std::string& values = ins.values;
             sql += "ins AS (INSERT INTO " + tgt + "." + std::string(mapping.target) + " (" +
                    columns + "migration_run_id)\n  SELECT " + values + run + " FROM " + ordered +
                    "\n  RETURNING 1)";
@@ -829,27 +864,15 @@ std::string SyncSql(const TableMapping& mapping, const SqlNames& names, const Ca
     const std::string& tgt = names.target;
     const std::string table = tgt + "." + std::string(mapping.target);
     const std::string tk = "v." + std::string(mapping.target_key);
-    std::string sets;
-    std::string v2_cols;
-    std::string mapped_cols;
-    std::string columns;
-    std::string values;
-    for (std::string_view c : mapping.insert_columns) {
-        columns += std::string(c) + ", ";
-        values += "x." + std::string(c) + ", ";
-        if (c == mapping.target_key) continue;
-        sets += std::string(sets.empty() ? "" : ", ") + std::string(c) + " = x." + std::string(c);
-        v2_cols += std::string(v2_cols.empty() ? "" : ", ") + "v." + std::string(c);
-        mapped_cols += std::string(mapped_cols.empty() ? "" : ", ") + "x." + std::string(c);
-    }
-    if (!mapping.slug_column.empty()) {
-        // A slug once assigned never changes: only new rows claim one, one
-        // transaction at a time per stem (serialized), from the latest state.
-        columns += std::string(mapping.slug_column) + ", ";
-        values += names.extension + ".dskv2_claim_slug(" + QuoteLiteral(table) + "::regclass, " +
-                  QuoteLiteral(mapping.slug_column) + ", x._slug_base, " + QuoteLiteral(mapping.slug_fallback) +
-                  ", true, true), ";
-    }
+    // A slug once assigned never changes: only new rows claim one, one
+    // transaction at a time per stem (serialised), from the latest state.
+    const InsertLists ins = InsertColumns(mapping, names, "true, true");
+    const UpdateLists upd = UpdateColumns(mapping, "x");
+    const std::string& columns = ins.columns;
+    const std::string& values = ins.values;
+    const std::string& sets = upd.sets;
+    const std::string& v2_cols = upd.v2_cols;
+    const std::string& mapped_cols = upd.mapped_cols;
     std::string sql = "WITH b AS MATERIALIZED (" + MappedRowsSql(mapping, names, catalog, RowSet::kSync,
                                                                  ParentMode::kTarget) + "),\n";
     sql += RejectCte(ctx, run_id) + ",\n" + ReleaseCte(mapping, tgt) + ",\n";
@@ -895,18 +918,9 @@ std::string SyncInsertSql(const TableMapping& mapping, const SqlNames& names, co
     const std::string run = Run(run_id);
     if (mapping.writer == Writer::kInsert) {
         const std::string table = tgt + "." + std::string(mapping.target);
-        std::string columns;
-        std::string values;
-        for (std::string_view c : mapping.insert_columns) {
-            columns += std::string(c) + ", ";
-            values += "x." + std::string(c) + ", ";
-        }
-        if (!mapping.slug_column.empty()) {
-            columns += std::string(mapping.slug_column) + ", ";
-            values += names.extension + ".dskv2_claim_slug(" + QuoteLiteral(table) + "::regclass, " +
-                      QuoteLiteral(mapping.slug_column) + ", x._slug_base, " + QuoteLiteral(mapping.slug_fallback) +
-                      ", true, true), ";
-        }
+        const InsertLists ins = InsertColumns(mapping, names, "true, true");
+        const std::string& columns = ins.columns;
+        const std::string& values = ins.values;
         return "INSERT INTO " + table + " AS v (" + columns + "migration_run_id)\nSELECT " + values + run + " FROM (" +
                mapped + ") x\nWHERE x._reason IS NULL AND NOT EXISTS (SELECT 1 FROM " + table + " e WHERE e." +
                std::string(mapping.target_key) + " = x._o2)\nRETURNING " +
@@ -934,15 +948,10 @@ std::string SyncUpdateSql(const TableMapping& mapping, const SqlNames& names, co
     const std::string& tgt = names.target;
     const std::string table = tgt + "." + std::string(mapping.target);
     const std::string tk = "v." + std::string(mapping.target_key);
-    std::string sets;
-    std::string v2_cols;
-    std::string mapped_cols;
-    for (std::string_view c : mapping.insert_columns) {
-        if (c == mapping.target_key) continue;
-        sets += std::string(sets.empty() ? "" : ", ") + std::string(c) + " = x." + std::string(c);
-        v2_cols += std::string(v2_cols.empty() ? "" : ", ") + "v." + std::string(c);
-        mapped_cols += std::string(mapped_cols.empty() ? "" : ", ") + "x." + std::string(c);
-    }
+    const UpdateLists upd = UpdateColumns(mapping, "x");
+    const std::string& sets = upd.sets;
+    const std::string& v2_cols = upd.v2_cols;
+    const std::string& mapped_cols = upd.mapped_cols;
     return "UPDATE " + table + " v SET " + sets + "\nFROM (" + MappedOneKey(mapping, names, catalog) +
            ") x\nWHERE x._reason IS NULL AND " +
            tk + " = x._o2 AND (" + v2_cols + ") IS DISTINCT FROM (" + mapped_cols + ")\nRETURNING " +
@@ -1031,13 +1040,9 @@ std::string ReconcileKeysSql(const TableMapping& mapping, const SqlNames& names,
         "UNION SELECT q.source_key FROM q WHERE NOT EXISTS (SELECT 1 FROM m WHERE m._key = q.source_key)";
     if (mapping.writer == Writer::kInsert) {
         const std::string table = tgt + "." + std::string(mapping.target);
-        std::string v2_cols;
-        std::string mapped_cols;
-        for (std::string_view c : mapping.insert_columns) {
-            if (c == mapping.target_key) continue;
-            v2_cols += std::string(v2_cols.empty() ? "" : ", ") + "v." + std::string(c);
-            mapped_cols += std::string(mapped_cols.empty() ? "" : ", ") + "m." + std::string(c);
-        }
+        const UpdateLists cmp = UpdateColumns(mapping, "m");
+        const std::string& v2_cols = cmp.v2_cols;
+        const std::string& mapped_cols = cmp.mapped_cols;
         sql += "z AS (SELECT v." + std::string(mapping.target_key) + "::text AS k FROM " + table + " v LEFT JOIN m ON m._o2 = v." +
                std::string(mapping.target_key) + " WHERE v.migration_run_id IS NOT NULL AND (m._key IS NULL OR (m._reason IS NULL AND (" +
                v2_cols + ") IS DISTINCT FROM (" + mapped_cols + ")) OR (m._reason IS NOT NULL AND NOT EXISTS (SELECT 1 FROM q WHERE q.source_key = m._key)))\n"

@@ -379,20 +379,6 @@ char* KeyText(HeapTuple tuple, TupleDesc desc, AttrNumber attnum) {
     return OidOutputFunctionCall(output, value);
 }
 
-Oid TargetOwnerOf(const char* target) {
-    const Oid nsp = get_namespace_oid(target, true);
-    if (!OidIsValid(nsp)) {
-        ereport(ERROR, (errcode(ERRCODE_INVALID_SCHEMA_NAME),
-                        errmsg("dskv2: target schema \"%s\" of live sync does not exist", target),
-                        errhint("Turn live sync off with dskv2_sync_disable(), or drop the trigger.")));
-    }
-    HeapTuple tuple = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
-    if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for schema %u", nsp);
-    const Oid owner = ((Form_pg_namespace) GETSTRUCT(tuple))->nspowner;
-    ReleaseSysCache(tuple);
-    return owner;
-}
-
 // An UPDATE that left every column as it was (UPDATE ... SET x = x, or a
 // no-op written by an ORM) has nothing to sync.
 bool SameRow(HeapTuple a, HeapTuple b, TupleDesc desc) {
@@ -445,7 +431,8 @@ Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
         return PointerGetDatum(nullptr);
     }
 
-    const Oid owner = TargetOwnerOf(td->tg_trigger->tgargs[0]);
+    const Oid owner = dskv2::pg::TargetOwner(
+        td->tg_trigger->tgargs[0], "Turn live sync off with dskv2_sync_disable(), or drop the trigger.");
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "dskv2: SPI_connect failed");
     dskv2::pg::RegisterFlagReset();
     const bool saved_suppressed = dskv2::pg::audit_suppressed;

@@ -81,6 +81,20 @@ void ResetFlags(XactEvent event, void*) {
 }
 }  // namespace
 
+Oid TargetOwner(const char* target, const char* hint) {
+    const Oid nsp = get_namespace_oid(target, true);
+    if (!OidIsValid(nsp)) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_SCHEMA_NAME),
+                        errmsg("dskv2: target schema \"%s\" of a dskv2 trigger does not exist", target),
+                        errhint("%s", hint)));
+    }
+    HeapTuple tuple = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
+    if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for schema %u", nsp);
+    const Oid owner = ((Form_pg_namespace) GETSTRUCT(tuple))->nspowner;
+    ReleaseSysCache(tuple);
+    return owner;
+}
+
 void RegisterFlagReset() {
     if (!flag_reset_registered) {
         RegisterXactCallback(ResetFlags, nullptr);
@@ -193,17 +207,7 @@ Actor CurrentActor() {
 // Running SPI as the owner of the target schema.
 
 Oid TargetOwner(const char* target) {
-    const Oid nsp = get_namespace_oid(target, true);
-    if (!OidIsValid(nsp)) {
-        ereport(ERROR, (errcode(ERRCODE_INVALID_SCHEMA_NAME),
-                        errmsg("dskv2: target schema \"%s\" of a dskv2 trigger does not exist", target),
-                        errhint("Re-attach the triggers with dskv2_create_schema().")));
-    }
-    HeapTuple tuple = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
-    if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for schema %u", nsp);
-    const Oid owner = ((Form_pg_namespace) GETSTRUCT(tuple))->nspowner;
-    ReleaseSysCache(tuple);
-    return owner;
+    return dskv2::pg::TargetOwner(target, "Re-attach the triggers with dskv2_create_schema().");
 }
 
 struct AsOwner {
