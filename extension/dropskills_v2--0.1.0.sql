@@ -1365,6 +1365,14 @@ AS $$
        AND COALESCE(oc.relnamespace, op.pronamespace) <> pg_catalog.to_regnamespace(pg_catalog.quote_ident(target))
 $$;
 
+-- The target a dskv2 trigger writes into: its first argument (pg_trigger.tgargs
+-- holds the arguments NUL-terminated). Internal.
+CREATE FUNCTION @extschema@.dskv2_trigger_target(tgargs pg_catalog.bytea)
+RETURNS pg_catalog.text
+LANGUAGE sql IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT pg_catalog.split_part(pg_catalog.encode(tgargs, 'escape'), E'\\000', 1) $$;
+
 CREATE FUNCTION @extschema@.dskv2_rollback(target pg_catalog.name, confirm pg_catalog.text)
 RETURNS TABLE (object pg_catalog.text, action pg_catalog.text)
 LANGUAGE plpgsql
@@ -1410,7 +1418,7 @@ BEGIN
                JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'dropskills_v2'
               WHERE c.relnamespace <> pg_catalog.to_regnamespace(pg_catalog.quote_ident(target))
                 AND t.tgnargs > 0
-                AND pg_catalog.split_part(pg_catalog.encode(t.tgargs, 'escape'), E'\\000', 1) = target
+                AND @extschema@.dskv2_trigger_target(t.tgargs) = target
               ORDER BY 1, 2 LOOP
         IF NOT locked THEN
             -- All those tables at once (see dskv2_sync_disable).
@@ -1422,7 +1430,7 @@ BEGIN
               JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'dropskills_v2'
              WHERE c.relnamespace <> pg_catalog.to_regnamespace(pg_catalog.quote_ident(target))
                AND t.tgnargs > 0
-               AND pg_catalog.split_part(pg_catalog.encode(t.tgargs, 'escape'), E'\\000', 1) = target;
+               AND @extschema@.dskv2_trigger_target(t.tgargs) = target;
             PERFORM @extschema@.dskv2_ddl_with_retry('LOCK TABLE ' || rels || ' IN ACCESS EXCLUSIVE MODE');
             locked := true;
         END IF;
@@ -2274,10 +2282,10 @@ BEGIN
     END IF;
     -- Live sync into one target at a time per legacy table.
     SELECT pg_catalog.format('%s (into %s)', t.tgrelid::pg_catalog.regclass,
-                             pg_catalog.split_part(pg_catalog.encode(t.tgargs, 'escape'), E'\\000', 1)) INTO other
+                             @extschema@.dskv2_trigger_target(t.tgargs)) INTO other
       FROM pg_catalog.pg_trigger t JOIN @extschema@.dskv2_sync_relations(source) s ON s.rel = t.tgrelid
      WHERE t.tgname = 'dskv2_sync'
-       AND pg_catalog.split_part(pg_catalog.encode(t.tgargs, 'escape'), E'\\000', 1) <> target
+       AND @extschema@.dskv2_trigger_target(t.tgargs) <> target
      LIMIT 1;
     IF other IS NOT NULL THEN
         RAISE EXCEPTION 'dskv2: live sync of % is on into another target', other
@@ -2327,14 +2335,14 @@ BEGIN
     SELECT pg_catalog.string_agg(DISTINCT t.tgrelid::pg_catalog.regclass::pg_catalog.text, ', ') INTO rels
       FROM pg_catalog.pg_trigger t JOIN @extschema@.dskv2_sync_relations(source) s ON s.rel = t.tgrelid
      WHERE t.tgname IN ('dskv2_sync', 'dskv2_sync_truncate')
-       AND pg_catalog.split_part(pg_catalog.encode(t.tgargs, 'escape'), E'\\000', 1) = target;
+       AND @extschema@.dskv2_trigger_target(t.tgargs) = target;
     IF rels IS NOT NULL THEN
         PERFORM @extschema@.dskv2_ddl_with_retry('LOCK TABLE ' || rels || ' IN ACCESS EXCLUSIVE MODE');
     END IF;
     FOR r IN SELECT t.tgrelid::pg_catalog.regclass AS rel, t.tgname
                FROM pg_catalog.pg_trigger t JOIN @extschema@.dskv2_sync_relations(source) s ON s.rel = t.tgrelid
               WHERE t.tgname IN ('dskv2_sync', 'dskv2_sync_truncate')
-                AND pg_catalog.split_part(pg_catalog.encode(t.tgargs, 'escape'), E'\\000', 1) = target
+                AND @extschema@.dskv2_trigger_target(t.tgargs) = target
               ORDER BY s.ord, t.tgname LOOP
         EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', r.tgname, r.rel);
     END LOOP;

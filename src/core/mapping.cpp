@@ -837,6 +837,32 @@ PairSpec PairOf(const TableMapping& m) {
     return {"favorites", "user_id", "uuid", "pack_id", "uuid"};
 }
 
+// The two sides of a merging mapping's comparison, one row per V2 group
+// (k1, k2) with the columns the V2 row keeps (c1, c2): from the legacy rows
+// `rows` (a FROM item aliased m) that map and pass `kept` (the first row of each
+// group in processing order: the earliest favorite, the legacy jsonb kept), and
+// from the V2 rows that came from legacy.
+struct GroupSides {
+    std::string legacy;
+    std::string v2;
+};
+
+GroupSides GroupComparison(const TableMapping& m, const std::string& tgt, const std::string& rows,
+                           const std::string& kept) {
+    if (m.writer == Writer::kFavorites) {
+        return {"SELECT DISTINCT ON (m.user_id, m.pack_id) m.user_id AS k1, m.pack_id AS k2, m.created_at AS c1, "
+                "m.legacy AS c2 FROM " + rows + " WHERE m._reason IS NULL AND " + kept +
+                    " ORDER BY m.user_id, m.pack_id, m._o1 NULLS LAST, m._o2",
+                "SELECT v.user_id AS k1, v.pack_id AS k2, v.created_at AS c1, v.legacy AS c2 FROM " + tgt +
+                    ".favorites v WHERE v.legacy_id IS NOT NULL"};
+    }
+    return {"SELECT DISTINCT ON (m.pack_id, m._slug_base COLLATE \"C\") m.pack_id AS k1, m._slug_base AS k2, "
+            "NULL::boolean AS c1, m.legacy AS c2 FROM " + rows + " WHERE m._reason IS NULL AND " + kept +
+                " ORDER BY m.pack_id, m._slug_base COLLATE \"C\", m._o1 NULLS LAST, m._o2",
+            "SELECT v.pack_id AS k1, t.slug::text AS k2, NULL::boolean AS c1, v.legacy AS c2 FROM " + tgt +
+                ".pack_tags v JOIN " + tgt + ".tags t ON t.id = v.tag_id WHERE v.legacy_id IS NOT NULL"};
+}
+
 std::string KeyList(const TableMapping& m) {
     return "(SELECT bk::" + std::string(m.key_type) + " FROM unnest($1::text[]) AS bk)";
 }
@@ -1051,24 +1077,13 @@ std::string ReconcileKeysSql(const TableMapping& mapping, const SqlNames& names,
     }
     const PairSpec p = PairOf(mapping);
     const std::string table = tgt + "." + std::string(p.table);
-    std::string legacy_side;
-    std::string v2_side;
-    std::string member_pairs;  // the V2 pairs of differing groups, as (pack_id, tag_id) / (user_id, pack_id)
-    if (mapping.writer == Writer::kFavorites) {
-        legacy_side = "SELECT DISTINCT ON (m.user_id, m.pack_id) m.user_id AS k1, m.pack_id AS k2, m.created_at AS c1, "
-                      "m.legacy AS c2 FROM m WHERE m._reason IS NULL AND NOT EXISTS (SELECT 1 FROM q WHERE q.source_key = m._key) "
-                      "ORDER BY m.user_id, m.pack_id, m._o1 NULLS LAST, m._o2";
-        v2_side = "SELECT v.user_id AS k1, v.pack_id AS k2, v.created_at AS c1, v.legacy AS c2 FROM " + table +
-                  " v WHERE v.legacy_id IS NOT NULL";
-        member_pairs = "SELECT d.k1, d.k2 FROM d";
-    } else {
-        legacy_side = "SELECT DISTINCT ON (m.pack_id, m._slug_base COLLATE \"C\") m.pack_id AS k1, m._slug_base AS k2, "
-                      "NULL::boolean AS c1, m.legacy AS c2 FROM m WHERE m._reason IS NULL AND NOT EXISTS (SELECT 1 "
-                      "FROM q WHERE q.source_key = m._key) ORDER BY m.pack_id, m._slug_base COLLATE \"C\", m._o1 NULLS LAST, m._o2";
-        v2_side = "SELECT v.pack_id AS k1, t.slug::text AS k2, NULL::boolean AS c1, v.legacy AS c2 FROM " + table +
-                  " v JOIN " + tgt + ".tags t ON t.id = v.tag_id WHERE v.legacy_id IS NOT NULL";
-        member_pairs = "SELECT d.k1, t.id AS k2 FROM d JOIN " + tgt + ".tags t ON t.slug = d.k2";
-    }
+    const GroupSides sides = GroupComparison(mapping, tgt, "m", "NOT EXISTS (SELECT 1 FROM q WHERE q.source_key = m._key)");
+    const std::string& legacy_side = sides.legacy;
+    const std::string& v2_side = sides.v2;
+    // The V2 pairs of differing groups, as (user_id, pack_id) / (pack_id, tag_id).
+    const std::string member_pairs = mapping.writer == Writer::kFavorites
+                                         ? std::string("SELECT d.k1, d.k2 FROM d")
+                                         : "SELECT d.k1, t.id AS k2 FROM d JOIN " + tgt + ".tags t ON t.slug = d.k2";
     const std::string a = std::string(p.a);
     const std::string b = std::string(p.b);
     // Rows already migrated (in V2 or merged) and the groups they are in.
@@ -1167,23 +1182,11 @@ std::string ContentDiff(const TableMapping& m, const SqlNames& names, const Cata
                ") l FULL JOIN (" + v2_side + ") r ON r.k = l.k WHERE l.k IS NULL OR r.k IS NULL OR " +
                cond + ") f)";
     }
-    if (m.writer == Writer::kFavorites) {
-        // The first row of each pair in processing order (created_at NULLS LAST):
-        // the earliest created_at, and the legacy jsonb the V2 row kept.
-        legacy_side =
-            "SELECT DISTINCT ON (m.user_id, m.pack_id) m.user_id AS k1, m.pack_id AS k2, m.created_at AS c1, "
-            "m.legacy AS c2 FROM (" + mapped + ") m WHERE m._reason IS NULL AND " + not_quarantined +
-            " ORDER BY m.user_id, m.pack_id, m._o1 NULLS LAST, m._o2";
-        v2_side = "SELECT v.user_id AS k1, v.pack_id AS k2, v.created_at AS c1, v.legacy AS c2 FROM " +
-                  tgt + ".favorites v WHERE v.legacy_id IS NOT NULL";
-    } else {
-        legacy_side =
-            "SELECT DISTINCT ON (m.pack_id, m._slug_base COLLATE \"C\") m.pack_id AS k1, m._slug_base AS k2, "
-            "NULL::boolean AS c1, m.legacy AS c2 FROM (" + mapped + ") m WHERE m._reason IS NULL AND " +
-            not_quarantined + " ORDER BY m.pack_id, m._slug_base COLLATE \"C\", m._o1 NULLS LAST, m._o2";
-        v2_side = "SELECT v.pack_id AS k1, t.slug::text AS k2, NULL::boolean AS c1, v.legacy AS c2 FROM " +
-                  tgt + ".pack_tags v JOIN " + tgt + ".tags t ON t.id = v.tag_id WHERE v.legacy_id IS NOT NULL";
-    }
+    // The first row of each pair in processing order (created_at NULLS LAST):
+    // the earliest created_at, and the legacy jsonb the V2 row kept.
+    const GroupSides sides = GroupComparison(m, tgt, "(" + mapped + ") m", not_quarantined);
+    legacy_side = sides.legacy;
+    v2_side = sides.v2;
     key_text = "jsonb_build_array(COALESCE(l.k1, r.k1), COALESCE(l.k2, r.k2))::text";
     return "(SELECT count(*) AS n, (array_agg(f.k ORDER BY f.k) FILTER (WHERE f.r <= " +
            std::to_string(max_keys) + ")) AS keys FROM (SELECT " + key_text +

@@ -63,13 +63,17 @@ namespace {
 // pg_advisory_xact_lock(1685285683, hashtext(target || '/' || source_table)).
 constexpr int32 kSyncLockSpace = 1685285683;
 
-void LockMapping(const char* target, const char* mapping, bool exclusive) {
+uint32 MappingLockKey(const char* target, const char* mapping) {
     char* name = psprintf("%s/%s", target, mapping);
-    const int32 hash = DatumGetInt32(hash_any(reinterpret_cast<const unsigned char*>(name), static_cast<int>(strlen(name))));
-    LOCKTAG tag;
-    SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, static_cast<uint32>(kSyncLockSpace), static_cast<uint32>(hash), 2);
-    (void) LockAcquire(&tag, exclusive ? ExclusiveLock : ShareLock, false, false);
+    const uint32 key = DatumGetUInt32(hash_any(reinterpret_cast<const unsigned char*>(name), static_cast<int>(strlen(name))));
     pfree(name);
+    return key;
+}
+
+void LockMapping(uint32 key, bool exclusive) {
+    LOCKTAG tag;
+    SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, static_cast<uint32>(kSyncLockSpace), key, 2);
+    (void) LockAcquire(&tag, exclusive ? ExclusiveLock : ShareLock, false, false);
 }
 
 // ---------------------------------------------------------------------------
@@ -86,6 +90,7 @@ struct SyncEntry {
     char mapping[NAMEDATALEN];  // "auth.users", "products", ...
     bool merging;               // tags, favorites: unlink, then migrate the released keys
     bool primary;               // the trigger's relation holds the mapping's rows (not profiles)
+    uint32 lock_key;            // of LockMapping()
     AttrNumber key_attnum;      // the legacy key column in the trigger's relation
     Oid relids[kMaxRelations];  // the legacy relations the mapping reads
     SPIPlanPtr sync_plan;       // 'sync': SyncSql or UnlinkSql, every case
@@ -183,8 +188,8 @@ SyncEntry* DescribeSync(TriggerData* td) {
     auto* entry = static_cast<SyncEntry*>(hash_search(sync_entries, &trigger->tgoid, HASH_ENTER, &found));
     if (found && entry->valid) return entry;
     if (!found) {
-        entry->sync_plan = entry->keys_plan = entry->insert_plan = entry->update_plan = entry->delete_plan = nullptr;
-    entry->reject_plan = entry->children_plan = entry->unchanged_plan = nullptr;
+        // Everything but the key: no plan yet.
+        memset(reinterpret_cast<char*>(entry) + offsetof(SyncEntry, valid), 0, sizeof(SyncEntry) - offsetof(SyncEntry, valid));
     }
     FreePlans(entry);
     entry->valid = false;
@@ -208,6 +213,7 @@ SyncEntry* DescribeSync(TriggerData* td) {
     }
     entry->merging = strcmp(relname, "tags") == 0 || strcmp(relname, "favorites") == 0;
     entry->primary = strcmp(relname, "profiles") != 0;
+    entry->lock_key = MappingLockKey(entry->target, entry->mapping);
     entry->key_attnum = SPI_fnumber(RelationGetDescr(rel), key_column);
     if (entry->key_attnum <= 0) {
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
@@ -464,7 +470,7 @@ Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
             old_key = KeyText(td->tg_trigtuple, desc, entry->key_attnum);
             if (key != nullptr && old_key != nullptr && strcmp(key, old_key) == 0) old_key = nullptr;
         }
-        LockMapping(entry->target, entry->mapping, entry->merging);
+        LockMapping(entry->lock_key, entry->merging);
         if (old_key != nullptr) SyncKey(entry, old_key, Change::kDelete);
         if (key != nullptr) {
             SyncKey(entry, key, TRIGGER_FIRED_BY_INSERT(event) || old_key != nullptr ? Change::kInsert : Change::kUpdate);
