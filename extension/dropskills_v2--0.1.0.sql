@@ -2241,8 +2241,12 @@ BEGIN
 END
 $$;
 
--- Attaches live sync's two triggers to one legacy table when missing (the
--- first argument names the target: a rollback finds them by it). Internal.
+-- Attaches live sync's triggers to one legacy table when missing (the first
+-- argument names the target: a rollback finds them by it): dskv2_sync and
+-- dskv2_sync_truncate; on auth.users also dskv2_sync_flush (AFTER INSERT FOR
+-- EACH STATEMENT), which syncs the statement's new auth users after the
+-- table's other AFTER triggers ran (a sign-up's handle_new_user creates the
+-- profile first, and the V2 user is written once). Internal.
 CREATE FUNCTION @extschema@.dskv2_attach_sync(rel pg_catalog.regclass, source pg_catalog.name,
                                               target pg_catalog.name, run_id pg_catalog.int8)
 RETURNS void
@@ -2256,6 +2260,11 @@ BEGIN
     PERFORM @extschema@.dskv2_ensure_trigger(rel, 'dskv2_sync_truncate', pg_catalog.format(
         'CREATE TRIGGER dskv2_sync_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT '
         'EXECUTE FUNCTION @extschema@.dskv2_sync_trigger(%L, %L, %L)', rel, target, source, run_id));
+    IF rel = pg_catalog.to_regclass('auth.users') THEN
+        PERFORM @extschema@.dskv2_ensure_trigger(rel, 'dskv2_sync_flush', pg_catalog.format(
+            'CREATE TRIGGER dskv2_sync_flush AFTER INSERT ON %s FOR EACH STATEMENT '
+            'EXECUTE FUNCTION @extschema@.dskv2_sync_trigger(%L, %L, %L)', rel, target, source, run_id));
+    END IF;
 END
 $$;
 
@@ -2334,14 +2343,14 @@ BEGIN
     -- other while holding the first (a writer touching two would deadlock).
     SELECT pg_catalog.string_agg(DISTINCT t.tgrelid::pg_catalog.regclass::pg_catalog.text, ', ') INTO rels
       FROM pg_catalog.pg_trigger t JOIN @extschema@.dskv2_sync_relations(source) s ON s.rel = t.tgrelid
-     WHERE t.tgname IN ('dskv2_sync', 'dskv2_sync_truncate')
+     WHERE t.tgname IN ('dskv2_sync', 'dskv2_sync_truncate', 'dskv2_sync_flush')
        AND @extschema@.dskv2_trigger_target(t.tgargs) = target;
     IF rels IS NOT NULL THEN
         PERFORM @extschema@.dskv2_ddl_with_retry('LOCK TABLE ' || rels || ' IN ACCESS EXCLUSIVE MODE');
     END IF;
     FOR r IN SELECT t.tgrelid::pg_catalog.regclass AS rel, t.tgname
                FROM pg_catalog.pg_trigger t JOIN @extschema@.dskv2_sync_relations(source) s ON s.rel = t.tgrelid
-              WHERE t.tgname IN ('dskv2_sync', 'dskv2_sync_truncate')
+              WHERE t.tgname IN ('dskv2_sync', 'dskv2_sync_truncate', 'dskv2_sync_flush')
                 AND @extschema@.dskv2_trigger_target(t.tgargs) = target
               ORDER BY s.ord, t.tgname LOOP
         EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', r.tgname, r.rel);
@@ -2455,7 +2464,7 @@ BEGIN
     -- reads (the lock held since the start is SHARE ROW EXCLUSIVE); the
     -- rollback or dskv2_sync_disable() drops them later.
     FOR r IN SELECT s.*, t.tgname FROM @extschema@.dskv2_sync_relations(source) s
-               JOIN pg_catalog.pg_trigger t ON t.tgrelid = s.rel AND t.tgname IN ('dskv2_sync', 'dskv2_sync_truncate')
+               JOIN pg_catalog.pg_trigger t ON t.tgrelid = s.rel AND t.tgname IN ('dskv2_sync', 'dskv2_sync_truncate', 'dskv2_sync_flush')
               WHERE s.ord > 2 AND t.tgenabled <> 'D' ORDER BY s.ord, t.tgname LOOP
         PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('ALTER TABLE %s DISABLE TRIGGER %I', r.rel, r.tgname));
         IF r.tgname = 'dskv2_sync' THEN

@@ -5,7 +5,7 @@
 -- verification fails, guards the legacy tables, keeps sign-ups flowing, and
 -- rollback takes it all away.
 \ir legacy_setup.psql
-SELECT plan(70);
+SELECT plan(76);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 SELECT count(*) FROM dskv2_migrate_all();
 
@@ -32,6 +32,8 @@ SELECT throws_ok($$SELECT dskv2_sync_disable('public', 'no_such_target')$$, '3F0
 SELECT lives_ok($$SELECT dskv2_sync_enable()$$, 'live sync turns on');
 SELECT is((SELECT count(*)::int FROM pg_trigger WHERE tgname IN ('dskv2_sync', 'dskv2_sync_truncate')), 20,
           'sync and TRUNCATE triggers on the 9 legacy tables and auth.users');
+SELECT is((SELECT string_agg(tgrelid::regclass::text, ',') FROM pg_trigger WHERE tgname = 'dskv2_sync_flush'), 'auth.users',
+          'and the end-of-statement sign-up trigger on auth.users');
 SELECT is((SELECT count(*)::int FROM dropskills_v2.migration_runs WHERE mode = 'sync' AND status = 'running'), 1,
           'live sync is a running run in the history');
 SELECT lives_ok($$SELECT dskv2_sync_enable()$$, 'turning it on again is harmless');
@@ -119,6 +121,58 @@ INSERT INTO auth.users (id, email, created_at) VALUES ('00000000-0000-4000-8000-
 SELECT is((SELECT reason FROM dropskills_v2.migration_rejects WHERE source_table = 'auth.users'
              AND source_key = '00000000-0000-4000-8000-0000000000b2'), 'duplicate_email',
           'a second account with the same e-mail is quarantined, not a unique violation');
+
+-- Sign-ups through a profile trigger: the profile's sync writes the V2 user,
+-- once, with the profile in it; the end of the statement has nothing left to do.
+CREATE FUNCTION public.dskv2_test_profile() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO public.profiles (id, full_name, role) VALUES (NEW.id, NEW.raw_user_meta_data ->> 'full_name', 'premium');
+    RETURN NEW;
+END $$;
+CREATE TRIGGER dskv2_test_profile AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION public.dskv2_test_profile();
+CREATE TEMP TABLE users_writes AS
+    SELECT pg_stat_get_xact_tuples_inserted('dropskills_v2.users'::regclass) AS ins,
+           pg_stat_get_xact_tuples_updated('dropskills_v2.users'::regclass) AS upd;
+SET LOCAL ROLE dskv2_sync_app;
+INSERT INTO auth.users (id, email, raw_user_meta_data, created_at)
+VALUES ('00000000-0000-4000-8000-0000000000c1', 'c1@example.test', '{"full_name": "Profil Un"}', '2026-02-03'),
+       ('00000000-0000-4000-8000-0000000000c2', 'c2@example.test', '{"full_name": "Profil Deux"}', '2026-02-04');
+RESET ROLE;
+SELECT results_eq($$SELECT email, full_name, role FROM dropskills_v2.users WHERE id::text LIKE '00000000-0000-4000-8000-0000000000c_' ORDER BY id$$,
+                  $$VALUES ('c1@example.test', 'Profil Un', 'premium'), ('c2@example.test', 'Profil Deux', 'premium')$$,
+                  'sign-ups whose profiles a trigger creates reach V2 with their profiles');
+SELECT is((SELECT ARRAY[pg_stat_get_xact_tuples_inserted('dropskills_v2.users'::regclass) - ins,
+                        pg_stat_get_xact_tuples_updated('dropskills_v2.users'::regclass) - upd] FROM users_writes),
+          ARRAY[2, 0]::bigint[], '... each V2 user written once: inserted, never updated');
+-- A profile trigger whose insert is undone (its subtransaction rolls back):
+-- the V2 user it wrote goes too, and the end of the statement writes it from auth.users.
+CREATE OR REPLACE FUNCTION public.dskv2_test_profile() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    BEGIN
+        INSERT INTO public.profiles (id, full_name, role) VALUES (NEW.id, 'Annulé', 'admin');
+        RAISE EXCEPTION 'no profile after all';
+    EXCEPTION WHEN raise_exception THEN NULL;
+    END;
+    RETURN NEW;
+END $$;
+INSERT INTO auth.users (id, email, raw_user_meta_data, created_at)
+VALUES ('00000000-0000-4000-8000-0000000000c3', 'c3@example.test', '{"full_name": "Sans Profil"}', '2026-02-05');
+SELECT results_eq($$SELECT full_name, role FROM dropskills_v2.users WHERE id = '00000000-0000-4000-8000-0000000000c3'$$,
+                  $$VALUES ('Sans Profil', 'user')$$, 'a profile rolled back by its trigger: the V2 user comes from auth.users alone');
+-- A rolled back savepoint takes its sign-up away.
+SAVEPOINT before_c4;
+INSERT INTO auth.users (id, email, created_at) VALUES ('00000000-0000-4000-8000-0000000000c4', 'c4@example.test', '2026-02-06');
+ROLLBACK TO SAVEPOINT before_c4;
+INSERT INTO auth.users (id, email, created_at) VALUES ('00000000-0000-4000-8000-0000000000c5', 'c5@example.test', '2026-02-06');
+SELECT results_eq($$SELECT email FROM dropskills_v2.users WHERE id::text LIKE '00000000-0000-4000-8000-0000000000c_' AND id::text > '00000000-0000-4000-8000-0000000000c3' ORDER BY id$$,
+                  $$VALUES ('c5@example.test')$$, 'a sign-up undone by ROLLBACK TO SAVEPOINT leaves no V2 user; the next one is synced');
+-- Without the end-of-statement trigger (disabled), a sign-up is synced at once.
+ALTER TABLE auth.users DISABLE TRIGGER dskv2_sync_flush;
+DROP TRIGGER dskv2_test_profile ON auth.users;
+INSERT INTO auth.users (id, email, created_at) VALUES ('00000000-0000-4000-8000-0000000000c6', 'c6@example.test', '2026-02-07');
+SELECT is((SELECT email FROM dropskills_v2.users WHERE id = '00000000-0000-4000-8000-0000000000c6'), 'c6@example.test',
+          'with dskv2_sync_flush disabled, the row trigger syncs a sign-up at once');
+ALTER TABLE auth.users ENABLE TRIGGER dskv2_sync_flush;
 
 -- Favorites: duplicates merge into the earliest.
 INSERT INTO public.favorites (id, user_id, product_id, created_at)
@@ -213,8 +267,8 @@ SELECT is((SELECT details->'exempt_roles' FROM dropskills_v2.admin_logs WHERE ac
           '["postgres"]'::jsonb, '... and in admin_logs');
 
 -- Rollback undoes guards and sync first.
-SELECT is((SELECT count(*)::int FROM dskv2_rollback('dropskills_v2', 'dropskills_v2') WHERE action = 'dropped trigger'), 29,
-          'rollback drops the 9 guards and the 20 sync triggers');
+SELECT is((SELECT count(*)::int FROM dskv2_rollback('dropskills_v2', 'dropskills_v2') WHERE action = 'dropped trigger'), 30,
+          'rollback drops the 9 guards and the 21 sync triggers');
 SELECT is((SELECT count(*)::int FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid WHERE p.proname IN ('dskv2_sync_trigger', 'dskv2_guard_trigger')), 0,
           'no sync or guard trigger is left');
 SET LOCAL ROLE dskv2_sync_app;

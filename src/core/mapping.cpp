@@ -989,9 +989,11 @@ std::string SyncUnchangedSql(const TableMapping& mapping, const SqlNames& names,
         throw Error(ErrorCode::kInternal, "dskv2 mapping " + std::string(mapping.name) + ": SyncUnchangedSql is for one-row mappings");
     }
     const std::string& tgt = names.target;
+    const UpdateLists upd = UpdateColumns(mapping, "x");
     return "SELECT count(*) = 1 AS unchanged FROM (" + MappedOneKey(mapping, names, catalog) +
            ") x\nWHERE x._reason IS NULL AND EXISTS (SELECT 1 FROM " + tgt + "." + std::string(mapping.target) + " v WHERE v." +
-           std::string(mapping.target_key) + " = x._o2) AND NOT EXISTS (SELECT 1 FROM " + tgt +
+           std::string(mapping.target_key) + " = x._o2 AND (" + upd.v2_cols + ") IS NOT DISTINCT FROM (" + upd.mapped_cols +
+           ")) AND NOT EXISTS (SELECT 1 FROM " + tgt +
            ".migration_rejects rq WHERE rq.source_table = " + QuoteLiteral(mapping.name) + " AND rq.source_key = x._key)";
 }
 

@@ -148,8 +148,8 @@ std::string SyncInsertSql(const TableMapping& mapping, const SqlNames& names, co
                           std::int64_t run_id);
 std::string SyncUpdateSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog);
 std::string SyncDeleteSql(const TableMapping& mapping, const SqlNames& names);
-// After SyncUpdateSql wrote nothing: one row, `unchanged`, true when the key
-// maps, is in V2 as it maps and is not quarantined (nothing to do).
+// One row, `unchanged`: true when the key maps, is in V2 exactly as it maps
+// (every column SyncUpdateSql writes) and is not quarantined (nothing to do).
 std::string SyncUnchangedSql(const TableMapping& mapping, const SqlNames& names, const Catalog& catalog);
 
 // Live sync of a merging mapping (tags, favorites), first step: the V2 rows

@@ -229,8 +229,11 @@ SlugList* LoadStemSlugs(Oid relid, const char* column, const char* stem, int ste
         appendStringInfo(&sql, "SELECT %s FROM %s WHERE %s >= $1 AND %s < $1 || '.'", col,
                          quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid)),
                          col, col);
+        // A generic plan from the start: the range scan does not depend on
+        // the stem, and planning it again for every new row would cost more
+        // than running it (live sync claims one slug per legacy insert).
         Oid types[1] = {TEXTOID};
-        plan = SPI_prepare(sql.data, 1, types);
+        plan = SPI_prepare_cursor(sql.data, 1, types, CURSOR_OPT_GENERIC_PLAN);
         if (plan == nullptr) elog(ERROR, "could not prepare the slug lookup");
         if (stem_plan_count < 16) {
             SPI_keepplan(plan);

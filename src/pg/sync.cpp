@@ -29,6 +29,7 @@ extern "C" {
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_namespace.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "common/hashfn.h"
@@ -115,6 +116,118 @@ void InvalidateSyncEntries(Datum, Oid relid) {
             if (relid == InvalidOid || entry->relids[i] == relid) entry->valid = false;
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Sign-ups: an auth.users row inserted now is synced at the end of its
+// statement (dskv2_sync_flush, AFTER INSERT FOR EACH STATEMENT), after the
+// other AFTER triggers of the row ran. Supabase's handle_new_user creates the
+// profile there, and the profile's own sync writes the V2 user once, with the
+// profile in it; the flush then has nothing left to do for that key. A sync
+// of the key in between (profile, or any change of the auth user) covers it;
+// one undone by a rolled back subtransaction does not.
+
+struct PendingKey {
+    Oid relid;      // auth.users
+    char* key;      // in TopTransactionContext
+    int nest;       // transaction nesting level that queued it
+    int done_nest;  // 0: not synced since; else the level of the sync that covered it
+};
+
+PendingKey* pending = nullptr;  // in TopTransactionContext
+int pending_count = 0;
+int pending_size = 0;
+bool pending_callbacks_registered = false;
+
+void ForgetPending(XactEvent event, void*) {
+    if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE ||
+        event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT) {
+        pending = nullptr;
+        pending_count = pending_size = 0;
+    }
+}
+
+// A subtransaction's end: what it queued or covered goes with it (abort) or
+// becomes its parent's (commit).
+void PendingAtSubXactEnd(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
+    if (pending_count == 0 || (event != SUBXACT_EVENT_ABORT_SUB && event != SUBXACT_EVENT_COMMIT_SUB)) return;
+    const int level = GetCurrentTransactionNestLevel();
+    int kept = 0;
+    for (int i = 0; i < pending_count; ++i) {
+        PendingKey item = pending[i];
+        if (event == SUBXACT_EVENT_ABORT_SUB) {
+            if (item.nest >= level) continue;
+            if (item.done_nest >= level) item.done_nest = 0;
+        } else {
+            if (item.nest >= level) item.nest = level - 1;
+            if (item.done_nest >= level) item.done_nest = level - 1;
+        }
+        pending[kept++] = item;
+    }
+    pending_count = kept;
+}
+
+void QueuePending(Oid relid, const char* key) {
+    if (!pending_callbacks_registered) {
+        RegisterXactCallback(ForgetPending, nullptr);
+        RegisterSubXactCallback(PendingAtSubXactEnd, nullptr);
+        pending_callbacks_registered = true;
+    }
+    if (pending_count == pending_size) {
+        const int size = pending_size == 0 ? 8 : pending_size * 2;
+        const Size bytes = sizeof(PendingKey) * static_cast<Size>(size);
+        pending = static_cast<PendingKey*>(pending == nullptr ? MemoryContextAlloc(TopTransactionContext, bytes)
+                                                              : repalloc(pending, bytes));
+        pending_size = size;
+    }
+    pending[pending_count].relid = relid;
+    pending[pending_count].key = MemoryContextStrdup(TopTransactionContext, key);
+    pending[pending_count].nest = GetCurrentTransactionNestLevel();
+    pending[pending_count].done_nest = 0;
+    ++pending_count;
+}
+
+// The key waits for its statement's flush, not covered yet.
+bool IsPending(Oid relid, const char* key) {
+    for (int i = 0; i < pending_count; ++i) {
+        if (pending[i].relid == relid && pending[i].done_nest == 0 && strcmp(pending[i].key, key) == 0) return true;
+    }
+    return false;
+}
+
+void CoverPending(Oid relid, const char* key) {
+    for (int i = 0; i < pending_count; ++i) {
+        if (pending[i].relid == relid && pending[i].done_nest == 0 && strcmp(pending[i].key, key) == 0) {
+            pending[i].done_nest = GetCurrentTransactionNestLevel();
+        }
+    }
+}
+
+// Whether an INSERT on this relation can wait for the statement's flush: the
+// relation is auth.users and carries an enabled dskv2_sync_flush of the same
+// function and target (attached by dskv2_sync_enable; without it, as before
+// it existed, the row is synced at once).
+bool DefersInsert(TriggerData* td, Oid fn_oid) {
+    Relation rel = td->tg_relation;
+    if (strcmp(RelationGetRelationName(rel), "users") != 0 || rel->trigdesc == nullptr ||
+        !rel->trigdesc->trig_insert_after_statement) {
+        return false;
+    }
+    const Oid auth_nsp = get_namespace_oid("auth", true);
+    if (RelationGetNamespace(rel) != auth_nsp) return false;
+    const bool replica = SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA;
+    for (int i = 0; i < rel->trigdesc->numtriggers; ++i) {
+        const Trigger* t = &rel->trigdesc->triggers[i];
+        if (t->tgfoid != fn_oid || strcmp(t->tgname, "dskv2_sync_flush") != 0 || t->tgnargs < 1 ||
+            strcmp(t->tgargs[0], td->tg_trigger->tgargs[0]) != 0) {
+            continue;
+        }
+        if (!TRIGGER_FOR_AFTER(t->tgtype) || TRIGGER_FOR_ROW(t->tgtype) || !TRIGGER_FOR_INSERT(t->tgtype)) continue;
+        if (t->tgenabled == TRIGGER_DISABLED) return false;
+        if (replica) return t->tgenabled == TRIGGER_FIRES_ON_REPLICA || t->tgenabled == TRIGGER_FIRES_ALWAYS;
+        return t->tgenabled != TRIGGER_FIRES_ON_REPLICA;
+    }
+    return false;
 }
 
 Oid RelidOf(const char* schema, const char* name) {
@@ -283,6 +396,14 @@ bool FastPathDone(const SyncEntry* entry, int rc, int expected_rc) {
     return SPI_processed == 1 && !DatumGetBool(FirstValue(1, &isnull)) && !isnull;
 }
 
+// The key maps, is in V2 as it maps and is not quarantined: nothing to do.
+bool Unchanged(const SyncEntry* entry, Datum* values) {
+    CheckSelect(entry, RunLatest(entry->unchanged_plan, values, nullptr));
+    bool isnull;
+    const Datum unchanged = FirstValue(1, &isnull);
+    return !isnull && DatumGetBool(unchanged);
+}
+
 // The mapping applied to one key, as the owner of the target, with the
 // migration's settings (search_path pg_catalog, row_security off). A fast
 // path first (one plain statement for the common cases), the complete
@@ -290,18 +411,17 @@ bool FastPathDone(const SyncEntry* entry, int rc, int expected_rc) {
 void ApplyKey(SyncEntry* entry, const char* key, Change change) {
     Datum values[2] = {KeyArray(key), BoolGetDatum(change == Change::kDelete)};
     bool isnull;
-    if (change == Change::kInsert && entry->primary) {
+    // A new row; or the profile of an auth user its statement inserted and
+    // did not sync yet (a sign-up): no V2 row yet either.
+    const bool fresh = change == Change::kInsert && (entry->primary || IsPending(entry->relids[0], key));
+    if (fresh) {
         if (FastPathDone(entry, RunLatest(entry->insert_plan, values, nullptr), SPI_OK_INSERT_RETURNING)) return;
     } else if (change != Change::kDelete && !entry->merging) {
         if (FastPathDone(entry, RunLatest(entry->update_plan, values, nullptr), SPI_OK_UPDATE_RETURNING)) return;
-        if (SPI_processed == 0) {
-            // Nothing written: V2 may already hold what the row maps to (a
-            // change of columns the mapping does not read, a profile created
-            // with what its auth user had).
-            CheckSelect(entry, RunLatest(entry->unchanged_plan, values, nullptr));
-            const Datum unchanged = FirstValue(1, &isnull);
-            if (!isnull && DatumGetBool(unchanged)) return;
-        }
+        // Nothing written: V2 may already hold what the row maps to (a change
+        // of columns the mapping does not read, a profile created with what
+        // its auth user had).
+        if (SPI_processed == 0 && Unchanged(entry, values)) return;
     } else if (change == Change::kDelete && entry->merging) {
         if (FastPathDone(entry, RunLatest(entry->delete_plan, values, nullptr), SPI_OK_DELETE_RETURNING)) return;
     }
@@ -351,6 +471,7 @@ void SyncKey(SyncEntry* entry, const char* key, Change change) {
         ReleaseCurrentSubTransaction();
         MemoryContextSwitchTo(caller);
         CurrentResourceOwner = owner;
+        if (pending_count > 0) CoverPending(entry->relids[0], key);
     }
     PG_CATCH();
     {
@@ -428,12 +549,26 @@ Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
                         errhint("Delete the rows instead (live sync follows), or turn live sync off with "
                                 "dskv2_sync_disable() first.")));
     }
-    if (!TRIGGER_FIRED_AFTER(event) || !TRIGGER_FIRED_FOR_ROW(event)) {
+    // AFTER INSERT FOR EACH STATEMENT (dskv2_sync_flush): the rows the
+    // statement inserted and nothing synced since.
+    const bool flush = TRIGGER_FIRED_AFTER(event) && !TRIGGER_FIRED_FOR_ROW(event) && TRIGGER_FIRED_BY_INSERT(event);
+    if (!flush && (!TRIGGER_FIRED_AFTER(event) || !TRIGGER_FIRED_FOR_ROW(event))) {
         ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                        errmsg("dskv2: dskv2_sync_trigger() runs AFTER ... FOR EACH ROW, or BEFORE TRUNCATE")));
+                        errmsg("dskv2: dskv2_sync_trigger() runs AFTER ... FOR EACH ROW, AFTER INSERT FOR EACH "
+                               "STATEMENT, or BEFORE TRUNCATE")));
     }
-    if (TRIGGER_FIRED_BY_UPDATE(event) &&
-        SameRow(td->tg_trigtuple, td->tg_newtuple, RelationGetDescr(td->tg_relation))) {
+    const Oid relid = RelationGetRelid(td->tg_relation);
+    if (flush) {
+        bool any = false;
+        for (int i = 0; i < pending_count && !any; ++i) any = pending[i].relid == relid && pending[i].done_nest == 0;
+        if (!any) return PointerGetDatum(nullptr);
+    } else if (TRIGGER_FIRED_BY_UPDATE(event) &&
+               SameRow(td->tg_trigtuple, td->tg_newtuple, RelationGetDescr(td->tg_relation))) {
+        return PointerGetDatum(nullptr);
+    } else if (TRIGGER_FIRED_BY_INSERT(event) && DefersInsert(td, fcinfo->flinfo->fn_oid)) {
+        TupleDesc desc = RelationGetDescr(td->tg_relation);
+        char* key = KeyText(td->tg_trigtuple, desc, SPI_fnumber(desc, "id"));
+        if (key != nullptr) QueuePending(relid, key);
         return PointerGetDatum(nullptr);
     }
 
@@ -461,7 +596,16 @@ Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
         TupleDesc desc = RelationGetDescr(td->tg_relation);
         char* key = nullptr;
         char* old_key = nullptr;  // a key the row left (UPDATE of the key, DELETE)
-        if (TRIGGER_FIRED_BY_INSERT(event)) {
+        if (flush) {
+            LockMapping(entry->lock_key, entry->merging);
+            // Syncing a key covers it (and only adds entries past the end).
+            for (int i = 0; i < pending_count; ++i) {
+                if (pending[i].relid != relid || pending[i].done_nest != 0) continue;
+                char* pending_key = pstrdup(pending[i].key);
+                SyncKey(entry, pending_key, Change::kInsert);
+                CoverPending(relid, pending_key);
+            }
+        } else if (TRIGGER_FIRED_BY_INSERT(event)) {
             key = KeyText(td->tg_trigtuple, desc, entry->key_attnum);
         } else if (TRIGGER_FIRED_BY_DELETE(event)) {
             old_key = KeyText(td->tg_trigtuple, desc, entry->key_attnum);
@@ -470,7 +614,7 @@ Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
             old_key = KeyText(td->tg_trigtuple, desc, entry->key_attnum);
             if (key != nullptr && old_key != nullptr && strcmp(key, old_key) == 0) old_key = nullptr;
         }
-        LockMapping(entry->lock_key, entry->merging);
+        if (!flush) LockMapping(entry->lock_key, entry->merging);
         if (old_key != nullptr) SyncKey(entry, old_key, Change::kDelete);
         if (key != nullptr) {
             SyncKey(entry, key, TRIGGER_FIRED_BY_INSERT(event) || old_key != nullptr ? Change::kInsert : Change::kUpdate);

@@ -231,6 +231,7 @@ std::vector<std::pair<std::string, std::string>> AllSql(const TableMapping& m,
     if (m.writer == Writer::kInsert) {
         out.emplace_back("SyncSql", SyncSql(m, names, catalog, 42));
         out.emplace_back("SyncUpdateSql", SyncUpdateSql(m, names, catalog));
+        out.emplace_back("SyncUnchangedSql", SyncUnchangedSql(m, names, catalog));
     } else {
         out.emplace_back("UnlinkSql", UnlinkSql(m, names, catalog, 42));
         out.emplace_back("SyncDeleteSql", SyncDeleteSql(m, names));
@@ -1000,6 +1001,11 @@ TEST(MappingSyncTest, OneRowMappingsUpdateInPlaceAndKeepTheirSlug) {
             EXPECT_TRUE(Lacks(fast, "INSERT INTO " + names.target + ".migration_rejects"));
         }
         EXPECT_TRUE(Lacks(update, "INSERT")) << "the update path only updates";
+        // The probe compares every column the update writes, so it may run first.
+        const std::string unchanged = SyncUnchangedSql(m, names, FullCatalog());
+        EXPECT_TRUE(Contains(unchanged, "AS unchanged"));
+        EXPECT_TRUE(Contains(unchanged, ") IS NOT DISTINCT FROM (x."));
+        EXPECT_TRUE(Lacks(unchanged, "UPDATE")) << unchanged;
         if (!m.slug_column.empty()) {
             // Only new rows claim a slug, serialised (the last argument).
             EXPECT_EQ(CountOf(sync, "dskv2_claim_slug("), 1u);
