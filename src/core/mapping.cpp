@@ -497,7 +497,10 @@ std::string RowsPredicate(const Context& ctx, std::string_view source_table, std
         case RowSet::kAll:
             return "true";
         case RowSet::kSync:
-            // A few keys, from a trigger: an index scan on the array, nothing to hash.
+            // A few keys, from a trigger: an index scan on the array, nothing to
+            // hash; the fast paths' one key: a plain equality (a plain index
+            // scan, cheaper to start than a bitmap scan of an array).
+            if (ctx.single_key) return "(" + std::string(key) + ") = ($1::text[])[1]::" + std::string(ctx.mapping.key_type);
             return "(" + std::string(key) + ") = ANY ($1::text[]::" + std::string(ctx.mapping.key_type) + "[])";
     }
     return "false";

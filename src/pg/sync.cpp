@@ -19,6 +19,7 @@
 // Trigger bodies are C-style (STYLE.md): no C++ object lives where PostgreSQL
 // may raise.
 #include <cstring>
+#include <utility>
 
 #include "pg/flags.hpp"
 
@@ -58,10 +59,12 @@ extern "C" {
 namespace {
 
 // The lock live sync and the migration's writers share, per target and legacy
-// table: sync holds it shared (exclusive for merging mappings, whose groups
-// must be rebuilt one transaction at a time), a migration statement exclusive,
-// so a row is written once, by whichever comes first. Same key as
+// table: sync holds it shared (exclusive for tags, whose groups must be
+// rebuilt one transaction at a time), a migration statement exclusive, so a
+// row is written once, by whichever comes first. Same key as
 // pg_advisory_xact_lock(1685285683, hashtext(target || '/' || source_table)).
+// A favorite's group is its (user, product) pair: sync of favorites holds the
+// table's lock shared and its pairs' locks (PairLock) exclusively.
 constexpr int32 kSyncLockSpace = 1685285683;
 
 uint32 MappingLockKey(const char* target, const char* mapping) {
@@ -77,6 +80,14 @@ void LockMapping(uint32 key, bool exclusive) {
     (void) LockAcquire(&tag, exclusive ? ExclusiveLock : ShareLock, false, false);
 }
 
+// The lock of one favorites pair: (database, the table's key, the pair's
+// hash, 4), a space SQL's advisory lock functions (1 and 2) never take.
+void LockPair(uint32 mapping_key, uint32 pair_hash) {
+    LOCKTAG tag;
+    SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, mapping_key, pair_hash, 4);
+    (void) LockAcquire(&tag, ExclusiveLock, false, false);
+}
+
 // ---------------------------------------------------------------------------
 // Per-trigger state, cached per backend.
 
@@ -90,6 +101,7 @@ struct SyncEntry {
     int64 run_id;
     char mapping[NAMEDATALEN];  // "auth.users", "products", ...
     bool merging;               // tags, favorites: unlink, then migrate the released keys
+    AttrNumber pair_attnums[2]; // favorites: user_id, product_id (the pair locks); else 0
     bool primary;               // the trigger's relation holds the mapping's rows (not profiles)
     uint32 lock_key;            // of LockMapping()
     AttrNumber key_attnum;      // the legacy key column in the trigger's relation
@@ -325,6 +337,15 @@ SyncEntry* DescribeSync(TriggerData* td) {
         entry->relids[0] = RelationGetRelid(rel);
     }
     entry->merging = strcmp(relname, "tags") == 0 || strcmp(relname, "favorites") == 0;
+    entry->pair_attnums[0] = entry->pair_attnums[1] = 0;
+    if (strcmp(relname, "favorites") == 0) {
+        const AttrNumber user = SPI_fnumber(RelationGetDescr(rel), "user_id");
+        const AttrNumber product = SPI_fnumber(RelationGetDescr(rel), "product_id");
+        if (user > 0 && product > 0) {
+            entry->pair_attnums[0] = user;
+            entry->pair_attnums[1] = product;
+        }
+    }
     entry->primary = strcmp(relname, "profiles") != 0;
     entry->lock_key = MappingLockKey(entry->target, entry->mapping);
     entry->key_attnum = SPI_fnumber(RelationGetDescr(rel), key_column);
@@ -521,6 +542,49 @@ bool SameRow(HeapTuple a, HeapTuple b, TupleDesc desc) {
     return true;
 }
 
+// The hash of a favorites row's (user, product) pair, from the columns'
+// binary images (NULL hashes apart from every value).
+uint32 PairHash(const SyncEntry* entry, HeapTuple tuple, TupleDesc desc) {
+    uint32 hash = 0;
+    for (const AttrNumber attnum : entry->pair_attnums) {
+        Form_pg_attribute att = TupleDescAttr(desc, attnum - 1);
+        bool isnull;
+        const Datum value = heap_getattr(tuple, attnum, desc, &isnull);
+        uint32 part = 0x6e756c6c;  // "null"
+        if (!isnull) {
+            if (att->attbyval) {
+                part = DatumGetUInt32(hash_any(reinterpret_cast<const unsigned char*>(&value), sizeof(Datum)));
+            } else {
+                const Size size = datumGetSize(value, false, att->attlen);
+                part = DatumGetUInt32(hash_any(reinterpret_cast<const unsigned char*>(DatumGetPointer(value)),
+                                               static_cast<int>(size)));
+            }
+        }
+        hash = hash_combine(hash, part);
+    }
+    return hash;
+}
+
+// The locks of a favorites change: the table's shared, then the pairs of the
+// row before and after, in hash order (two writers of the same pairs never
+// wait for each other crosswise).
+void LockFavorites(const SyncEntry* entry, TriggerData* td) {
+    TupleDesc desc = RelationGetDescr(td->tg_relation);
+    const TriggerEvent event = td->tg_event;
+    uint32 pairs[2] = {0, 0};
+    int n = 0;
+    if (TRIGGER_FIRED_BY_UPDATE(event)) {
+        pairs[n++] = PairHash(entry, td->tg_trigtuple, desc);
+        pairs[n++] = PairHash(entry, td->tg_newtuple, desc);
+    } else {
+        pairs[n++] = PairHash(entry, td->tg_trigtuple, desc);
+    }
+    if (n == 2 && pairs[1] < pairs[0]) std::swap(pairs[0], pairs[1]);
+    LockMapping(entry->lock_key, false);
+    LockPair(entry->lock_key, pairs[0]);
+    if (n == 2 && pairs[1] != pairs[0]) LockPair(entry->lock_key, pairs[1]);
+}
+
 // pg_trigger_depth(): 1 for a statement the client sent, more for one a
 // trigger or a foreign key action runs.
 int TriggerDepth() { return DatumGetInt32(DirectFunctionCall1(pg_trigger_depth, (Datum) 0)); }
@@ -614,7 +678,11 @@ Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
             old_key = KeyText(td->tg_trigtuple, desc, entry->key_attnum);
             if (key != nullptr && old_key != nullptr && strcmp(key, old_key) == 0) old_key = nullptr;
         }
-        if (!flush) LockMapping(entry->lock_key, entry->merging);
+        if (!flush && entry->pair_attnums[0] > 0) {
+            LockFavorites(entry, td);
+        } else if (!flush) {
+            LockMapping(entry->lock_key, entry->merging);
+        }
         if (old_key != nullptr) SyncKey(entry, old_key, Change::kDelete);
         if (key != nullptr) {
             SyncKey(entry, key, TRIGGER_FIRED_BY_INSERT(event) || old_key != nullptr ? Change::kInsert : Change::kUpdate);

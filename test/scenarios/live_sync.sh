@@ -6,7 +6,7 @@
 # they are; concurrent inserts of one title get distinct slugs; the switch under
 # load makes legacy writes fail with 25006 while sign-ups still reach V2.
 source "$(dirname "$0")/tap.bash"
-plan 19
+plan 21
 fresh_db dskv2_scen_sync S
 q -f "$ROOT/fixtures/legacy_app_setup.sql" >/dev/null 2>&1
 NU=$(q -c "SELECT count(*) FROM legacy_app.users")
@@ -66,6 +66,28 @@ is "$(failed "$LOGS/same.log")" "0" "160 concurrent inserts of one title all suc
 is "$(q -c "SELECT count(DISTINCT slug) || ' ' || bool_and(slug = 'meme-titre-partage' OR substr(slug, 20)::int BETWEEN 2 AND 160)
              FROM dropskills_v2.packs WHERE title = 'Même Titre Partagé'")" "160 true" \
    "... and get 160 distinct slugs: the stem, then -2 to -160 (serialised, first free suffix)"
+# 8 sessions add and remove favorites of 4 (user, product) pairs at once, some
+# two in one statement: each pair's group is rebuilt one writer at a time.
+cat >"$LOGS/fav.pgbench" <<'EOF'
+\set u random(1, 2)
+\set p random(1, 2)
+\set r random(1, 3)
+BEGIN;
+SELECT u.id AS fu, p.id AS fp FROM legacy_app.users u, legacy_app.products p WHERE u.n = :u AND p.n = :p \gset
+\if :r = 1
+DELETE FROM public.favorites WHERE id = (SELECT min(id) FROM public.favorites WHERE user_id = ':fu' AND product_id = ':fp');
+\elif :r = 2
+INSERT INTO public.favorites (user_id, product_id, created_at) VALUES (':fu', ':fp', now() - random() * interval '1 day');
+\else
+INSERT INTO public.favorites (user_id, product_id, created_at)
+VALUES (':fu', ':fp', now() - random() * interval '1 day'), (':fu', ':fp', now() - random() * interval '1 day');
+\endif
+COMMIT;
+EOF
+"$PGBENCH" -n -U legacy_app -c 8 -j 2 -t 60 -f "$LOGS/fav.pgbench" "$DB" >"$LOGS/fav.log" 2>&1
+is "$(failed "$LOGS/fav.log")" "0" "480 concurrent favorite writes on 4 pairs all succeed"
+is "$(q -c "SELECT count(*) FROM dskv2_verify_integrity() WHERE NOT ok")/$(q -c "SELECT count(*) FROM dropskills_v2.migration_rejects WHERE reason = 'sync_error'")" "0/0" \
+   "... and V2 verifies: one favorite per pair, with the earliest date and the merge records, no sync_error"
 
 # 4. The switch while the app writes.
 workload "$LOGS/c.log" -c 2 -j 2 -T 6 &
