@@ -15,7 +15,7 @@
 # the toggle (enabling also catches up on what changed while sync was off; that
 # is outside the measured window), VACUUM ANALYZE of the tables the workload
 # and the sync write, then CHECKPOINT.
-#   DSKV2_BENCH_ROUNDS       rounds (default 5)
+#   DSKV2_BENCH_ROUNDS       rounds (default 7: the machines are noisy)
 #   DSKV2_BENCH_SECONDS      seconds of pgbench per configuration and round (default 12)
 #   DSKV2_BENCH_WARMUP       seconds of the unmeasured warm-up run of each configuration (default 3; 0: none)
 #   DSKV2_BENCH_CLIENTS      pgbench clients and threads (default 2)
@@ -27,7 +27,7 @@ source "$(dirname "$0")/../scripts/lib.sh"
 cd "$DSKV2_ROOT"
 install_deps
 build_extension
-ROUNDS=${DSKV2_BENCH_ROUNDS:-5}
+ROUNDS=${DSKV2_BENCH_ROUNDS:-7}
 RUN_SECS=${DSKV2_BENCH_SECONDS:-12}
 WARMUP_SECS=${DSKV2_BENCH_WARMUP:-3}
 CLIENTS=${DSKV2_BENCH_CLIENTS:-2}
@@ -130,6 +130,7 @@ run() {
 }
 
 declare -A tps mean p95 cpu r_tps r_mean r_p95 r_cpu
+round_p95_ratios=""
 total_failed=0
 failed_runs=0
 verify_failed=""
@@ -158,6 +159,7 @@ for round in $(seq 1 "$ROUNDS"); do
                                   FROM dskv2_verify_integrity() WHERE NOT ok LIMIT 10" 2>&1) || true
         fi
     done
+    round_p95_ratios+=" $(calc "${r_p95[on]} / ${r_p95[off]}")"
     printf '%-6s %-4s %8.2fx %8.2fx %8.2fx %8.2fx   (on / off)\n' "$round" ratio \
         "$(calc "${r_tps[on]} / ${r_tps[off]}")" "$(calc "${r_mean[on]} / ${r_mean[off]}")" \
         "$(calc "${r_p95[on]} / ${r_p95[off]}")" "$(calc "${r_cpu[on]} / ${r_cpu[off]}")" | report
@@ -184,6 +186,8 @@ r_cpu_all=$(calc "${m_cpu[on]} / ${m_cpu[off]}")
     printf 'ratios (with / without sync): mean latency %.2fx, p95 latency %.2fx (target: latency <= 1.5x), throughput %.2fx\n' \
         "$r_mean_all" "$r_p95_all" "$r_tps_all"
     printf '  backend CPU per transaction (with / without): %.2fx\n' "$r_cpu_all"
+    printf '  p95 ratio of each round (its two runs side by side): %s (median %.2fx)\n' \
+        "$(for r in $round_p95_ratios; do printf '%.2fx ' "$r"; done | sed 's/ $//')" "$(echo "$round_p95_ratios" | median)"
     if [ "$total_failed" -eq 0 ]; then
         echo "failed transactions: 0 in every run (pgbench)"
     else
