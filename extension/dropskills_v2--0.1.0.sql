@@ -1615,6 +1615,14 @@ BEGIN
         END LOOP;
         EXECUTE pg_catalog.format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO service_role', target);
     END IF;
+    -- dskv2_pack_file_url, the one function for API users (it decides per
+    -- caller), for API roles created after CREATE EXTENSION too.
+    FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = api_role) THEN
+            EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION @extschema@.dskv2_pack_file_url(pg_catalog.uuid, pg_catalog.name) TO %I',
+                                      api_role);
+        END IF;
+    END LOOP;
     IF NOT supabase THEN
         RETURN;  -- plain PostgreSQL: RLS on, owner access only.
     END IF;

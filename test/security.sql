@@ -172,7 +172,7 @@ SELECT p.tbl, r.who, o.op, o.n,
        (VALUES (1, 'anon'), (2, 'owner'), (3, 'other'), (4, 'admin'), (5, 'service')) AS r (k, who),
        (VALUES (1, 'SELECT'), (2, 'INSERT'), (3, 'UPDATE'), (4, 'DELETE')) AS o (n, op);
 
-SELECT plan((SELECT count(*)::int FROM cells) + 33);
+SELECT plan((SELECT count(*)::int FROM cells) + 34);
 
 -- The matrix: 20 tables x 5 roles x 4 commands.
 SELECT is(pg_temp.attempt(c.who, c.sql), c.expected, format('%s %s %s: %s', c.who, c.op, c.tbl, c.expected))
@@ -268,6 +268,15 @@ SELECT is((SELECT array_agg(format('%s.%s', tablename, policyname) ORDER BY tabl
             WHERE schemaname = 'dropskills_v2' AND (coalesce(qual, '') || coalesce(with_check, '')) ~ 'auth\.uid\(\)'
               AND (coalesce(qual, '') || coalesce(with_check, '')) !~ '\(\s*SELECT auth\.uid\(\)'),
           NULL, 'every policy calls auth.uid() as (select auth.uid())');
+
+-- API roles created after CREATE EXTENSION (the grant made then found none):
+-- dskv2_create_schema grants them dskv2_pack_file_url.
+REVOKE EXECUTE ON FUNCTION dskv2_pack_file_url(uuid, name) FROM anon, authenticated, service_role;
+SELECT dskv2_create_schema();
+SELECT ok(has_function_privilege('anon', 'dskv2_pack_file_url(uuid, name)', 'EXECUTE')
+          AND has_function_privilege('authenticated', 'dskv2_pack_file_url(uuid, name)', 'EXECUTE')
+          AND has_function_privilege('service_role', 'dskv2_pack_file_url(uuid, name)', 'EXECUTE'),
+          'API roles that appear after CREATE EXTENSION get dskv2_pack_file_url from dskv2_create_schema');
 
 SELECT * FROM finish();
 ROLLBACK;
