@@ -1554,6 +1554,27 @@ $$;
 -- RLS, policies and indexes are created only when missing, under a short
 -- lock_timeout with retries (they lock the table), so a catch-up run never
 -- queues behind the application.
+-- dskv2_pack_file_url, the one function for API users (what it returns is
+-- decided inside, per caller): EXECUTE for those of anon, authenticated and
+-- service_role that exist. At CREATE EXTENSION and by dskv2_apply_security
+-- (roles created later). Internal.
+CREATE FUNCTION @extschema@.dskv2_grant_pack_file_url()
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    api_role pg_catalog.text;
+BEGIN
+    FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = api_role) THEN
+            EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION @extschema@.dskv2_pack_file_url(pg_catalog.uuid, pg_catalog.name) TO %I',
+                                      api_role);
+        END IF;
+    END LOOP;
+END
+$$;
+
 CREATE FUNCTION @extschema@.dskv2_apply_security(target pg_catalog.name)
 RETURNS void
 LANGUAGE plpgsql
@@ -1615,14 +1636,8 @@ BEGIN
         END LOOP;
         EXECUTE pg_catalog.format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO service_role', target);
     END IF;
-    -- dskv2_pack_file_url, the one function for API users (it decides per
-    -- caller), for API roles created after CREATE EXTENSION too.
-    FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
-        IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = api_role) THEN
-            EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION @extschema@.dskv2_pack_file_url(pg_catalog.uuid, pg_catalog.name) TO %I',
-                                      api_role);
-        END IF;
-    END LOOP;
+    -- dskv2_pack_file_url, for API roles created after CREATE EXTENSION too.
+    PERFORM @extschema@.dskv2_grant_pack_file_url();
     IF NOT supabase THEN
         RETURN;  -- plain PostgreSQL: RLS on, owner access only.
     END IF;
@@ -2549,11 +2564,6 @@ BEGIN
     -- The one SECURITY DEFINER function for API users: what it returns is
     -- decided inside, per caller.
     REVOKE ALL ON FUNCTION @extschema@.dskv2_pack_file_url(pg_catalog.uuid, pg_catalog.name) FROM PUBLIC;
-    FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
-        IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = api_role) THEN
-            EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION @extschema@.dskv2_pack_file_url(pg_catalog.uuid, pg_catalog.name) TO %I',
-                                      api_role);
-        END IF;
-    END LOOP;
+    PERFORM @extschema@.dskv2_grant_pack_file_url();
 END
 $dskv2$;

@@ -5,7 +5,7 @@
 -- verification fails, guards the legacy tables, keeps sign-ups flowing, and
 -- rollback takes it all away.
 \ir legacy_setup.psql
-SELECT plan(76);
+SELECT plan(77);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 SELECT count(*) FROM dskv2_migrate_all();
 
@@ -144,6 +144,13 @@ SELECT results_eq($$SELECT email, full_name, role FROM dropskills_v2.users WHERE
 SELECT is((SELECT ARRAY[pg_stat_get_xact_tuples_inserted('dropskills_v2.users'::regclass) - ins,
                         pg_stat_get_xact_tuples_updated('dropskills_v2.users'::regclass) - upd] FROM users_writes),
           ARRAY[2, 0]::bigint[], '... each V2 user written once: inserted, never updated');
+-- 500 sign-ups in one statement (an import): each synced once, in row order.
+INSERT INTO auth.users (id, email, raw_user_meta_data, created_at)
+SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(4096 + g), 12, '0'))::uuid, 'import' || g || '@example.test',
+       jsonb_build_object('full_name', 'Import ' || g), '2026-02-10'::timestamptz + g * interval '1 minute'
+  FROM generate_series(1, 500) g;
+SELECT is((SELECT count(*)::int FROM dropskills_v2.users WHERE email LIKE 'import%@example.test' AND role = 'premium'), 500,
+          '500 sign-ups in one statement: 500 V2 users with their profiles');
 -- A profile trigger whose insert is undone (its subtransaction rolls back):
 -- the V2 user it wrote goes too, and the end of the statement writes it from auth.users.
 CREATE OR REPLACE FUNCTION public.dskv2_test_profile() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -139,80 +139,130 @@ void InvalidateSyncEntries(Datum, Oid relid) {
 // of the key in between (profile, or any change of the auth user) covers it;
 // one undone by a rolled back subtransaction does not.
 
+// auth.users keys are uuids (36 characters); a longer key is synced at once.
+constexpr int kPendingKeyLength = 64;
+
 struct PendingKey {
-    Oid relid;      // auth.users
-    char* key;      // in TopTransactionContext
-    int nest;       // transaction nesting level that queued it
-    int done_nest;  // 0: not synced since; else the level of the sync that covered it
+    char key[kPendingKeyLength];  // hash key
+    Oid relid;                    // auth.users
+    int nest;                     // transaction nesting level that queued it
+    int done_nest;                // 0: not synced since; else the level of the sync that covered it
+    int64 order;                  // queue order: the flush syncs in row order
 };
 
-PendingKey* pending = nullptr;  // in TopTransactionContext
-int pending_count = 0;
-int pending_size = 0;
+HTAB* pending = nullptr;    // in TopTransactionContext
+int64 pending_open = 0;     // entries not covered
+int64 pending_order = 0;
+int pending_max_level = 0;  // no entry has a nest or done_nest above it
 bool pending_callbacks_registered = false;
 
 void ForgetPending(XactEvent event, void*) {
     if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_ABORT || event == XACT_EVENT_PREPARE ||
         event == XACT_EVENT_PARALLEL_COMMIT || event == XACT_EVENT_PARALLEL_ABORT) {
-        pending = nullptr;
-        pending_count = pending_size = 0;
+        pending = nullptr;  // freed with TopTransactionContext
+        pending_open = pending_order = 0;
+        pending_max_level = 0;
     }
 }
 
 // A subtransaction's end: what it queued or covered goes with it (abort) or
-// becomes its parent's (commit).
+// becomes its parent's (commit). Nothing to do for the subtransactions live
+// sync opens per key, deeper than every entry.
 void PendingAtSubXactEnd(SubXactEvent event, SubTransactionId, SubTransactionId, void*) {
-    if (pending_count == 0 || (event != SUBXACT_EVENT_ABORT_SUB && event != SUBXACT_EVENT_COMMIT_SUB)) return;
+    if (pending == nullptr || (event != SUBXACT_EVENT_ABORT_SUB && event != SUBXACT_EVENT_COMMIT_SUB)) return;
     const int level = GetCurrentTransactionNestLevel();
-    int kept = 0;
-    for (int i = 0; i < pending_count; ++i) {
-        PendingKey item = pending[i];
+    if (level > pending_max_level) return;
+    HASH_SEQ_STATUS status;
+    hash_seq_init(&status, pending);
+    PendingKey* item;
+    while ((item = static_cast<PendingKey*>(hash_seq_search(&status))) != nullptr) {
         if (event == SUBXACT_EVENT_ABORT_SUB) {
-            if (item.nest >= level) continue;
-            if (item.done_nest >= level) item.done_nest = 0;
+            if (item->nest >= level) {
+                if (item->done_nest == 0) --pending_open;
+                (void) hash_search(pending, item->key, HASH_REMOVE, nullptr);
+                continue;
+            }
+            if (item->done_nest >= level) {
+                item->done_nest = 0;
+                ++pending_open;
+            }
         } else {
-            if (item.nest >= level) item.nest = level - 1;
-            if (item.done_nest >= level) item.done_nest = level - 1;
+            if (item->nest >= level) item->nest = level - 1;
+            if (item->done_nest >= level) item->done_nest = level - 1;
         }
-        pending[kept++] = item;
     }
-    pending_count = kept;
+    pending_max_level = level - 1;
 }
 
-void QueuePending(Oid relid, const char* key) {
+bool QueuePending(Oid relid, const char* key) {
+    if (strlen(key) >= static_cast<size_t>(kPendingKeyLength)) return false;
     if (!pending_callbacks_registered) {
         RegisterXactCallback(ForgetPending, nullptr);
         RegisterSubXactCallback(PendingAtSubXactEnd, nullptr);
         pending_callbacks_registered = true;
     }
-    if (pending_count == pending_size) {
-        const int size = pending_size == 0 ? 8 : pending_size * 2;
-        const Size bytes = sizeof(PendingKey) * static_cast<Size>(size);
-        pending = static_cast<PendingKey*>(pending == nullptr ? MemoryContextAlloc(TopTransactionContext, bytes)
-                                                              : repalloc(pending, bytes));
-        pending_size = size;
+    if (pending == nullptr) {
+        HASHCTL ctl;
+        memset(&ctl, 0, sizeof(ctl));
+        ctl.keysize = kPendingKeyLength;
+        ctl.entrysize = sizeof(PendingKey);
+        ctl.hcxt = TopTransactionContext;
+        pending = hash_create("dskv2 sign-ups waiting for their statement's end", 64, &ctl,
+                              HASH_ELEM | HASH_STRINGS | HASH_CONTEXT);
     }
-    pending[pending_count].relid = relid;
-    pending[pending_count].key = MemoryContextStrdup(TopTransactionContext, key);
-    pending[pending_count].nest = GetCurrentTransactionNestLevel();
-    pending[pending_count].done_nest = 0;
-    ++pending_count;
+    bool found = false;
+    auto* item = static_cast<PendingKey*>(hash_search(pending, key, HASH_ENTER, &found));
+    if (!found || item->done_nest != 0) ++pending_open;
+    item->relid = relid;
+    item->nest = GetCurrentTransactionNestLevel();
+    item->done_nest = 0;
+    item->order = ++pending_order;
+    pending_max_level = Max(pending_max_level, item->nest);
+    return true;
+}
+
+PendingKey* FindPending(Oid relid, const char* key) {
+    if (pending == nullptr || pending_open == 0 || strlen(key) >= static_cast<size_t>(kPendingKeyLength)) return nullptr;
+    auto* item = static_cast<PendingKey*>(hash_search(pending, key, HASH_FIND, nullptr));
+    return item != nullptr && item->relid == relid && item->done_nest == 0 ? item : nullptr;
 }
 
 // The key waits for its statement's flush, not covered yet.
-bool IsPending(Oid relid, const char* key) {
-    for (int i = 0; i < pending_count; ++i) {
-        if (pending[i].relid == relid && pending[i].done_nest == 0 && strcmp(pending[i].key, key) == 0) return true;
-    }
-    return false;
-}
+bool IsPending(Oid relid, const char* key) { return FindPending(relid, key) != nullptr; }
 
 void CoverPending(Oid relid, const char* key) {
-    for (int i = 0; i < pending_count; ++i) {
-        if (pending[i].relid == relid && pending[i].done_nest == 0 && strcmp(pending[i].key, key) == 0) {
-            pending[i].done_nest = GetCurrentTransactionNestLevel();
-        }
+    PendingKey* item = FindPending(relid, key);
+    if (item == nullptr) return;
+    item->done_nest = GetCurrentTransactionNestLevel();
+    pending_max_level = Max(pending_max_level, item->done_nest);
+    --pending_open;
+}
+
+int CompareOrder(const void* a, const void* b) {
+    const int64 x = (*static_cast<PendingKey* const*>(a))->order;
+    const int64 y = (*static_cast<PendingKey* const*>(b))->order;
+    return x < y ? -1 : (x > y ? 1 : 0);
+}
+
+// The keys of relid the flush must sync, in queue order (copied: syncing
+// them changes the table).
+char** OpenPendingKeys(Oid relid, int* count) {
+    *count = 0;
+    if (pending == nullptr || pending_open == 0) return nullptr;
+    auto** items = static_cast<PendingKey**>(palloc(sizeof(PendingKey*) * static_cast<Size>(pending_open)));
+    int n = 0;
+    HASH_SEQ_STATUS status;
+    hash_seq_init(&status, pending);
+    PendingKey* item;
+    while ((item = static_cast<PendingKey*>(hash_seq_search(&status))) != nullptr) {
+        if (item->relid == relid && item->done_nest == 0 && n < pending_open) items[n++] = item;
     }
+    qsort(items, static_cast<size_t>(n), sizeof(PendingKey*), CompareOrder);
+    auto** keys = static_cast<char**>(palloc(sizeof(char*) * static_cast<Size>(Max(n, 1))));
+    for (int i = 0; i < n; ++i) keys[i] = pstrdup(items[i]->key);
+    pfree(items);
+    *count = n;
+    return keys;
 }
 
 // Whether an INSERT on this relation can wait for the statement's flush: the
@@ -492,7 +542,7 @@ void SyncKey(SyncEntry* entry, const char* key, Change change) {
         ReleaseCurrentSubTransaction();
         MemoryContextSwitchTo(caller);
         CurrentResourceOwner = owner;
-        if (pending_count > 0) CoverPending(entry->relids[0], key);
+        if (pending_open > 0) CoverPending(entry->relids[0], key);
     }
     PG_CATCH();
     {
@@ -623,17 +673,14 @@ Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
     }
     const Oid relid = RelationGetRelid(td->tg_relation);
     if (flush) {
-        bool any = false;
-        for (int i = 0; i < pending_count && !any; ++i) any = pending[i].relid == relid && pending[i].done_nest == 0;
-        if (!any) return PointerGetDatum(nullptr);
+        if (pending_open == 0) return PointerGetDatum(nullptr);
     } else if (TRIGGER_FIRED_BY_UPDATE(event) &&
                SameRow(td->tg_trigtuple, td->tg_newtuple, RelationGetDescr(td->tg_relation))) {
         return PointerGetDatum(nullptr);
     } else if (TRIGGER_FIRED_BY_INSERT(event) && DefersInsert(td, fcinfo->flinfo->fn_oid)) {
         TupleDesc desc = RelationGetDescr(td->tg_relation);
         char* key = KeyText(td->tg_trigtuple, desc, SPI_fnumber(desc, "id"));
-        if (key != nullptr) QueuePending(relid, key);
-        return PointerGetDatum(nullptr);
+        if (key != nullptr && QueuePending(relid, key)) return PointerGetDatum(nullptr);
     }
 
     const Oid owner = dskv2::pg::TargetOwner(
@@ -662,12 +709,13 @@ Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
         char* old_key = nullptr;  // a key the row left (UPDATE of the key, DELETE)
         if (flush) {
             LockMapping(entry->lock_key, entry->merging);
-            // Syncing a key covers it (and only adds entries past the end).
-            for (int i = 0; i < pending_count; ++i) {
-                if (pending[i].relid != relid || pending[i].done_nest != 0) continue;
-                char* pending_key = pstrdup(pending[i].key);
-                SyncKey(entry, pending_key, Change::kInsert);
-                CoverPending(relid, pending_key);
+            int count = 0;
+            char** keys = OpenPendingKeys(relid, &count);
+            for (int i = 0; i < count; ++i) {
+                // Still open: nothing synced it since the list was taken.
+                if (!IsPending(relid, keys[i])) continue;
+                SyncKey(entry, keys[i], Change::kInsert);
+                CoverPending(relid, keys[i]);
             }
         } else if (TRIGGER_FIRED_BY_INSERT(event)) {
             key = KeyText(td->tg_trigtuple, desc, entry->key_attnum);
