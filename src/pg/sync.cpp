@@ -707,15 +707,19 @@ Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
         TupleDesc desc = RelationGetDescr(td->tg_relation);
         char* key = nullptr;
         char* old_key = nullptr;  // a key the row left (UPDATE of the key, DELETE)
-        if (flush) {
+        if (!flush && entry->pair_attnums[0] > 0) {
+            LockFavorites(entry, td);
+        } else {
             LockMapping(entry->lock_key, entry->merging);
+        }
+        if (flush) {
             int count = 0;
             char** keys = OpenPendingKeys(relid, &count);
             for (int i = 0; i < count; ++i) {
                 // Still open: nothing synced it since the list was taken.
                 if (!IsPending(relid, keys[i])) continue;
                 SyncKey(entry, keys[i], Change::kInsert);
-                CoverPending(relid, keys[i]);
+                CoverPending(relid, keys[i]);  // also when it failed (quarantined as sync_error)
             }
         } else if (TRIGGER_FIRED_BY_INSERT(event)) {
             key = KeyText(td->tg_trigtuple, desc, entry->key_attnum);
@@ -725,11 +729,6 @@ Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
             key = KeyText(td->tg_newtuple, desc, entry->key_attnum);
             old_key = KeyText(td->tg_trigtuple, desc, entry->key_attnum);
             if (key != nullptr && old_key != nullptr && strcmp(key, old_key) == 0) old_key = nullptr;
-        }
-        if (!flush && entry->pair_attnums[0] > 0) {
-            LockFavorites(entry, td);
-        } else if (!flush) {
-            LockMapping(entry->lock_key, entry->merging);
         }
         if (old_key != nullptr) SyncKey(entry, old_key, Change::kDelete);
         if (key != nullptr) {
