@@ -31,6 +31,25 @@ install_deps() {
 
 pg_bindir() { "$(command -v pg_config)" --bindir; }
 
+# pg_private_prefix DIR: a private, relocated copy of the installed PostgreSQL
+# 15 (server, headers, PGXS, pgTAP) under DIR. PostgreSQL finds its share and
+# lib directories relative to its binaries, so `PATH=DIR/lib/postgresql/15/bin:$PATH`
+# makes pg_config, make install, initdb and pg_ctl use the copy: a build
+# installed there (a mutant, the previous release) never touches the system's.
+pg_private_prefix() {
+    local dir=$1 bindir sharedir incdir
+    bindir=$(pg_bindir) || return 1
+    sharedir=$("$bindir/pg_config" --sharedir)
+    incdir=$("$bindir/pg_config" --includedir-server)
+    rm -rf "$dir"
+    mkdir -p "$dir/lib/postgresql" "$dir/share/postgresql" "$dir/include/postgresql"
+    cp -a "$(dirname "$bindir")" "$dir/lib/postgresql/" \
+        && cp -a "$sharedir" "$dir/share/postgresql/" \
+        && cp -a "$(dirname "$incdir")" "$dir/include/postgresql/" \
+        && chmod -R a+rX "$dir" \
+        && echo "$dir/lib/postgresql/$DSKV2_PG_MAJOR/bin"
+}
+
 # Runs a command as the cluster's owner.
 as_pg_owner() {
     if [ "$(id -u)" -eq 0 ]; then
