@@ -12,7 +12,33 @@ CORE_SRCS := $(sort $(wildcard src/core/*.cpp))
 PG_SRCS := $(sort $(wildcard src/pg/*.cpp))
 OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 
-DATA = $(sort $(wildcard extension/dropskills_v2--*.sql))
+# The SQL of the extension: one object per file under src/sql/ (see
+# CONTRIBUTING.md, "SQL sources"). The scripts of the version being built are
+# assembled from them; those of released versions are frozen in extension/.
+#   RELEASES      released versions, oldest first: extension/$(EXTENSION)--V.sql
+#                 is their install script, kept as released
+#   install       types, routines, views, privileges, with OR REPLACE removed
+#   update A--V   for every released A: the hand-written changes of each release
+#                 since A (src/sql/updates/), then every routine and view again
+#                 (OR REPLACE: each gets its latest body), then the privileges
+RELEASES = 0.1.0
+SQL_DIRS = text catalog schema migration verification triggers switch security
+SQL_OBJECTS := $(foreach d,$(SQL_DIRS),$(sort $(wildcard src/sql/$(d)/*.sql)))
+# A SQL-language function is checked against the objects it calls when it is
+# created, so those come after the rest.
+SQL_LATE := $(shell grep -l '^LANGUAGE sql' $(SQL_OBJECTS))
+SQL_ROUTINES := $(filter-out $(SQL_LATE),$(SQL_OBJECTS)) $(SQL_LATE)
+SQL_TYPES := $(sort $(wildcard src/sql/types/*.sql))
+SQL_VIEWS := $(sort $(wildcard src/sql/views/*.sql))
+SQL_PRIVILEGES = src/sql/privileges.sql
+SQL_INSTALL = extension/$(EXTENSION)--$(EXTVERSION).sql
+SQL_UPDATES = $(foreach a,$(RELEASES),extension/$(EXTENSION)--$(a)--$(EXTVERSION).sql)
+# The hand-written change files from release $(1) to the version being built.
+CHANGES_FROM = $(shell set -- $(RELEASES) $(EXTVERSION); while [ -n "$$1" ] && [ "$$1" != "$(1)" ]; do shift; done; \
+                 while [ -n "$$2" ]; do echo src/sql/updates/$$1--$$2.sql; shift; done)
+
+DATA = $(foreach v,$(RELEASES),extension/$(EXTENSION)--$(v).sql)
+DATA_built = $(SQL_INSTALL) $(SQL_UPDATES)
 
 # Explicit list: never a wildcard that could catch install scripts.
 REGRESS = install text_slugify text_sample_type encoding boundary catalog migrate triggers plain
@@ -33,6 +59,19 @@ COMPILE.cxx.bc += $(PG_CXXFLAGS)
 
 $(OBJS): $(wildcard src/core/*.hpp src/core/*.inc src/pg/*.hpp)
 
+$(SQL_INSTALL): $(SQL_TYPES) $(SQL_ROUTINES) $(SQL_VIEWS) $(SQL_PRIVILEGES) META.json
+	{ printf -- '-- $(EXTENSION) $(EXTVERSION): install script, assembled from src/sql/ by the Makefile (do not edit).\n'; \
+	  printf '\\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \\quit\n'; \
+	  for f in $(filter %.sql,$^); do printf '\n-- %s\n' "$$f"; sed 's/^CREATE OR REPLACE /CREATE /' "$$f"; done; } > $@
+
+define UPDATE_RULE
+extension/$(EXTENSION)--$(1)--$(EXTVERSION).sql: $(call CHANGES_FROM,$(1)) $(SQL_ROUTINES) $(SQL_VIEWS) $(SQL_PRIVILEGES) META.json
+	{ printf -- '-- $(EXTENSION) $(1) -> $(EXTVERSION): update script, assembled from src/sql/ by the Makefile (do not edit).\n'; \
+	  printf '\\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE TO '"'"'$(EXTVERSION)'"'"'" to load this file. \\quit\n'; \
+	  for f in $$(filter %.sql,$$^); do printf '\n-- %s\n' "$$$$f"; cat "$$$$f"; done; } > $$@
+endef
+$(foreach a,$(RELEASES),$(eval $(call UPDATE_RULE,$(a))))
+
 .PHONY: prove unit check-version format
 
 prove:
@@ -44,7 +83,7 @@ unit:
 	cmake --build build-unit -j2
 	cd build-unit && ctest --output-on-failure
 
-check-version:
+check-version: $(SQL_INSTALL)
 	@control=$$(sed -n "s/^default_version = '\([^']*\)'/\1/p" $(EXTENSION).control); \
 	if [ -z "$(EXTVERSION)" ] || [ "$$control" != "$(EXTVERSION)" ]; then \
 		echo "version mismatch: META.json '$(EXTVERSION)' vs $(EXTENSION).control '$$control'"; exit 1; fi; \

@@ -1,0 +1,4 @@
+CREATE OR REPLACE FUNCTION @extschema@.dskv2_source_drift(source_table pg_catalog.text, source pg_catalog.name)
+RETURNS TABLE (relation pg_catalog.text, column_name pg_catalog.text, kind pg_catalog.text)
+AS 'MODULE_PATHNAME', 'dskv2_source_drift'
+LANGUAGE C STABLE;

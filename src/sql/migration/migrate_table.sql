@@ -1,0 +1,9 @@
+CREATE OR REPLACE FUNCTION @extschema@.dskv2_migrate_table(source_table pg_catalog.text,
+                                                           source pg_catalog.name DEFAULT 'public',
+                                                           target pg_catalog.name DEFAULT 'dropskills_v2')
+RETURNS TABLE (source_table pg_catalog.text, target_table pg_catalog.text, rows_read pg_catalog.int8,
+               rows_written pg_catalog.int8, rows_merged pg_catalog.int8, rows_rejected pg_catalog.int8,
+               warnings pg_catalog.int8, duration_ms pg_catalog.numeric)
+LANGUAGE sql
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT * FROM @extschema@.dskv2_migrate_tables($2, $3, ARRAY[@extschema@.dskv2_known_table($1)], 'atomic') $$;

@@ -1,0 +1,76 @@
+-- The dry run: what would move, what is wrong. Reads like a migration (legacy
+-- RLS off), writes nothing, and reports drift instead of raising.
+CREATE OR REPLACE FUNCTION @extschema@.dskv2_plan(source pg_catalog.name DEFAULT 'public',
+                                                  target pg_catalog.name DEFAULT 'dropskills_v2')
+RETURNS TABLE (source_table pg_catalog.text, target_table pg_catalog.text, source_rows pg_catalog.int8,
+               missing_columns pg_catalog.text[], unmapped_columns pg_catalog.text[],
+               predicted_rejects pg_catalog.int8, reject_reasons pg_catalog.jsonb, notes pg_catalog.text)
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+SET row_security = off
+AS $$
+DECLARE
+    m record;
+    d record;
+    n pg_catalog.int8;
+    pending pg_catalog.int8;
+    blocking pg_catalog.text[];
+    relation_name pg_catalog.text;
+    qualified pg_catalog.text;
+BEGIN
+    IF source IS NULL OR pg_catalog.to_regnamespace(pg_catalog.quote_ident(source)) IS NULL THEN
+        RAISE EXCEPTION 'dskv2: source schema "%" does not exist', source USING ERRCODE = '3F000';
+    END IF;
+    PERFORM @extschema@.dskv2_check_target(target, source);
+    FOR m IN SELECT t.* FROM @extschema@.dskv2_mapping_tables() t ORDER BY t.ord LOOP
+        source_table := m.source_table;
+        target_table := m.target_table;
+        missing_columns := '{}';
+        unmapped_columns := '{}';
+        blocking := '{}';
+        source_rows := NULL;
+        predicted_rejects := NULL;
+        reject_reasons := NULL;
+        notes := NULL;
+        FOR d IN SELECT * FROM @extschema@.dskv2_source_drift(m.source_table, source) LOOP
+            qualified := CASE WHEN d.relation = 'auth.users' THEN 'auth.users'
+                              ELSE pg_catalog.format('%I.%I', source, d.relation) END;
+            CASE d.kind
+            WHEN 'missing_table' THEN
+                blocking := blocking || pg_catalog.format('legacy table %s is missing', qualified);
+            WHEN 'missing_required' THEN
+                missing_columns := missing_columns || (d.relation || '.' || d.column_name);
+                blocking := blocking || pg_catalog.format('required column %s.%s is missing', d.relation, d.column_name);
+            WHEN 'missing_optional' THEN
+                missing_columns := missing_columns || (d.relation || '.' || d.column_name);
+            WHEN 'unknown' THEN
+                EXECUTE pg_catalog.format('SELECT pg_catalog.count(%I) FROM %s', d.column_name, qualified) INTO n;
+                unmapped_columns := unmapped_columns
+                    || pg_catalog.format('%s.%s (%s non-NULL)', d.relation, d.column_name, n);
+            END CASE;
+        END LOOP;
+        IF pg_catalog.cardinality(blocking) > 0 THEN
+            notes := 'cannot migrate: ' || pg_catalog.array_to_string(blocking, '; ');
+        ELSE
+            relation_name := CASE WHEN m.source_table = 'auth.users' THEN 'auth.users'
+                                  ELSE pg_catalog.format('%I.%I', source, m.source_table) END;
+            EXECUTE 'SELECT pg_catalog.count(*) FROM ' || relation_name INTO source_rows;
+            BEGIN
+                EXECUTE @extschema@.dskv2_mapping_sql(m.source_table, 'plan', source, target)
+                    INTO pending, predicted_rejects, reject_reasons;
+                notes := pg_catalog.format('%s rows to migrate, %s already migrated or quarantined',
+                                           pending, GREATEST(source_rows - pending, 0));
+                IF m.source_table = 'auth.users' THEN
+                    notes := notes || ' (counts include profiles without an auth user)';
+                END IF;
+                IF pg_catalog.cardinality(unmapped_columns) > 0 THEN
+                    notes := notes || '; unmapped columns are kept in the V2 rows'' legacy jsonb';
+                END IF;
+            EXCEPTION WHEN OTHERS THEN
+                notes := 'cannot predict rejects: ' || SQLERRM;
+            END;
+        END IF;
+        RETURN NEXT;
+    END LOOP;
+END
+$$;

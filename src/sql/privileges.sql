@@ -1,0 +1,33 @@
+DO $dskv2$
+DECLARE
+    fn pg_catalog.regprocedure;
+    api_role pg_catalog.text;
+BEGIN
+    FOR fn IN SELECT p.oid::pg_catalog.regprocedure
+                FROM pg_catalog.pg_proc p
+                JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+                                           AND d.objid = p.oid AND d.deptype = 'e'
+                JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid AND e.extname = 'dropskills_v2'
+               WHERE p.proname NOT IN ('dskv2_slugify', 'dskv2_detect_sample_type', 'dskv2_pack_file_url') LOOP
+        EXECUTE pg_catalog.format('REVOKE ALL ON %s %s FROM PUBLIC',
+            CASE WHEN (SELECT prokind FROM pg_catalog.pg_proc WHERE oid = fn) = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, fn);
+        FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated'] LOOP
+            IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = api_role) THEN
+                EXECUTE pg_catalog.format('REVOKE ALL ON %s %s FROM %I',
+                    CASE WHEN (SELECT prokind FROM pg_catalog.pg_proc WHERE oid = fn) = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
+                    fn, api_role);
+            END IF;
+        END LOOP;
+    END LOOP;
+    FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated'] LOOP
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = api_role) THEN
+            EXECUTE pg_catalog.format('REVOKE ALL ON @extschema@.dskv2_progress FROM %I', api_role);
+        END IF;
+    END LOOP;
+    REVOKE ALL ON @extschema@.dskv2_progress FROM PUBLIC;
+    -- The one SECURITY DEFINER function for API users: what it returns is
+    -- decided inside, per caller.
+    REVOKE ALL ON FUNCTION @extschema@.dskv2_pack_file_url(pg_catalog.uuid, pg_catalog.name) FROM PUBLIC;
+    PERFORM @extschema@.dskv2_grant_pack_file_url();
+END
+$dskv2$;

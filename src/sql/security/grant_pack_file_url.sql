@@ -1,0 +1,25 @@
+-- Row level security, grants and policies of `target` (SPEC §8). Idempotent,
+-- and cheap when all is in place: grants are set again (no table lock), while
+-- RLS, policies and indexes are created only when missing, under a short
+-- lock_timeout with retries (they lock the table), so a catch-up run never
+-- queues behind the application.
+-- dskv2_pack_file_url, the one function for API users (what it returns is
+-- decided inside, per caller): EXECUTE for those of anon, authenticated and
+-- service_role that exist. At CREATE EXTENSION and by dskv2_apply_security
+-- (roles created later). Internal.
+CREATE OR REPLACE FUNCTION @extschema@.dskv2_grant_pack_file_url()
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    api_role pg_catalog.text;
+BEGIN
+    FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = api_role) THEN
+            EXECUTE pg_catalog.format('GRANT EXECUTE ON FUNCTION @extschema@.dskv2_pack_file_url(pg_catalog.uuid, pg_catalog.name) TO %I',
+                                      api_role);
+        END IF;
+    END LOOP;
+END
+$$;

@@ -1,0 +1,26 @@
+-- Attaches live sync's triggers to one legacy table when missing (the first
+-- argument names the target: a rollback finds them by it): dskv2_sync and
+-- dskv2_sync_truncate; on auth.users also dskv2_sync_flush (AFTER INSERT FOR
+-- EACH STATEMENT), which syncs the statement's new auth users after the
+-- table's other AFTER triggers ran (a sign-up's handle_new_user creates the
+-- profile first, and the V2 user is written once). Internal.
+CREATE OR REPLACE FUNCTION @extschema@.dskv2_attach_sync(rel pg_catalog.regclass, source pg_catalog.name,
+                                                         target pg_catalog.name, run_id pg_catalog.int8)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM @extschema@.dskv2_ensure_trigger(rel, 'dskv2_sync', pg_catalog.format(
+        'CREATE TRIGGER dskv2_sync AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '
+        'EXECUTE FUNCTION @extschema@.dskv2_sync_trigger(%L, %L, %L)', rel, target, source, run_id));
+    PERFORM @extschema@.dskv2_ensure_trigger(rel, 'dskv2_sync_truncate', pg_catalog.format(
+        'CREATE TRIGGER dskv2_sync_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT '
+        'EXECUTE FUNCTION @extschema@.dskv2_sync_trigger(%L, %L, %L)', rel, target, source, run_id));
+    IF rel = pg_catalog.to_regclass('auth.users') THEN
+        PERFORM @extschema@.dskv2_ensure_trigger(rel, 'dskv2_sync_flush', pg_catalog.format(
+            'CREATE TRIGGER dskv2_sync_flush AFTER INSERT ON %s FOR EACH STATEMENT '
+            'EXECUTE FUNCTION @extschema@.dskv2_sync_trigger(%L, %L, %L)', rel, target, source, run_id));
+    END IF;
+END
+$$;

@@ -1,0 +1,19 @@
+CREATE OR REPLACE FUNCTION @extschema@.dskv2_ai_track(tbl pg_catalog.regclass)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t record;
+BEGIN
+    t := @extschema@.dskv2_trigger_table(tbl);
+    IF t.table_name IN ('ai_usage', 'admin_logs') THEN
+        RAISE EXCEPTION 'dskv2: % cannot be metered', t.table_name USING ERRCODE = '22023';
+    END IF;
+    EXECUTE pg_catalog.format(
+        'INSERT INTO %I.trigger_settings AS s (kind, table_name, enabled) VALUES (''ai_usage'', $1, true)
+         ON CONFLICT (kind, table_name) DO UPDATE SET enabled = true, updated_at = pg_catalog.now()', t.target)
+        USING t.table_name;
+    PERFORM @extschema@.dskv2_install_trigger(t.target, t.table_name, 'ai_usage', NULL, false);
+END
+$$;

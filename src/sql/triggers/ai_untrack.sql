@@ -1,0 +1,18 @@
+CREATE OR REPLACE FUNCTION @extschema@.dskv2_ai_untrack(tbl pg_catalog.regclass)
+RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    t record;
+BEGIN
+    t := @extschema@.dskv2_trigger_table(tbl);
+    EXECUTE pg_catalog.format(
+        'UPDATE %I.trigger_settings SET enabled = false, updated_at = pg_catalog.now()
+          WHERE kind = ''ai_usage'' AND table_name = $1', t.target)
+        USING t.table_name;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = tbl AND tgname = 'dskv2_ai_usage') THEN
+        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER dskv2_ai_usage ON %s', tbl));
+    END IF;
+END
+$$;

@@ -1,0 +1,4 @@
+-- The changes of release 0.2.0 that re-running every routine file cannot make:
+-- routines dropped, renamed or changed in kind or signature (an explicit DROP
+-- here, then the routine's file creates it again), new types. No CASCADE: an
+-- update never drops anything that depends on the extension.
