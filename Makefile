@@ -3,6 +3,7 @@
 #   make prove                                  the pgTAP scenarios in test/ (pg_prove)
 #   make unit                                   the pure C++ core's GoogleTest suite (CMake/CTest)
 #   make check-version                          control file agrees with META.json
+#   make upgradecheck                           the last release, live, upgraded to this build
 
 EXTENSION = dropskills_v2
 EXTVERSION := $(shell sed -n 's/^    "version": "\([^"]*\)".*/\1/p' META.json | head -n 1)
@@ -15,13 +16,13 @@ OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 # The SQL of the extension: one object per file under src/sql/ (see
 # CONTRIBUTING.md, "SQL sources"). The scripts of the version being built are
 # assembled from them; those of released versions are frozen in extension/.
-#   RELEASES      released versions, oldest first: extension/$(EXTENSION)--V.sql
-#                 is their install script, kept as released
+#   RELEASES      released versions, oldest first (extension/releases): for
+#                 each, extension/$(EXTENSION)--V.sql is its install script as released
 #   install       types, routines, views, privileges, with OR REPLACE removed
 #   update A--V   for every released A: the hand-written changes of each release
 #                 since A (src/sql/updates/), then every routine and view again
 #                 (OR REPLACE: each gets its latest body), then the privileges
-RELEASES = 0.1.0
+RELEASES := $(shell sed -n 's/^\([0-9][0-9.]*\) .*/\1/p' extension/releases)
 SQL_DIRS = text catalog schema migration verification triggers switch security
 SQL_OBJECTS := $(foreach d,$(SQL_DIRS),$(sort $(wildcard src/sql/$(d)/*.sql)))
 # A SQL-language function is checked against the objects it calls when it is
@@ -72,7 +73,12 @@ extension/$(EXTENSION)--$(1)--$(EXTVERSION).sql: $(call CHANGES_FROM,$(1)) $(SQL
 endef
 $(foreach a,$(RELEASES),$(eval $(call UPDATE_RULE,$(a))))
 
-.PHONY: prove unit check-version format
+.PHONY: prove unit check-version format upgradecheck
+
+# The last release, live, upgraded to this build (test/upgrade/upgradecheck.sh);
+# needs the git history of that release.
+upgradecheck:
+	prove test/upgrade/upgradecheck.sh
 
 prove:
 	pg_prove --failures --ext .sql test/

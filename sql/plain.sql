@@ -1,6 +1,8 @@
 -- Plain PostgreSQL: no Supabase `auth` schema (and whatever roles the cluster
 -- has): everything installs and works, RLS on every V2 table, the policies that
 -- need Supabase left out.
+-- The suite's own database, to come back to (contrib_regression, or another with --use-existing).
+\set suite_db :DBNAME
 SET client_min_messages = warning;
 \set SHOW_CONTEXT never
 \set VERBOSITY sqlstate
@@ -24,6 +26,6 @@ SELECT dskv2_pack_file_url('00000000-0000-4000-8000-000000000000') AS no_such_pa
 DELETE FROM dropskills_v2.admin_logs;
 SELECT dskv2_create_schema();  -- idempotent
 SELECT * FROM dskv2_rollback('dropskills_v2', 'dropskills_v2') WHERE action = 'dropped schema';
-\c contrib_regression
+\c :suite_db
 SET client_min_messages = warning;
 DROP DATABASE dskv2_plain;

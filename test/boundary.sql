@@ -5,7 +5,7 @@
 \pset tuples_only true
 \pset pager off
 BEGIN;
-CREATE EXTENSION dropskills_v2;
+CREATE EXTENSION IF NOT EXISTS dropskills_v2;
 SELECT plan(13);
 
 SELECT throws_ok($$SELECT dskv2_boundary_selftest('core_error')$$, '22023',

@@ -5,7 +5,7 @@
 \pset tuples_only true
 \pset pager off
 BEGIN;
-CREATE EXTENSION dropskills_v2;
+CREATE EXTENSION IF NOT EXISTS dropskills_v2;
 SELECT plan(15);
 
 -- Messy legacy titles: accents in NFC and NFD, ligatures, entities, emoji,

@@ -13,7 +13,9 @@ ok() {  # ok CONDITION_EXIT_CODE DESCRIPTION
 is() {  # is GOT EXPECTED DESCRIPTION
     TAP_N=$((TAP_N + 1))
     if [ "$1" == "$2" ]; then echo "ok $TAP_N - $3"; else
-        echo "not ok $TAP_N - $3"; echo "#   got:      '$1'"; echo "#   expected: '$2'"; TAP_FAILED=$((TAP_FAILED + 1)); fi
+        echo "not ok $TAP_N - $3"; TAP_FAILED=$((TAP_FAILED + 1))
+        # Multi-line values stay comments: a line starting with "ok" would be read as a test.
+        printf '%s\n' "got:      '$1'" "expected: '$2'" | sed 's/^/#   /'; fi
 }
 q() { psql -qXAt -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 

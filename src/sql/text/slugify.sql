@@ -4,3 +4,6 @@ CREATE OR REPLACE FUNCTION @extschema@.dskv2_slugify(input pg_catalog.text,
 RETURNS pg_catalog.text
 AS 'MODULE_PATHNAME', 'dskv2_slugify'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+COMMENT ON FUNCTION @extschema@.dskv2_slugify(pg_catalog.text, pg_catalog.text, pg_catalog.int4) IS
+'URL slug: runs of [a-z0-9] joined by separator; HTML entities decoded, scripts transliterated with built-in tables, emoji and symbols dropped; max_length > 0 keeps the longest whole-word prefix';
