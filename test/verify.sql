@@ -8,7 +8,7 @@ SELECT count(*) FROM dskv2_migrate_all();
 CREATE FUNCTION pg_temp.failing() RETURNS TABLE (check_name text, table_name text, detail text) LANGUAGE sql AS $$
     SELECT v.check_name, v.table_name, v.detail FROM dskv2_verify_integrity() v WHERE NOT v.ok $$;
 
-SELECT is((SELECT count(*) FROM dskv2_verify_integrity()), 43::bigint, 'every check is reported (9 + 9 + 12 + 8 + 1 + 4)');
+SELECT is((SELECT count(*) FROM dskv2_verify_integrity()), 44::bigint, 'every check is reported (9 + 9 + 13 + 8 + 1 + 4)');
 SELECT is((SELECT count(*) FROM pg_temp.failing()), 0::bigint, 'every check is true after a clean migration');
 SELECT set_eq($$SELECT DISTINCT check_name FROM dskv2_verify_integrity()$$,
               ARRAY['conservation', 'content_checksum', 'fk_orphans', 'slug_unique', 'slug_format', 'email_unique', 'sequence'],

@@ -1,14 +1,18 @@
 // SQL surface of the mapping (core/mapping.hpp) for the orchestrating
-// functions of the extension script:
+// functions of the extension script (docs/architecture.md, "The boundary":
+// every entry point here goes through Invoke):
 //   dskv2_mapping_tables()   the legacy tables in report order, targets, parents
 //   dskv2_source_drift()     missing tables and columns, unknown columns
 //   dskv2_mapping_sql()      the SQL of one mapping for one purpose
 //   dskv2_claim_slug()       the sequential slug allocator, called in processing order
+//   dskv2_session_lock()     a batched run's session-level migration lock
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/catalog.hpp"
 #include "core/mapping.hpp"
 #include "core/slug_allocator.hpp"
 #include "pg/boundary.hpp"
@@ -67,23 +71,15 @@ int ExecuteWithText(const char* sql, const char* arg) {
 
 char* GetValue(HeapTuple tuple, TupleDesc desc, int column) { return SPI_getvalue(tuple, desc, column); }
 
-// The catalog as the mappings need it: each legacy relation's columns (of
-// every mapping: a dry run embeds the parents' mappings too).
-core::Catalog LoadCatalog(const std::string& source) {
-    core::Catalog catalog;
+// The legacy columns the mappings read, as the database has them: each
+// catalogue legacy table's columns (all of them: a dry run embeds the parents'
+// mappings too). A table that does not exist is left out.
+core::SourceColumns LoadSourceColumns(const std::string& source) {
+    core::SourceColumns columns;
     if (Call(SPI_connect) != SPI_OK_CONNECT) throw core::Error(core::ErrorCode::kInternal, "SPI_connect failed");
-    std::vector<const core::RelationSpec*> relations;
-    for (const core::TableMapping& m : core::Mappings()) {
-        for (const core::RelationSpec& r : m.relations) {
-            bool seen = false;
-            for (const core::RelationSpec* other : relations) seen = seen || core::RelationKey(*other) == core::RelationKey(r);
-            if (!seen) relations.push_back(&r);
-        }
-    }
-    for (const core::RelationSpec* relation_ptr : relations) {
-        const core::RelationSpec& relation = *relation_ptr;
+    for (const core::LegacyTable& table : core::LegacyTables()) {
         const std::string qualified =
-            QuoteIdent(relation.in_auth_schema ? "auth" : source) + "." + QuoteIdent(std::string(relation.name));
+            QuoteIdent(table.schema == core::LegacySchema::kAuth ? "auth" : source) + "." + QuoteIdent(std::string(table.name));
         int rc = Call(ExecuteWithText,
                       static_cast<const char*>(
                           "SELECT pg_catalog.to_regclass($1) IS NOT NULL, a.attname::pg_catalog.text "
@@ -93,24 +89,47 @@ core::Catalog LoadCatalog(const std::string& source) {
                       static_cast<const char*>(qualified.c_str()));
         if (rc != SPI_OK_SELECT) throw core::Error(core::ErrorCode::kInternal, "catalog query failed");
         bool exists = false;
-        std::vector<std::string> columns;
+        std::vector<std::string> names;
         for (uint64 i = 0; i < SPI_processed; ++i) {
             HeapTuple tuple = SPI_tuptable->vals[i];
             char* exists_text = Call(GetValue, tuple, SPI_tuptable->tupdesc, 1);
             exists = exists_text != nullptr && exists_text[0] == 't';
             char* column = Call(GetValue, tuple, SPI_tuptable->tupdesc, 2);
-            if (column != nullptr) columns.emplace_back(column);
+            if (column != nullptr) names.emplace_back(column);
         }
-        if (exists) catalog.emplace(core::RelationKey(relation), std::move(columns));
+        if (exists) columns.emplace(table.Key(), std::move(names));
     }
     Call(SPI_finish);
-    return catalog;
+    return columns;
+}
+
+// The shape version of an existing target: the last step recorded in its
+// shape_steps, or 1 for a target made before targets recorded them.
+int TargetShape(const std::string& quoted_target) {
+    if (Call(SPI_connect) != SPI_OK_CONNECT) throw core::Error(core::ErrorCode::kInternal, "SPI_connect failed");
+    const std::string table = quoted_target + ".shape_steps";
+    int shape = 1;
+    int rc = Call(ExecuteWithText, static_cast<const char*>("SELECT pg_catalog.to_regclass($1) IS NOT NULL"),
+                  static_cast<const char*>(table.c_str()));
+    if (rc != SPI_OK_SELECT) throw core::Error(core::ErrorCode::kInternal, "shape query failed");
+    char* exists = Call(GetValue, SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+    if (exists != nullptr && exists[0] == 't') {
+        const std::string sql = "SELECT pg_catalog.max(step) FROM " + table;
+        rc = Call(SPI_execute, static_cast<const char*>(sql.c_str()), true, static_cast<long>(0));
+        if (rc != SPI_OK_SELECT) throw core::Error(core::ErrorCode::kInternal, "shape query failed");
+        char* value = Call(GetValue, SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+        if (value != nullptr) shape = std::atoi(value);
+    }
+    Call(SPI_finish);
+    return shape;
 }
 
 core::SqlNames Names(FunctionCallInfo fcinfo, const std::string& source, const std::string& target) {
     const char* ext = Call(get_namespace_name, Call(get_func_namespace, fcinfo->flinfo->fn_oid));
     const bool target_exists = Call(get_namespace_oid, static_cast<const char*>(target.c_str()), true) != InvalidOid;
-    return core::SqlNames{QuoteIdent(source), QuoteIdent(target), QuoteIdent(ext), target_exists};
+    core::SqlNames names{QuoteIdent(source), QuoteIdent(target), QuoteIdent(ext), target_exists};
+    if (target_exists) names.shape = TargetShape(names.target);
+    return names;
 }
 
 Datum TextDatum(const std::string& value) {
@@ -285,10 +304,10 @@ Datum dskv2_source_drift(PG_FUNCTION_ARGS) {
         const std::string table = TextArg(fcinfo, 0);
         const std::string source = NameStr(*PG_GETARG_NAME(1));
         const core::TableMapping& mapping = MappingOrThrow(table);
-        const core::Catalog catalog = LoadCatalog(source);
+        const core::SourceColumns columns = LoadSourceColumns(source);
         Call(InitSrf, fcinfo);
         auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-        for (const core::DriftItem& item : core::Drift(mapping, catalog)) {
+        for (const core::DriftItem& item : core::Drift(mapping, columns)) {
             static constexpr const char* kKinds[] = {"missing_table", "missing_required", "missing_optional",
                                                      "unknown"};
             Datum values[3];
@@ -302,12 +321,12 @@ Datum dskv2_source_drift(PG_FUNCTION_ARGS) {
     });
 }
 
-// dskv2_mapping_sql(source_table, purpose, source, target, run_id, row_set)
-//   purpose: 'migrate' | 'plan' | 'stage' | 'mapped' | 'verify' (all tables; source_table
-//   only names a mapping to validate) | 'sync' (live sync of the keys $1) |
-//   'sync_insert' | 'sync_update' | 'sync_unchanged' | 'sync_delete' (its fast paths) |
-//   'reconcile' (the keys live sync must catch up on);
-//   row_set: 'pending' | 'keys' | 'quarantined' | 'staged' | 'sync'
+// dskv2_mapping_sql(source_table, purpose, source, target, run_id, row_set):
+// the statement of one purpose (core::Statement, by its name: 'migrate',
+// 'plan', 'stage', 'mapped', 'verify' (every mapping; source_table only names
+// one to validate), 'sync', 'sync_insert', 'sync_update', 'sync_unchanged',
+// 'sync_delete', 'reconcile') for one row set ('pending', 'keys',
+// 'quarantined', 'staged', 'sync'), for the target's shape.
 PG_FUNCTION_INFO_V1(dskv2_mapping_sql);
 Datum dskv2_mapping_sql(PG_FUNCTION_ARGS) {
     return Invoke(fcinfo, [&]() -> Datum {
@@ -319,49 +338,16 @@ Datum dskv2_mapping_sql(PG_FUNCTION_ARGS) {
         const std::string rows_name = TextArg(fcinfo, 5);
         const core::TableMapping& mapping = MappingOrThrow(table);
         core::RowSet rows = core::RowSet::kPending;
-        if (rows_name == "keys") {
-            rows = core::RowSet::kKeys;
-        } else if (rows_name == "quarantined") {
-            rows = core::RowSet::kQuarantined;
-        } else if (rows_name == "staged") {
-            rows = core::RowSet::kStaged;
-        } else if (rows_name == "sync") {
-            rows = core::RowSet::kSync;
-        } else if (rows_name != "pending") {
+        if (!core::RowSetFromName(rows_name, &rows)) {
             throw core::Error(core::ErrorCode::kInvalidParameterValue, "dskv2: unknown row set \"" + rows_name + "\"");
         }
-        const core::Catalog catalog = LoadCatalog(source);
-        const core::SqlNames names = Names(fcinfo, source, target);
-        std::string sql;
-        if (purpose == "migrate") {
-            sql = core::MigrateSql(mapping, names, catalog, rows, run_id);
-        } else if (purpose == "plan") {
-            sql = core::PlanSql(mapping, names, catalog);
-        } else if (purpose == "stage") {
-            sql = core::StageSql(mapping, names, catalog);
-        } else if (purpose == "verify") {
-            sql = core::VerifySql(names, catalog, 10);
-        } else if (purpose == "sync") {
-            // One-row mappings update in place; merging ones are taken apart
-            // (unlink) and written again by 'migrate' with row set 'keys'.
-            sql = mapping.writer == core::Writer::kInsert ? core::SyncSql(mapping, names, catalog, run_id)
-                                                          : core::UnlinkSql(mapping, names, catalog, run_id);
-        } else if (purpose == "sync_insert") {
-            sql = core::SyncInsertSql(mapping, names, catalog, run_id);
-        } else if (purpose == "sync_update") {
-            sql = core::SyncUpdateSql(mapping, names, catalog);
-        } else if (purpose == "sync_unchanged") {
-            sql = core::SyncUnchangedSql(mapping, names, catalog);
-        } else if (purpose == "sync_delete") {
-            sql = core::SyncDeleteSql(mapping, names);
-        } else if (purpose == "reconcile") {
-            sql = core::ReconcileKeysSql(mapping, names, catalog);
-        } else if (purpose == "mapped") {
-            sql = core::MappedRowsSql(mapping, names, catalog, rows, core::ParentMode::kTarget);
-        } else {
+        core::Statement statement = core::Statement::kMapped;
+        if (!core::StatementFromName(purpose, &statement)) {
             throw core::Error(core::ErrorCode::kInvalidParameterValue, "dskv2: unknown purpose \"" + purpose + "\"");
         }
-        return TextDatum(sql);
+        const core::SourceColumns columns = LoadSourceColumns(source);
+        const core::SqlNames names = Names(fcinfo, source, target);
+        return TextDatum(core::BuildStatement(statement, mapping, names, columns, rows, run_id));
     });
 }
 
@@ -490,6 +476,32 @@ Datum dskv2_session_lock(PG_FUNCTION_ARGS) {
     if (result == LOCKACQUIRE_NOT_AVAIL) PG_RETURN_BOOL(false);
     session_lock.held = true;
     PG_RETURN_BOOL(true);
+}
+
+}  // extern "C"
+
+extern "C" {
+
+// dskv2_target_shape(target name, OUT shape int4, OUT current_shape int4): the
+// target's shape version (NULL when the schema does not exist) and the one
+// this version makes (docs/architecture.md, "Target shape versions").
+PG_FUNCTION_INFO_V1(dskv2_target_shape);
+Datum dskv2_target_shape(PG_FUNCTION_ARGS) {
+    const std::string target = NameStr(*PG_GETARG_NAME(0));
+    return Invoke(fcinfo, [&]() -> Datum {
+        TupleDesc desc = nullptr;
+        if (Call(get_call_result_type, fcinfo, static_cast<Oid*>(nullptr), &desc) != TYPEFUNC_COMPOSITE) {
+            throw core::Error(core::ErrorCode::kInternal, "dskv2_target_shape must return a row");
+        }
+        desc = Call(BlessTupleDesc, desc);
+        Datum values[2] = {static_cast<Datum>(0), Int32GetDatum(core::CurrentShape())};
+        bool nulls[2] = {true, false};
+        if (Call(get_namespace_oid, static_cast<const char*>(target.c_str()), true) != InvalidOid) {
+            values[0] = Int32GetDatum(TargetShape(QuoteIdent(target)));
+            nulls[0] = false;
+        }
+        return HeapTupleGetDatum(Call(heap_form_tuple, desc, static_cast<Datum*>(values), static_cast<bool*>(nulls)));
+    });
 }
 
 }  // extern "C"

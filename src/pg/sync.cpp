@@ -21,6 +21,7 @@
 #include <cstring>
 #include <utility>
 
+#include "core/mapping.hpp"
 #include "pg/flags.hpp"
 
 extern "C" {
@@ -266,17 +267,20 @@ char** OpenPendingKeys(Oid relid, int* count) {
 }
 
 // Whether an INSERT on this relation can wait for the statement's flush: the
-// relation is auth.users and carries an enabled dskv2_sync_flush of the same
+// relation is where sign-ups arrive (auth.users, in the catalogue) and carries
+// an enabled dskv2_sync_flush of the same
 // function and target (attached by dskv2_sync_enable; without it, as before
 // it existed, the row is synced at once).
 bool DefersInsert(TriggerData* td, Oid fn_oid) {
     Relation rel = td->tg_relation;
-    if (strcmp(RelationGetRelationName(rel), "users") != 0 || rel->trigdesc == nullptr ||
-        !rel->trigdesc->trig_insert_after_statement) {
-        return false;
-    }
+    if (rel->trigdesc == nullptr || !rel->trigdesc->trig_insert_after_statement) return false;
     const Oid auth_nsp = get_namespace_oid("auth", true);
     if (RelationGetNamespace(rel) != auth_nsp) return false;
+    dskv2::core::LegacyTriggerInfo info;
+    if (!dskv2::core::DescribeLegacyTrigger(dskv2::core::LegacySchema::kAuth, RelationGetRelationName(rel), &info) ||
+        !info.sign_ups) {
+        return false;
+    }
     const bool replica = SessionReplicationRole == SESSION_REPLICATION_ROLE_REPLICA;
     for (int i = 0; i < rel->trigdesc->numtriggers; ++i) {
         const Trigger* t = &rel->trigdesc->triggers[i];
@@ -375,33 +379,37 @@ SyncEntry* DescribeSync(TriggerData* td) {
     strlcpy(entry->target, trigger->tgargs[0], NAMEDATALEN);
     strlcpy(entry->source, trigger->tgargs[1], NAMEDATALEN);
     entry->run_id = DatumGetInt64(DirectFunctionCall1(int8in, CStringGetDatum(trigger->tgargs[2])));
-    const char* key_column = "id";
-    memset(entry->relids, 0, sizeof(entry->relids));
-    if ((strcmp(nspname, "auth") == 0 && strcmp(relname, "users") == 0) || strcmp(relname, "profiles") == 0) {
-        strlcpy(entry->mapping, "auth.users", NAMEDATALEN);
-        entry->relids[0] = RelidOf("auth", "users");
-        entry->relids[1] = RelidOf(entry->source, "profiles");
-    } else {
-        strlcpy(entry->mapping, relname, NAMEDATALEN);
-        if (strcmp(relname, "product_stats") == 0) key_column = "product_id";
-        entry->relids[0] = RelationGetRelid(rel);
+    // What the catalogue says of this legacy table (its mapping, key, merge).
+    dskv2::core::LegacyTriggerInfo info;
+    const dskv2::core::LegacySchema schema =
+        strcmp(nspname, "auth") == 0 ? dskv2::core::LegacySchema::kAuth : dskv2::core::LegacySchema::kSource;
+    if (!dskv2::core::DescribeLegacyTrigger(schema, relname, &info)) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+                        errmsg("dskv2: live sync does not know the legacy table %s.%s", nspname, relname),
+                        errhint("Drop the trigger \"%s\" on it.", trigger->tgname)));
     }
-    entry->merging = strcmp(relname, "tags") == 0 || strcmp(relname, "favorites") == 0;
+    strlcpy(entry->mapping, info.mapping, NAMEDATALEN);
+    // The relations the mapping reads: this one, and the other ones of its mapping.
+    memset(entry->relids, 0, sizeof(entry->relids));
+    for (int i = 0; i < info.nrelations && i < kMaxRelations; ++i) {
+        entry->relids[i] = RelidOf(info.relations[i].auth ? "auth" : entry->source, info.relations[i].name);
+    }
+    entry->merging = info.merging;
     entry->pair_attnums[0] = entry->pair_attnums[1] = 0;
-    if (strcmp(relname, "favorites") == 0) {
-        const AttrNumber user = SPI_fnumber(RelationGetDescr(rel), "user_id");
-        const AttrNumber product = SPI_fnumber(RelationGetDescr(rel), "product_id");
-        if (user > 0 && product > 0) {
-            entry->pair_attnums[0] = user;
-            entry->pair_attnums[1] = product;
+    if (info.pair_a[0] != '\0') {
+        const AttrNumber a = SPI_fnumber(RelationGetDescr(rel), info.pair_a);
+        const AttrNumber b = SPI_fnumber(RelationGetDescr(rel), info.pair_b);
+        if (a > 0 && b > 0) {
+            entry->pair_attnums[0] = a;
+            entry->pair_attnums[1] = b;
         }
     }
-    entry->primary = strcmp(relname, "profiles") != 0;
+    entry->primary = info.primary;
     entry->lock_key = MappingLockKey(entry->target, entry->mapping);
-    entry->key_attnum = SPI_fnumber(RelationGetDescr(rel), key_column);
+    entry->key_attnum = SPI_fnumber(RelationGetDescr(rel), info.key);
     if (entry->key_attnum <= 0) {
         ereport(ERROR, (errcode(ERRCODE_UNDEFINED_COLUMN),
-                        errmsg("dskv2: live sync: %s.%s has no column \"%s\"", nspname, relname, key_column)));
+                        errmsg("dskv2: live sync: %s.%s has no column \"%s\"", nspname, relname, info.key)));
     }
 
     const Oid ext_nsp = get_func_namespace(trigger->tgfoid);
@@ -424,7 +432,7 @@ SyncEntry* DescribeSync(TriggerData* td) {
                  "row_data = EXCLUDED.row_data, run_id = EXCLUDED.run_id, created_at = EXCLUDED.created_at",
                  t, static_cast<long long>(entry->run_id)),
         4, reject_types);
-    if (strcmp(entry->mapping, "products") == 0 || strcmp(entry->mapping, "auth.users") == 0) {
+    if (info.has_orphans) {
         Oid child_types[5] = {TEXTOID, NAMEOID, NAMEOID, INT8OID, TEXTARRAYOID};
         entry->children_plan = Prepare(
             psprintf("SELECT %s.dskv2_sync_children($1, $2, $3, $4, $5)", quote_identifier(get_namespace_name(ext_nsp))),

@@ -7,6 +7,7 @@
 // mapping.cpp, so a drift between the two shows up here.
 #include "core/mapping.hpp"
 
+#include "core/catalog.hpp"
 #include "core/errors.hpp"
 
 #include <gtest/gtest.h>
@@ -23,6 +24,16 @@
 
 namespace dskv2::core {
 namespace {
+
+// What the database has: the legacy columns by relation.
+using Catalog = SourceColumns;
+
+// The catalogue's description of a relation a mapping reads.
+const LegacyTable& Table(const RelationSpec& r) { return *FindLegacyTable(r.table); }
+std::string RelationKey(const RelationSpec& r) { return std::string(r.table); }
+
+// A mapping's allocated slug column ("" when it has none).
+std::string_view SlugColumn(const TableMapping& m) { return m.table->slug_allocated ? m.table->slug_column : ""; }
 
 // Plain GoogleTest (the unit-test binary does not link gmock).
 ::testing::AssertionResult Contains(const std::string& text, const std::string& needle) {
@@ -84,7 +95,7 @@ const std::vector<SpecRelation>& SpecSchema() {
          {{"id", "uuid", R},
           {"title", "text", R},
           {"description", "text", O},
-          {"price", "numeric", O},
+          {"price", "numeric(10,2)", O},
           {"category_id", "integer", O},
           {"thumbnail_url", "text", O},
           {"file_url", "text", O},
@@ -228,7 +239,7 @@ std::vector<std::pair<std::string, std::string>> AllSql(const TableMapping& m,
     out.emplace_back("PlanSql", PlanSql(m, names, catalog));
     out.emplace_back("MappedRowsSql kSync", MappedRowsSql(m, names, catalog, RowSet::kSync, ParentMode::kTarget));
     out.emplace_back("SyncInsertSql", SyncInsertSql(m, names, catalog, 42));
-    if (m.writer == Writer::kInsert) {
+    if (m.merge == Merge::kNone) {
         out.emplace_back("SyncSql", SyncSql(m, names, catalog, 42));
         out.emplace_back("SyncUpdateSql", SyncUpdateSql(m, names, catalog));
         out.emplace_back("SyncUnchangedSql", SyncUnchangedSql(m, names, catalog));
@@ -357,11 +368,11 @@ TEST(MappingTest, WritersAndSlugs) {
     for (const TableMapping& m : Mappings()) {
         SCOPED_TRACE(std::string(m.name));
         if (m.name == "tags") {
-            EXPECT_EQ(m.writer, Writer::kTags);
+            EXPECT_EQ(m.merge, Merge::kBySlug);
         } else if (m.name == "favorites") {
-            EXPECT_EQ(m.writer, Writer::kFavorites);
+            EXPECT_EQ(m.merge, Merge::kByPair);
         } else {
-            EXPECT_EQ(m.writer, Writer::kInsert);
+            EXPECT_EQ(m.merge, Merge::kNone);
         }
     }
     const std::map<std::string, std::string> fallbacks = {
@@ -370,10 +381,10 @@ TEST(MappingTest, WritersAndSlugs) {
         SCOPED_TRACE(std::string(m.name));
         auto it = fallbacks.find(std::string(m.name));
         if (it == fallbacks.end()) {
-            EXPECT_EQ(m.slug_column, "");
+            EXPECT_EQ(SlugColumn(m), "");
         } else {
-            EXPECT_EQ(m.slug_column, "slug");
-            EXPECT_EQ(m.slug_fallback, it->second);
+            EXPECT_EQ(SlugColumn(m), "slug");
+            EXPECT_EQ(m.table->slug_fallback, it->second);
         }
     }
 }
@@ -381,27 +392,27 @@ TEST(MappingTest, WritersAndSlugs) {
 TEST(MappingTest, RelationsRead) {
     const TableMapping& users = Get("auth.users");
     ASSERT_EQ(users.relations.size(), 2u);
-    EXPECT_TRUE(users.relations[0].in_auth_schema);
+    EXPECT_TRUE((Table(users.relations[0]).schema == LegacySchema::kAuth));
     EXPECT_EQ(RelationKey(users.relations[0]), "auth.users");
-    EXPECT_FALSE(users.relations[0].unknown_to_legacy);  // extras of auth.users are never read
-    EXPECT_FALSE(users.relations[1].in_auth_schema);
+    EXPECT_FALSE(Table(users.relations[0]).unknown_to_legacy);  // extras of auth.users are never read
+    EXPECT_FALSE((Table(users.relations[1]).schema == LegacySchema::kAuth));
     EXPECT_EQ(RelationKey(users.relations[1]), "profiles");
-    EXPECT_TRUE(users.relations[1].unknown_to_legacy);
+    EXPECT_TRUE(Table(users.relations[1]).unknown_to_legacy);
     for (const TableMapping& m : Mappings()) {
         if (m.name == "auth.users") continue;
         SCOPED_TRACE(std::string(m.name));
         ASSERT_EQ(m.relations.size(), 1u);
-        EXPECT_FALSE(m.relations[0].in_auth_schema);
+        EXPECT_FALSE((Table(m.relations[0]).schema == LegacySchema::kAuth));
         EXPECT_EQ(RelationKey(m.relations[0]), m.name);
-        EXPECT_TRUE(m.relations[0].unknown_to_legacy);  // public: unknown columns -> legacy
+        EXPECT_TRUE(Table(m.relations[0]).unknown_to_legacy);  // public: unknown columns -> legacy
     }
 }
 
 TEST(MappingTest, ColumnsMatchSpecLegacySchema) {
-    std::map<std::string, const RelationSpec*> read;
+    std::map<std::string, const LegacyTable*> read;
     for (const TableMapping& m : Mappings()) {
         for (const RelationSpec& r : m.relations) {
-            EXPECT_TRUE(read.emplace(RelationKey(r), &r).second)
+            EXPECT_TRUE(read.emplace(RelationKey(r), &Table(r)).second)
                 << RelationKey(r) << " is described twice";
         }
     }
@@ -410,17 +421,17 @@ TEST(MappingTest, ColumnsMatchSpecLegacySchema) {
         SCOPED_TRACE(spec.key);
         auto it = read.find(spec.key);
         ASSERT_NE(it, read.end()) << "relation not read by any mapping";
-        const RelationSpec& relation = *it->second;
+        const LegacyTable& relation = *it->second;
         std::vector<std::string> expected_names;
         std::vector<std::string> actual_names;
         for (const SpecColumn& c : spec.columns) expected_names.push_back(c.name);
-        for (const ColumnSpec& c : relation.columns) actual_names.emplace_back(c.name);
+        for (const LegacyColumn& c : relation.columns) actual_names.emplace_back(c.name);
         std::sort(actual_names.begin(), actual_names.end());
         std::sort(expected_names.begin(), expected_names.end());
         EXPECT_EQ(actual_names, expected_names);
         for (const SpecColumn& expected : spec.columns) {
             auto c = std::find_if(relation.columns.begin(), relation.columns.end(),
-                                  [&](const ColumnSpec& s) { return s.name == expected.name; });
+                                  [&](const LegacyColumn& s) { return s.name == expected.name; });
             if (c == relation.columns.end()) continue;  // reported above
             EXPECT_EQ(c->required, expected.required)
                 << spec.key << "." << expected.name << " should be "
@@ -449,7 +460,7 @@ TEST(MappingTest, RequiredColumnsAreExactlySpecList) {
     for (const TableMapping& m : Mappings()) {
         for (const RelationSpec& r : m.relations) {
             std::set<std::string>& required = actual[RelationKey(r)];
-            for (const ColumnSpec& c : r.columns) {
+            for (const LegacyColumn& c : Table(r).columns) {
                 if (c.required) required.emplace(c.name);
             }
         }
@@ -704,7 +715,7 @@ TEST(MappingSqlTest, EveryOptionalColumnIsReadOrNull) {
     for (const TableMapping& m : Mappings()) {
         for (const RelationSpec& r : m.relations) {
             const std::string key = RelationKey(r);
-            for (const ColumnSpec& c : r.columns) {
+            for (const LegacyColumn& c : Table(r).columns) {
                 if (c.required) continue;
                 SCOPED_TRACE(std::string(m.name) + ": " + key + "." + std::string(c.name));
                 const std::string ref = std::string(r.alias) + ".\"" + std::string(c.name) + "\"";
@@ -886,10 +897,10 @@ TEST(MappingSqlTest, QuotedNamesAppearVerbatim) {
         SCOPED_TRACE(std::string(m.name));
         const std::string sql = MigrateSql(m, names, catalog, RowSet::kPending, 1);
         for (const RelationSpec& r : m.relations) {
-            if (r.in_auth_schema) {
-                EXPECT_TRUE(Contains(sql, "auth." + std::string(r.name)));
+            if (Table(r).schema == LegacySchema::kAuth) {
+                EXPECT_TRUE(Contains(sql, "auth." + std::string(Table(r).name)));
             } else {
-                EXPECT_TRUE(Contains(sql, names.source + "." + std::string(r.name)));
+                EXPECT_TRUE(Contains(sql, names.source + "." + std::string(Table(r).name)));
             }
         }
         EXPECT_TRUE(Contains(sql, names.target + "."));
@@ -977,7 +988,7 @@ TEST(MappingSyncTest, SyncRowSetIsEveryRowOfTheKeysMigratedOrNot) {
 TEST(MappingSyncTest, OneRowMappingsUpdateInPlaceAndKeepTheirSlug) {
     const SqlNames names = OddNames();
     for (const TableMapping& m : Mappings()) {
-        if (m.writer != Writer::kInsert) continue;
+        if (m.merge != Merge::kNone) continue;
         SCOPED_TRACE(std::string(m.name));
         const std::string table = names.target + "." + std::string(m.target);
         const std::string sync = SyncSql(m, names, FullCatalog(), 77);
@@ -1006,12 +1017,12 @@ TEST(MappingSyncTest, OneRowMappingsUpdateInPlaceAndKeepTheirSlug) {
         EXPECT_TRUE(Contains(unchanged, "AS unchanged"));
         EXPECT_TRUE(Contains(unchanged, ") IS NOT DISTINCT FROM (x."));
         EXPECT_TRUE(Lacks(unchanged, "UPDATE")) << unchanged;
-        if (!m.slug_column.empty()) {
+        if (!SlugColumn(m).empty()) {
             // Only new rows claim a slug, serialised (the last argument).
             EXPECT_EQ(CountOf(sync, "dskv2_claim_slug("), 1u);
-            EXPECT_TRUE(Contains(sync, "x._slug_base, '" + std::string(m.slug_fallback) + "', true, true)"));
-            EXPECT_TRUE(Lacks(sync, std::string(m.slug_column) + " = x."));
-            EXPECT_TRUE(Lacks(update, std::string(m.slug_column) + " = x."));
+            EXPECT_TRUE(Contains(sync, "x._slug_base, '" + std::string(m.table->slug_fallback) + "', true, true)"));
+            EXPECT_TRUE(Lacks(sync, std::string(SlugColumn(m)) + " = x."));
+            EXPECT_TRUE(Lacks(update, std::string(SlugColumn(m)) + " = x."));
             EXPECT_TRUE(Contains(MigrateSql(m, names, FullCatalog(), RowSet::kKeys, 1), "', true, true)"));
             EXPECT_TRUE(Lacks(MigrateSql(m, names, FullCatalog(), RowSet::kStaged, 1), "', true, true)"));
         }
@@ -1025,7 +1036,7 @@ TEST(MappingSyncTest, MergingMappingsAreTakenApartThenWrittenAgain) {
         const TableMapping& m = Get(name);
         const std::string unlink = UnlinkSql(m, names, FullCatalog(), 5);
         const std::string table = names.target + "." + (std::string(name) == "tags" ? "pack_tags" : "favorites");
-        EXPECT_TRUE(Contains(unlink, "DELETE FROM " + table + " v USING grp"));
+        EXPECT_TRUE(Contains(unlink, "DELETE FROM " + table + " v USING groups"));
         EXPECT_TRUE(Contains(unlink, "DELETE FROM " + names.target + ".migration_merges mm"));
         EXPECT_TRUE(Contains(unlink, "AS keys"));
         EXPECT_THROW(SyncSql(m, names, FullCatalog(), 5), Error);
@@ -1051,13 +1062,13 @@ TEST(MappingSyncTest, ReconcileReadsEveryLegacyRowAndLeavesPendingOnesAlone) {
         SCOPED_TRACE(std::string(m.name));
         const std::string sql = ReconcileKeysSql(m, names, FullCatalog());
         EXPECT_TRUE(Lacks(sql, "$1"));
-        EXPECT_TRUE(Contains(sql, "SELECT DISTINCT z.k FROM z"));
+        EXPECT_TRUE(Contains(sql, "SELECT DISTINCT s.k FROM stale_keys s"));
         // Stale merge and quarantine records of rows that are gone.
         EXPECT_TRUE(Contains(sql, ".migration_merges mm WHERE mm.source_table = '" + std::string(m.name) + "'"));
-        if (m.writer == Writer::kInsert) {
+        if (m.merge == Merge::kNone) {
             EXPECT_TRUE(Contains(sql, "v.migration_run_id IS NOT NULL"));
         } else {
-            EXPECT_TRUE(Contains(sql, "done AS MATERIALIZED"));
+            EXPECT_TRUE(Contains(sql, "migrated AS MATERIALIZED"));
         }
     }
 }

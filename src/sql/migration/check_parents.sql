@@ -8,7 +8,7 @@ DECLARE
     parent pg_catalog.text;
     done pg_catalog.bool;
 BEGIN
-    FOR parent IN SELECT unnest(m.parents) FROM @extschema@.dskv2_mapping_tables() m WHERE m.source_table = $1 LOOP
+    FOR parent IN SELECT unnest(m.parents) FROM @extschema@.dskv2_catalog_mappings() m WHERE m.source_table = $1 LOOP
         EXECUTE pg_catalog.format('SELECT EXISTS (SELECT 1 FROM %I.migration_state s WHERE s.source_table = $1 AND s.migrated_once)', target)
             INTO done USING parent;
         IF NOT done THEN

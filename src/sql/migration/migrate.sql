@@ -55,9 +55,11 @@ BEGIN
     -- of the run that completes it); an existing one keeps them throughout.
     IF pg_catalog.to_regnamespace(pg_catalog.quote_ident(target)) IS NULL THEN
         PERFORM @extschema@.dskv2_create_tables(target);
-    ELSIF EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
-                   WHERE con.conrelid = pg_catalog.to_regclass(pg_catalog.format('%I.packs', target))
-                     AND con.contype = 'f') THEN
+    ELSIF EXISTS (SELECT 1 FROM @extschema@.dskv2_catalog_foreign_keys() k
+                    JOIN pg_catalog.pg_constraint con
+                      ON con.conrelid = pg_catalog.to_regclass(pg_catalog.format('%I.%I', target, k.table_name))
+                     AND con.conname = k.constraint_name
+                   WHERE k.parent_schema = 'target') THEN
         PERFORM @extschema@.dskv2_create_schema(target);
     ELSE
         PERFORM @extschema@.dskv2_create_tables(target);
@@ -67,7 +69,7 @@ BEGIN
         pg_catalog.jsonb_build_object('source', source, 'target', target, 'batch_size', batch_size));
     COMMIT;
 
-    FOR m IN SELECT t.* FROM @extschema@.dskv2_mapping_tables() t ORDER BY t.ord LOOP
+    FOR m IN SELECT t.* FROM @extschema@.dskv2_catalog_mappings() t ORDER BY t.ord LOOP
         PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
         EXECUTE pg_catalog.format('SELECT s.* FROM %I.migration_state s WHERE s.source_table = $1', target)
             INTO st USING m.source_table;
@@ -181,7 +183,7 @@ BEGIN
     PERFORM pg_catalog.pg_advisory_xact_lock_shared(1685285684, @extschema@.dskv2_lock_key(target));
     sync_run := @extschema@.dskv2_sync_run(source, target);
     IF sync_run IS NOT NULL THEN
-        FOR m IN SELECT t.* FROM @extschema@.dskv2_mapping_tables() t ORDER BY t.ord LOOP
+        FOR m IN SELECT t.* FROM @extschema@.dskv2_catalog_mappings() t ORDER BY t.ord LOOP
             PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
             PERFORM pg_catalog.count(*) FROM @extschema@.dskv2_sync_catch_up(source, target, sync_run, true,
                                                                              ARRAY[m.source_table]);

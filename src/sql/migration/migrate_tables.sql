@@ -28,7 +28,7 @@ BEGIN
     run_id := @extschema@.dskv2_start_run(target, mode,
         pg_catalog.jsonb_build_object('source', source, 'target', target, 'tables', tables));
 
-    FOR m IN SELECT t.* FROM @extschema@.dskv2_mapping_tables() t
+    FOR m IN SELECT t.* FROM @extschema@.dskv2_catalog_mappings() t
               WHERE tables IS NULL OR t.source_table = ANY (tables) ORDER BY t.ord LOOP
         IF mode <> 'retry' THEN
             PERFORM @extschema@.dskv2_check_parents(m.source_table, target);

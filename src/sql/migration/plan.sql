@@ -22,7 +22,7 @@ BEGIN
         RAISE EXCEPTION 'dskv2: source schema "%" does not exist', source USING ERRCODE = '3F000';
     END IF;
     PERFORM @extschema@.dskv2_check_target(target, source);
-    FOR m IN SELECT t.* FROM @extschema@.dskv2_mapping_tables() t ORDER BY t.ord LOOP
+    FOR m IN SELECT t.* FROM @extschema@.dskv2_catalog_mappings() t ORDER BY t.ord LOOP
         source_table := m.source_table;
         target_table := m.target_table;
         missing_columns := '{}';
@@ -33,8 +33,7 @@ BEGIN
         reject_reasons := NULL;
         notes := NULL;
         FOR d IN SELECT * FROM @extschema@.dskv2_source_drift(m.source_table, source) LOOP
-            qualified := CASE WHEN d.relation = 'auth.users' THEN 'auth.users'
-                              ELSE pg_catalog.format('%I.%I', source, d.relation) END;
+            qualified := @extschema@.dskv2_legacy_relation(d.relation, source);
             CASE d.kind
             WHEN 'missing_table' THEN
                 blocking := blocking || pg_catalog.format('legacy table %s is missing', qualified);
@@ -52,16 +51,15 @@ BEGIN
         IF pg_catalog.cardinality(blocking) > 0 THEN
             notes := 'cannot migrate: ' || pg_catalog.array_to_string(blocking, '; ');
         ELSE
-            relation_name := CASE WHEN m.source_table = 'auth.users' THEN 'auth.users'
-                                  ELSE pg_catalog.format('%I.%I', source, m.source_table) END;
+            relation_name := @extschema@.dskv2_legacy_relation(m.source_table, source);
             EXECUTE 'SELECT pg_catalog.count(*) FROM ' || relation_name INTO source_rows;
             BEGIN
                 EXECUTE @extschema@.dskv2_mapping_sql(m.source_table, 'plan', source, target)
                     INTO pending, predicted_rejects, reject_reasons;
                 notes := pg_catalog.format('%s rows to migrate, %s already migrated or quarantined',
                                            pending, GREATEST(source_rows - pending, 0));
-                IF m.source_table = 'auth.users' THEN
-                    notes := notes || ' (counts include profiles without an auth user)';
+                IF m.plan_note IS NOT NULL THEN
+                    notes := notes || ' (' || m.plan_note || ')';
                 END IF;
                 IF pg_catalog.cardinality(unmapped_columns) > 0 THEN
                     notes := notes || '; unmapped columns are kept in the V2 rows'' legacy jsonb';

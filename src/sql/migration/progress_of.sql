@@ -19,7 +19,7 @@ BEGIN
                     ELSE pg_catalog.make_interval(secs => ((s.rows_total - s.rows_done)
                          * extract(epoch FROM s.updated_at - s.started_at) / s.rows_done)::pg_catalog.float8) END
           FROM %I.migration_state s
-          JOIN @extschema@.dskv2_mapping_tables() m ON m.source_table = s.source_table
+          JOIN @extschema@.dskv2_catalog_mappings() m ON m.source_table = s.source_table
          ORDER BY m.ord$sql$, target);
 END
 $$;

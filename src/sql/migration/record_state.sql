@@ -13,7 +13,7 @@ BEGIN
                                              last_seq, counters, migrated_once, started_at, updated_at)
         SELECT $1, m.target_table, $2, $3, $4, $5, $6, $7, $3 = 'done', pg_catalog.clock_timestamp(),
                pg_catalog.clock_timestamp()
-          FROM @extschema@.dskv2_mapping_tables() m WHERE m.source_table = $1
+          FROM @extschema@.dskv2_catalog_mappings() m WHERE m.source_table = $1
         ON CONFLICT (source_table) DO UPDATE
            SET run_id = EXCLUDED.run_id, status = EXCLUDED.status, rows_total = EXCLUDED.rows_total,
                rows_done = EXCLUDED.rows_done, last_seq = EXCLUDED.last_seq, counters = EXCLUDED.counters,

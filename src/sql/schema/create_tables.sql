@@ -1,5 +1,11 @@
--- Creates what is missing of the target schema, except the foreign keys
--- between V2 tables (dskv2_add_constraints).
+-- Brings the target to the current shape (docs/architecture.md, "Target
+-- shape versions"), or creates it: the schema with its marker when missing,
+-- then the shape steps of dskv2_target_steps in order. Each table, column and
+-- index that is missing is created under a short lock_timeout with retries
+-- (an ALTER TABLE holds ACCESS EXCLUSIVE only for that instant); the
+-- statements and batches of the steps the target has not recorded run once
+-- (a batch again until it changes no row); the steps are then recorded in
+-- <target>.shape_steps. The foreign keys come from dskv2_add_constraints.
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_create_tables(target pg_catalog.name)
 RETURNS void
 LANGUAGE plpgsql
@@ -7,273 +13,49 @@ SET search_path = pg_catalog, pg_temp
 SET client_min_messages = warning
 AS $$
 DECLARE
-    existed pg_catalog.bool;
+    s record;
+    recorded pg_catalog.int4;
+    changed pg_catalog.int8;
 BEGIN
-    existed := @extschema@.dskv2_check_target(target);
-    IF NOT existed THEN
+    IF NOT @extschema@.dskv2_check_target(target) THEN
         EXECUTE pg_catalog.format('CREATE SCHEMA %I', target);
         EXECUTE pg_catalog.format('COMMENT ON SCHEMA %I IS %L', target, @extschema@.dskv2_target_marker());
+        recorded := 0;
+    ELSE
+        recorded := (@extschema@.dskv2_target_shape(target)).shape;
     END IF;
-
-    -- Every table below carries migration_run_id: the run that brought the row
-    -- from legacy (provenance); NULL for rows the application created in V2.
-    EXECUTE pg_catalog.format($ddl$
-    CREATE TABLE IF NOT EXISTS %1$I.migration_runs (
-        id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-        mode        text NOT NULL CHECK (mode IN ('atomic', 'batched', 'retry', 'sync', 'cutover')),
-        status      text NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'completed', 'failed', 'interrupted')),
-        params      jsonb NOT NULL DEFAULT '{}',
-        report      jsonb,
-        error       text,
-        pid         integer NOT NULL DEFAULT pg_backend_pid(),
-        started_by  text NOT NULL DEFAULT current_user,
-        started_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
-        finished_at timestamptz
-    );
-    CREATE TABLE IF NOT EXISTS %1$I.migration_rejects (
-        source_table text NOT NULL,
-        source_key   text NOT NULL,
-        reason       text NOT NULL,
-        row_data     jsonb,
-        run_id       bigint,
-        created_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
-        UNIQUE (source_table, source_key)
-    );
-    CREATE INDEX IF NOT EXISTS migration_rejects_run_id_idx ON %1$I.migration_rejects (run_id);
-    -- Per legacy table: the checkpoint ledger and progress of batched runs.
-    CREATE TABLE IF NOT EXISTS %1$I.migration_state (
-        source_table text PRIMARY KEY,
-        target_table text NOT NULL,
-        run_id       bigint,
-        status       text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'running', 'done')),
-        rows_total   bigint NOT NULL DEFAULT 0,
-        rows_done    bigint NOT NULL DEFAULT 0,
-        last_seq     bigint NOT NULL DEFAULT 0,
-        counters     jsonb NOT NULL DEFAULT '{}',
-        migrated_once boolean NOT NULL DEFAULT false,
-        started_at   timestamptz,
-        updated_at   timestamptz
-    );
-    -- The differing keys found by dskv2_verify_integrity (when the database is writable).
-    CREATE TABLE IF NOT EXISTS %1$I.verify_diffs (
-        checked_at   timestamptz NOT NULL DEFAULT clock_timestamp(),
-        check_name   text NOT NULL,
-        table_name   text NOT NULL,
-        key          text NOT NULL
-    );
-    -- Which tables carry the native triggers (SPEC §7), so dskv2_create_schema
-    -- can re-attach them after DROP EXTENSION ... CASCADE took them away.
-    CREATE TABLE IF NOT EXISTS %1$I.trigger_settings (
-        kind            text NOT NULL CHECK (kind IN ('audit', 'ai_usage')),
-        table_name      text NOT NULL,
-        enabled         boolean NOT NULL DEFAULT true,
-        ignored_columns text[] NOT NULL DEFAULT '{}',
-        updated_at      timestamptz NOT NULL DEFAULT now(),
-        PRIMARY KEY (kind, table_name)
-    );
-    -- Legacy rows folded into an existing V2 row (duplicate favorites, tags).
-    CREATE TABLE IF NOT EXISTS %1$I.migration_merges (
-        source_table text NOT NULL,
-        source_key   text NOT NULL,
-        target_key   text NOT NULL,
-        run_id       bigint,
-        PRIMARY KEY (source_table, source_key)
-    );
-    -- Live sync finds a V2 row's merged legacy rows by it.
-    CREATE INDEX IF NOT EXISTS migration_merges_target_key_idx ON %1$I.migration_merges (source_table, target_key);
-
-    CREATE TABLE IF NOT EXISTS %1$I.users (
-        id                  uuid PRIMARY KEY,
-        email               text,
-        full_name           text,
-        avatar_url          text,
-        role                text NOT NULL DEFAULT 'user' CHECK (role IN ('user', 'premium', 'admin')),
-        subscription_status text,
-        stripe_customer_id  text,
-        created_at          timestamptz DEFAULT now(),
-        updated_at          timestamptz,
-        legacy              jsonb,
-        migration_run_id    bigint
-    );
-    CREATE UNIQUE INDEX IF NOT EXISTS users_email_lower_key ON %1$I.users (lower(email));
-
-    CREATE TABLE IF NOT EXISTS %1$I.categories (
-        id               integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-        name             text NOT NULL,
-        slug             text COLLATE "C" NOT NULL UNIQUE,
-        description      text,
-        icon             text,
-        created_at       timestamptz DEFAULT now(),
-        legacy           jsonb,
-        migration_run_id bigint
-    );
-
-    CREATE TABLE IF NOT EXISTS %1$I.packs (
-        id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-        slug             text COLLATE "C" NOT NULL UNIQUE,
-        title            text NOT NULL,
-        description      text,
-        price            numeric(10,2) CHECK (price >= 0),
-        category_id      integer,
-        cover_url        text,
-        file_url         text,
-        format           text,
-        language         text,
-        is_premium       boolean NOT NULL DEFAULT false,
-        status           text NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'published', 'archived')),
-        author_id        uuid,
-        created_at       timestamptz DEFAULT now(),
-        updated_at       timestamptz,
-        legacy           jsonb,
-        migration_run_id bigint
-    );
-
-    CREATE TABLE IF NOT EXISTS %1$I.samples (
-        id               integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-        pack_id          uuid NOT NULL,
-        title            text,
-        url              text,
-        type             text NOT NULL CHECK (type IN ('pdf', 'video', 'audio', 'image', 'document', 'spreadsheet',
-                                                       'presentation', 'archive', 'ebook', 'text', 'link', 'unknown')),
-        created_at       timestamptz DEFAULT now(),
-        legacy           jsonb,
-        migration_run_id bigint
-    );
-
-    CREATE TABLE IF NOT EXISTS %1$I.tags (
-        id               bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-        name             text NOT NULL,
-        slug             text COLLATE "C" NOT NULL UNIQUE,
-        migration_run_id bigint
-    );
-
-    CREATE TABLE IF NOT EXISTS %1$I.pack_tags (
-        pack_id          uuid NOT NULL,
-        tag_id           bigint NOT NULL,
-        legacy           jsonb,
-        legacy_id        integer,
-        migration_run_id bigint,
-        PRIMARY KEY (pack_id, tag_id)
-    );
-    CREATE UNIQUE INDEX IF NOT EXISTS pack_tags_legacy_id_key ON %1$I.pack_tags (legacy_id);
-
-    CREATE TABLE IF NOT EXISTS %1$I.favorites (
-        user_id          uuid NOT NULL,
-        pack_id          uuid NOT NULL,
-        created_at       timestamptz DEFAULT now(),
-        legacy           jsonb,
-        legacy_id        integer,
-        migration_run_id bigint,
-        PRIMARY KEY (user_id, pack_id)
-    );
-    CREATE UNIQUE INDEX IF NOT EXISTS favorites_legacy_id_key ON %1$I.favorites (legacy_id);
-
-    CREATE TABLE IF NOT EXISTS %1$I.user_packs (
-        user_id          uuid NOT NULL REFERENCES %1$I.users (id) ON DELETE CASCADE,
-        pack_id          uuid NOT NULL REFERENCES %1$I.packs (id) ON DELETE CASCADE,
-        access           text NOT NULL DEFAULT 'purchased' CHECK (access IN ('purchased', 'gifted', 'subscription', 'trial')),
-        acquired_at      timestamptz NOT NULL DEFAULT now(),
-        last_accessed_at timestamptz,
-        progress         numeric(5,2) NOT NULL DEFAULT 0 CHECK (progress >= 0 AND progress <= 100),
-        PRIMARY KEY (user_id, pack_id)
-    );
-    CREATE INDEX IF NOT EXISTS user_packs_pack_id_idx ON %1$I.user_packs (pack_id);
-
-    CREATE TABLE IF NOT EXISTS %1$I.pack_stats (
-        pack_id          uuid PRIMARY KEY,
-        views            bigint NOT NULL DEFAULT 0,
-        downloads        bigint NOT NULL DEFAULT 0,
-        favorites_count  bigint NOT NULL DEFAULT 0,
-        last_viewed_at   timestamptz,
-        updated_at       timestamptz,
-        legacy           jsonb,
-        migration_run_id bigint
-    );
-
-    CREATE TABLE IF NOT EXISTS %1$I.ai_tools (
-        id                  bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-        slug                text COLLATE "C" NOT NULL UNIQUE,
-        name                text NOT NULL,
-        provider            text,
-        model               text,
-        config              jsonb NOT NULL DEFAULT '{}',
-        is_active           boolean NOT NULL DEFAULT true,
-        daily_quota         integer CHECK (daily_quota >= 0),
-        input_price_per_1k  numeric NOT NULL DEFAULT 0 CHECK (input_price_per_1k >= 0),
-        output_price_per_1k numeric NOT NULL DEFAULT 0 CHECK (output_price_per_1k >= 0),
-        created_at          timestamptz NOT NULL DEFAULT now()
-    );
-
-    CREATE TABLE IF NOT EXISTS %1$I.ai_usage (
-        id            bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-        user_id       uuid REFERENCES %1$I.users (id) ON DELETE SET NULL,
-        tool_id       bigint NOT NULL REFERENCES %1$I.ai_tools (id),
-        input_tokens  integer NOT NULL DEFAULT 0,
-        output_tokens integer NOT NULL DEFAULT 0,
-        cost          numeric NOT NULL DEFAULT 0,
-        request_id    text UNIQUE,
-        source_table  text,
-        source_record text,
-        metadata      jsonb,
-        created_at    timestamptz NOT NULL DEFAULT now()
-    );
-    CREATE INDEX IF NOT EXISTS ai_usage_user_id_idx ON %1$I.ai_usage (user_id);
-    CREATE INDEX IF NOT EXISTS ai_usage_tool_id_idx ON %1$I.ai_usage (tool_id);
-    CREATE INDEX IF NOT EXISTS ai_usage_quota_idx ON %1$I.ai_usage (user_id, tool_id, created_at);
-    -- The quota ledger: per tool, user (the nil uuid for none) and UTC day, the
-    -- number of ai_usage rows, kept by the metering under its lock so a quota
-    -- check reads one row instead of counting the day's requests. A write to
-    -- ai_usage by anything else empties it (dskv2_ai_ledger_reset), and the
-    -- next request recounts.
-    CREATE TABLE IF NOT EXISTS %1$I.ai_usage_daily (
-        tool_id  bigint NOT NULL,
-        user_key uuid NOT NULL,
-        day      date NOT NULL,
-        used     bigint NOT NULL,
-        PRIMARY KEY (tool_id, user_key, day)
-    );
-
-    CREATE TABLE IF NOT EXISTS %1$I.admin_logs (
-        id               bigint GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-        actor_id         uuid,
-        actor_role       text,
-        action           text NOT NULL,
-        table_name       text,
-        record_id        text,
-        old_data         jsonb,
-        new_data         jsonb,
-        details          jsonb,
-        txid             bigint,
-        source           text NOT NULL DEFAULT 'trigger',  -- legacy, trigger or migration (no CHECK: it would be re-parsed for every audit row)
-        created_at       timestamptz DEFAULT now(),
-        legacy           jsonb,
-        migration_run_id bigint
-    );
-
-    CREATE TABLE IF NOT EXISTS %1$I.trending_ideas (
-        id               integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
-        title            text NOT NULL,
-        slug             text COLLATE "C" UNIQUE,
-        description      text,
-        category_id      integer,
-        category_label   text,
-        score            numeric,
-        source           text,
-        data             jsonb,
-        created_at       timestamptz DEFAULT now(),
-        legacy           jsonb,
-        migration_run_id bigint
-    );
-    $ddl$, target);
-    -- A run history made before the switch existed knows no 'cutover' mode.
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c
-                    WHERE c.conrelid = pg_catalog.format('%I.migration_runs', target)::pg_catalog.regclass
-                      AND c.conname = 'migration_runs_mode_check'
-                      AND pg_catalog.pg_get_constraintdef(c.oid) LIKE '%cutover%') THEN
-        EXECUTE pg_catalog.format('ALTER TABLE %I.migration_runs DROP CONSTRAINT IF EXISTS migration_runs_mode_check,
-            ADD CONSTRAINT migration_runs_mode_check CHECK (mode IN (''atomic'', ''batched'', ''retry'', ''sync'', ''cutover''))', target);
-    END IF;
-
+    FOR s IN SELECT st.* FROM @extschema@.dskv2_target_steps(target) WITH ORDINALITY AS st ORDER BY st.ordinality LOOP
+        IF s.kind = 'table' THEN
+            IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', target, s.table_name)) IS NULL THEN
+                PERFORM @extschema@.dskv2_ddl_with_retry(s.statement);
+            END IF;
+        ELSIF s.kind = 'column' THEN
+            IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                            WHERE a.attrelid = pg_catalog.format('%I.%I', target, s.table_name)::pg_catalog.regclass
+                              AND a.attname = s.object_name AND NOT a.attisdropped) THEN
+                PERFORM @extschema@.dskv2_ddl_with_retry(s.statement);
+            END IF;
+        ELSIF s.kind = 'index' THEN
+            IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', target, s.object_name)) IS NULL THEN
+                PERFORM @extschema@.dskv2_ddl_with_retry(s.statement);
+            END IF;
+        ELSIF s.step > recorded THEN
+            IF s.kind = 'batch' THEN
+                LOOP
+                    EXECUTE s.statement;
+                    GET DIAGNOSTICS changed = ROW_COUNT;
+                    EXIT WHEN changed = 0;
+                END LOOP;
+            ELSE
+                PERFORM @extschema@.dskv2_ddl_with_retry(s.statement);
+            END IF;
+        END IF;
+    END LOOP;
+    EXECUTE pg_catalog.format(
+        'INSERT INTO %I.shape_steps (step, name)
+         SELECT DISTINCT st.step, st.step_name FROM %s.dskv2_target_steps($1) st WHERE st.step > $2
+         ON CONFLICT (step) DO NOTHING', target, '@extschema@')
+        USING target, recorded;
     IF pg_catalog.to_regnamespace('public') IS NOT NULL THEN
         PERFORM @extschema@.dskv2_bump_identities('public', target);
     END IF;

@@ -1,3 +1,9 @@
+-- Row level security, grants and policies of `target` (docs/security.md),
+-- from the catalogue's security matrix (dskv2_catalog_security). Idempotent,
+-- and cheap when all is in place: grants are set again (no table lock), while
+-- RLS and policies are created only when missing, under a short lock_timeout
+-- with retries (they lock the table), so a catch-up run never queues behind
+-- the application.
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_apply_security(target pg_catalog.name)
 RETURNS void
 LANGUAGE plpgsql
@@ -5,18 +11,15 @@ SET search_path = pg_catalog, pg_temp
 SET client_min_messages = warning
 AS $$
 DECLARE
-    t pg_catalog.text;
+    t record;
     p record;
+    g record;
     private pg_catalog.name := @extschema@.dskv2_private_schema(target);
     supabase pg_catalog.bool;
     admin_call pg_catalog.text;
     uid_call pg_catalog.text := '(SELECT auth.uid())';
     expr_using pg_catalog.text;
     expr_check pg_catalog.text;
-    all_tables pg_catalog.text[] := ARRAY['users', 'categories', 'packs', 'samples', 'tags', 'pack_tags', 'favorites',
-        'user_packs', 'pack_stats', 'ai_tools', 'ai_usage', 'admin_logs', 'trending_ideas', 'migration_runs',
-        'migration_rejects', 'migration_state', 'migration_merges', 'verify_diffs', 'trigger_settings',
-        'ai_usage_daily'];
     api_role pg_catalog.text;
 BEGIN
     supabase := EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'anon')
@@ -24,38 +27,25 @@ BEGIN
                 AND pg_catalog.to_regprocedure('auth.uid()') IS NOT NULL;
 
     -- Every table: RLS on, and nothing granted that this function does not grant.
-    FOREACH t IN ARRAY all_tables LOOP
+    FOR t IN SELECT c.table_name, c.service_role FROM @extschema@.dskv2_catalog_tables() c ORDER BY c.ord LOOP
         IF NOT (SELECT c.relrowsecurity FROM pg_catalog.pg_class c
-                 WHERE c.oid = pg_catalog.format('%I.%I', target, t)::pg_catalog.regclass) THEN
+                 WHERE c.oid = pg_catalog.format('%I.%I', target, t.table_name)::pg_catalog.regclass) THEN
             PERFORM @extschema@.dskv2_ddl_with_retry(
-                pg_catalog.format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', target, t));
+                pg_catalog.format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', target, t.table_name));
         END IF;
-        EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM PUBLIC', target, t);
+        EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM PUBLIC', target, t.table_name);
         FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
             IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = api_role) THEN
-                EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM %I', target, t, api_role);
+                EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM %I', target, t.table_name, api_role);
             END IF;
         END LOOP;
     END LOOP;
-    -- The policy columns are indexed (keys cover users.id, favorites.user_id,
-    -- user_packs.user_id, pack_stats.pack_id; these cover the rest).
-    FOR p IN SELECT * FROM (VALUES ('packs_status_idx', 'packs', 'status'),
-                                   ('ai_tools_is_active_idx', 'ai_tools', 'is_active')) AS i (idx, tbl, col) LOOP
-        IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', target, p.idx)) IS NULL THEN
-            PERFORM @extschema@.dskv2_ddl_with_retry(
-                pg_catalog.format('CREATE INDEX %I ON %I.%I (%I)', p.idx, target, p.tbl, p.col));
-        END IF;
-    END LOOP;
 
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'service_role') THEN
-        -- The backend's key: every table, admin_logs append-only.
+        -- The backend's key: every table (admin_logs append-only).
         EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO service_role', target);
-        FOREACH t IN ARRAY all_tables LOOP
-            IF t = 'admin_logs' THEN
-                EXECUTE pg_catalog.format('GRANT SELECT, INSERT ON %I.%I TO service_role', target, t);
-            ELSE
-                EXECUTE pg_catalog.format('GRANT SELECT, INSERT, UPDATE, DELETE ON %I.%I TO service_role', target, t);
-            END IF;
+        FOR t IN SELECT c.table_name, c.service_role FROM @extschema@.dskv2_catalog_tables() c ORDER BY c.ord LOOP
+            EXECUTE pg_catalog.format('GRANT %s ON %I.%I TO service_role', t.service_role, target, t.table_name);
         END LOOP;
         EXECUTE pg_catalog.format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO service_role', target);
     END IF;
@@ -92,34 +82,18 @@ BEGIN
 
     -- Grants: explicit, per role; per column where a column is hidden.
     EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO anon, authenticated', target);
-    EXECUTE pg_catalog.format('GRANT SELECT (id, slug, title, description, price, category_id, cover_url, format, language,
-                                             is_premium, status, author_id, created_at, updated_at)
-                               ON %I.packs TO anon, authenticated', target);
-    FOREACH t IN ARRAY ARRAY['categories', 'tags', 'pack_tags', 'samples', 'pack_stats'] LOOP
-        EXECUTE pg_catalog.format('GRANT SELECT ON %I.%I TO anon, authenticated', target, t);
+    FOR g IN SELECT x.* FROM @extschema@.dskv2_catalog_security() x
+               JOIN @extschema@.dskv2_catalog_tables() c ON c.table_name = x.table_name
+              WHERE x.kind = 'grant' ORDER BY c.ord LOOP
+        EXECUTE pg_catalog.format('GRANT %s%s ON %I.%I TO %s', g.privileges,
+                                  CASE WHEN g.columns IS NOT NULL THEN ' (' || g.columns || ')' ELSE '' END,
+                                  target, g.table_name, g.roles);
     END LOOP;
-    FOREACH t IN ARRAY ARRAY['categories', 'tags', 'pack_tags', 'samples', 'pack_stats', 'packs', 'trending_ideas',
-                             'user_packs', 'ai_tools'] LOOP
-        EXECUTE pg_catalog.format('GRANT INSERT, UPDATE, DELETE ON %I.%I TO authenticated', target, t);
-    END LOOP;
-    FOREACH t IN ARRAY ARRAY['trending_ideas', 'user_packs', 'ai_usage', 'admin_logs', 'migration_runs',
-                             'migration_rejects', 'migration_state', 'migration_merges', 'verify_diffs',
-                             'trigger_settings', 'ai_usage_daily'] LOOP
-        EXECUTE pg_catalog.format('GRANT SELECT ON %I.%I TO authenticated', target, t);
-    END LOOP;
-    EXECUTE pg_catalog.format('GRANT SELECT, DELETE ON %I.users TO authenticated', target);
-    EXECUTE pg_catalog.format('GRANT INSERT ON %I.users TO authenticated', target);
-    -- Users change their own name and avatar, never their role or subscription.
-    EXECUTE pg_catalog.format('GRANT UPDATE (full_name, avatar_url) ON %I.users TO authenticated', target);
-    EXECUTE pg_catalog.format('GRANT SELECT, INSERT, DELETE ON %I.favorites TO authenticated', target);
-    EXECUTE pg_catalog.format('GRANT SELECT (id, slug, name, provider, model, is_active, daily_quota, input_price_per_1k,
-                                             output_price_per_1k, created_at)
-                               ON %I.ai_tools TO authenticated', target);
     EXECUTE pg_catalog.format('GRANT USAGE ON ALL SEQUENCES IN SCHEMA %I TO authenticated', target);
 
     -- Policies: the missing ones (a policy a DBA changed is left as it is).
-    FOR p IN SELECT d.* FROM @extschema@.dskv2_policies() d
-              WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_policy pp
+    FOR p IN SELECT d.* FROM @extschema@.dskv2_catalog_security() d
+              WHERE d.kind = 'policy' AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_policy pp
                                  WHERE pp.polrelid = pg_catalog.format('%I.%I', target, d.table_name)::pg_catalog.regclass
                                    AND pp.polname = d.policy_name) LOOP
         expr_using := replace(replace(replace(p.using_expr, '$admin', admin_call), '$uid', uid_call),
@@ -127,7 +101,7 @@ BEGIN
         expr_check := replace(replace(replace(p.check_expr, '$admin', admin_call), '$uid', uid_call),
                               '$target', pg_catalog.quote_ident(target));
         PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('CREATE POLICY %I ON %I.%I AS PERMISSIVE FOR %s TO %s%s%s',
-            p.policy_name, target, p.table_name, p.command, p.roles,
+            p.policy_name, target, p.table_name, p.privileges, p.roles,
             CASE WHEN expr_using IS NOT NULL THEN ' USING (' || expr_using || ')' ELSE '' END,
             CASE WHEN expr_check IS NOT NULL THEN ' WITH CHECK (' || expr_check || ')' ELSE '' END));
     END LOOP;

@@ -1,8 +1,3 @@
--- Row level security, grants and policies of `target` (SPEC §8). Idempotent,
--- and cheap when all is in place: grants are set again (no table lock), while
--- RLS, policies and indexes are created only when missing, under a short
--- lock_timeout with retries (they lock the table), so a catch-up run never
--- queues behind the application.
 -- dskv2_pack_file_url, the one function for API users (what it returns is
 -- decided inside, per caller): EXECUTE for those of anon, authenticated and
 -- service_role that exist. At CREATE EXTENSION and by dskv2_apply_security

@@ -1,9 +1,10 @@
 -- Attaches live sync's triggers to one legacy table when missing (the first
 -- argument names the target: a rollback finds them by it): dskv2_sync and
--- dskv2_sync_truncate; on auth.users also dskv2_sync_flush (AFTER INSERT FOR
--- EACH STATEMENT), which syncs the statement's new auth users after the
--- table's other AFTER triggers ran (a sign-up's handle_new_user creates the
--- profile first, and the V2 user is written once). Internal.
+-- dskv2_sync_truncate; on the auth relation of the auth path (auth.users,
+-- where sign-ups arrive) also dskv2_sync_flush (AFTER INSERT FOR EACH
+-- STATEMENT), which syncs the statement's new auth users after the table's
+-- other AFTER triggers ran (a sign-up's handle_new_user creates the profile
+-- first, and the V2 user is written once). Internal.
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_attach_sync(rel pg_catalog.regclass, source pg_catalog.name,
                                                          target pg_catalog.name, run_id pg_catalog.int8)
 RETURNS void
@@ -17,7 +18,9 @@ BEGIN
     PERFORM @extschema@.dskv2_ensure_trigger(rel, 'dskv2_sync_truncate', pg_catalog.format(
         'CREATE TRIGGER dskv2_sync_truncate BEFORE TRUNCATE ON %s FOR EACH STATEMENT '
         'EXECUTE FUNCTION @extschema@.dskv2_sync_trigger(%L, %L, %L)', rel, target, source, run_id));
-    IF rel = pg_catalog.to_regclass('auth.users') THEN
+    IF EXISTS (SELECT 1 FROM @extschema@.dskv2_catalog_legacy() l
+                WHERE l.schema_kind = 'auth' AND l.auth_path
+                  AND pg_catalog.to_regclass(@extschema@.dskv2_legacy_relation(l.relation, source)) = rel) THEN
         PERFORM @extschema@.dskv2_ensure_trigger(rel, 'dskv2_sync_flush', pg_catalog.format(
             'CREATE TRIGGER dskv2_sync_flush AFTER INSERT ON %s FOR EACH STATEMENT '
             'EXECUTE FUNCTION @extschema@.dskv2_sync_trigger(%L, %L, %L)', rel, target, source, run_id));

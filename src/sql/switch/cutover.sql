@@ -87,7 +87,7 @@ BEGIN
     -- Guards on the public tables.
     SELECT COALESCE(pg_catalog.string_agg(pg_catalog.format(', %L', x), '' ORDER BY x), '') INTO role_args
       FROM pg_catalog.unnest(exempt_roles) x;
-    FOR r IN SELECT s.* FROM @extschema@.dskv2_sync_relations(source) s WHERE s.rel IS NOT NULL AND s.ord > 1 ORDER BY s.ord LOOP
+    FOR r IN SELECT s.* FROM @extschema@.dskv2_sync_relations(source) s WHERE s.rel IS NOT NULL AND s.guarded ORDER BY s.ord LOOP
         PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format(
             'CREATE OR REPLACE TRIGGER dskv2_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s '
             'FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.dskv2_guard_trigger(%L%s)', r.rel, target, role_args));
@@ -101,14 +101,14 @@ BEGIN
     -- rollback or dskv2_sync_disable() drops them later.
     FOR r IN SELECT s.*, t.tgname FROM @extschema@.dskv2_sync_relations(source) s
                JOIN pg_catalog.pg_trigger t ON t.tgrelid = s.rel AND t.tgname IN ('dskv2_sync', 'dskv2_sync_truncate', 'dskv2_sync_flush')
-              WHERE s.ord > 2 AND t.tgenabled <> 'D' ORDER BY s.ord, t.tgname LOOP
+              WHERE NOT s.auth_path AND t.tgenabled <> 'D' ORDER BY s.ord, t.tgname LOOP
         PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('ALTER TABLE %s DISABLE TRIGGER %I', r.rel, r.tgname));
         IF r.tgname = 'dskv2_sync' THEN
             steps := steps || 'sync_off'::pg_catalog.text; oks := oks || true;
             details := details || pg_catalog.format('%s no longer synced', r.rel);
         END IF;
     END LOOP;
-    FOR r IN SELECT s.* FROM @extschema@.dskv2_sync_relations(source) s WHERE s.rel IS NOT NULL AND s.ord <= 2 ORDER BY s.ord LOOP
+    FOR r IN SELECT s.* FROM @extschema@.dskv2_sync_relations(source) s WHERE s.rel IS NOT NULL AND s.auth_path ORDER BY s.ord LOOP
         PERFORM @extschema@.dskv2_attach_sync(r.rel, source, target, sync_run);
         steps := steps || 'auth_path'::pg_catalog.text; oks := oks || true;
         details := details || pg_catalog.format('%s keeps syncing into %I.users', r.rel, target);

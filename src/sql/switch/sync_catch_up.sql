@@ -24,7 +24,7 @@ BEGIN
     -- The comparison of every legacy row with V2 hashes whole tables, as the
     -- one-transaction migration does (dskv2.work_mem, default 256MB); put back below.
     PERFORM pg_catalog.set_config('work_mem', COALESCE(NULLIF(pg_catalog.current_setting('dskv2.work_mem', true), ''), '256MB'), true);
-    FOR m IN SELECT t.* FROM @extschema@.dskv2_mapping_tables() t
+    FOR m IN SELECT t.* FROM @extschema@.dskv2_catalog_mappings() t
               WHERE tables IS NULL OR t.source_table = ANY (tables) ORDER BY t.ord LOOP
         source_table := m.source_table;
         migrated := 0;

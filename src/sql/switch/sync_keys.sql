@@ -1,5 +1,6 @@
 -- The mapping applied to some legacy keys, as live sync applies it to one
--- (the same statements, from the core): returns the rows changed in V2.
+-- (the same statements, from the core): returns the rows changed in V2. A
+-- merging mapping's groups are taken apart, then written again from legacy.
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_sync_keys(source_table pg_catalog.text, source pg_catalog.name,
                                                        target pg_catalog.name, run_id pg_catalog.int8,
                                                        keys pg_catalog.text[], deleting pg_catalog.bool DEFAULT false)
@@ -22,7 +23,7 @@ BEGIN
     PERFORM @extschema@.dskv2_lock_mapping(target, source_table);
     previous_suppress := @extschema@.dskv2_audit_suppress(true);
     previous_writing := @extschema@.dskv2_set_sync_writing(true);
-    IF source_table IN ('tags', 'favorites') THEN
+    IF (SELECT m.merge <> 'none' FROM @extschema@.dskv2_catalog_mappings() m WHERE m.source_table = $1) THEN
         EXECUTE @extschema@.dskv2_mapping_sql(source_table, 'sync', source, target, run_id, 'sync')
             INTO c USING keys, deleting;
         released := c.keys;

@@ -7,7 +7,8 @@ DECLARE
     t record;
 BEGIN
     t := @extschema@.dskv2_trigger_table(tbl);
-    IF t.table_name IN ('ai_usage', 'admin_logs') THEN
+    IF EXISTS (SELECT 1 FROM @extschema@.dskv2_catalog_tables() c
+                WHERE c.table_name = t.table_name AND c.role IN ('log', 'metering')) THEN
         RAISE EXCEPTION 'dskv2: % cannot be metered', t.table_name USING ERRCODE = '22023';
     END IF;
     EXECUTE pg_catalog.format(

@@ -9,8 +9,8 @@ DECLARE
     missing pg_catalog.text;
 BEGIN
     t := @extschema@.dskv2_trigger_table(tbl);
-    IF t.table_name = 'admin_logs' THEN
-        RAISE EXCEPTION 'dskv2: admin_logs cannot audit itself' USING ERRCODE = '22023';
+    IF EXISTS (SELECT 1 FROM @extschema@.dskv2_catalog_tables() c WHERE c.table_name = t.table_name AND c.role = 'log') THEN
+        RAISE EXCEPTION 'dskv2: % cannot audit itself', t.table_name USING ERRCODE = '22023';
     END IF;
     IF pg_catalog.array_position(ignored_columns, NULL) IS NOT NULL THEN
         RAISE EXCEPTION 'dskv2: ignored_columns must not contain NULL' USING ERRCODE = '22023';
