@@ -1,0 +1,71 @@
+-- pgTAP: target shape versions (docs/architecture.md, "Target shape
+-- versions"). A new target records every shape step; dskv2_create_schema is
+-- idempotent; a target at an older shape is refused by the migrations, live
+-- sync and the switch (55000 naming dskv2_create_schema) while the dry run,
+-- the verification and the live sync triggers keep working on its old shape;
+-- dskv2_create_schema brings it up to date. A target made before targets
+-- recorded their shape (no shape_steps) is at shape 1.
+\ir legacy_setup.psql
+SELECT plan(25);
+SELECT count(*) FROM dskv2_fixture.generate('S');
+
+SELECT is((SELECT shape FROM dskv2_target_shape('dropskills_v2')), NULL::int, 'no target yet: no shape');
+SELECT ok((SELECT current_shape FROM dskv2_target_shape('dropskills_v2')) >= 2, 'this version makes shape 2 or later');
+SELECT current_shape AS current FROM dskv2_target_shape('dropskills_v2') \gset
+
+SELECT count(*) FROM dskv2_migrate_all();
+SELECT is((SELECT shape FROM dskv2_target_shape('dropskills_v2')), :current, 'a new target is at the current shape');
+SELECT is((SELECT array_agg(step ORDER BY step) FROM dropskills_v2.shape_steps),
+          (SELECT array_agg(s ORDER BY s) FROM generate_series(1, :current) s),
+          '... and records every step');
+SELECT is((SELECT count(*)::int FROM dskv2_target_steps('dropskills_v2') WHERE kind = 'table'),
+          (SELECT count(*)::int FROM dskv2_catalog_tables()), 'the steps create each catalogue table once');
+SELECT is((SELECT count(*)::int FROM pg_class WHERE relnamespace = 'dropskills_v2'::regnamespace AND relkind = 'r'),
+          (SELECT count(*)::int FROM dskv2_catalog_tables()), '... and the target has exactly those tables');
+SELECT ok((SELECT bool_and(statement LIKE '%dropskills_v2.%') FROM dskv2_target_steps('dropskills_v2')),
+          'every step statement names the target, quoted by the server');
+SELECT ok((SELECT bool_and(statement LIKE '%"odd ""name""".%') FROM dskv2_target_steps('odd "name"')),
+          '... an odd name too');
+
+SELECT md5(string_agg(row_to_json(x)::text, ',' ORDER BY x.step)) AS steps_before FROM dropskills_v2.shape_steps x \gset
+SELECT lives_ok($$SELECT dskv2_create_schema()$$, 'dskv2_create_schema on a current target');
+SELECT is((SELECT md5(string_agg(row_to_json(x)::text, ',' ORDER BY x.step)) FROM dropskills_v2.shape_steps x),
+          :'steps_before', '... changes nothing: idempotent');
+
+-- An older shape: the target forgets its last step, as a target of the previous release would be.
+SELECT lives_ok($$SELECT dskv2_sync_enable()$$, 'live sync on before the target falls behind');
+DELETE FROM dropskills_v2.shape_steps WHERE step > 1;
+SELECT is((SELECT shape FROM dskv2_target_shape('dropskills_v2')), 1, 'the target is at shape 1');
+SELECT throws_ok($$SELECT * FROM dskv2_migrate_all()$$, '55000',
+                 format('dskv2: target schema "dropskills_v2" has shape 1, this version of dropskills_v2 needs shape %s', :current),
+                 'an older shape: dskv2_migrate_all refuses (55000)');
+CREATE FUNCTION pg_temp.hint_of(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE h text;
+BEGIN
+    EXECUTE sql;
+    RETURN NULL;
+EXCEPTION WHEN OTHERS THEN
+    GET STACKED DIAGNOSTICS h = PG_EXCEPTION_HINT;
+    RETURN h;
+END $$;
+SELECT is(pg_temp.hint_of($$SELECT * FROM dskv2_migrate_all()$$),
+          'Bring it up to date first: SELECT dskv2_create_schema(''dropskills_v2'');', '... naming dskv2_create_schema');
+SELECT throws_ok($$SELECT * FROM dskv2_migrate_table('categories')$$, '55000', NULL, '... dskv2_migrate_table too');
+SELECT throws_ok($$SELECT * FROM dskv2_retry_rejects()$$, '55000', NULL, '... dskv2_retry_rejects too');
+SELECT throws_ok($$SELECT dskv2_sync_enable()$$, '55000', NULL, '... live sync too');
+SELECT throws_ok($$SELECT * FROM dskv2_cutover()$$, '55000', NULL, '... and the switch');
+SELECT lives_ok($$SELECT * FROM dskv2_plan()$$, 'the dry run works on the older shape');
+SELECT is((SELECT count(*)::int FROM dskv2_verify_integrity() WHERE NOT ok), 0, '... the verification too');
+UPDATE public.products SET title = 'Titre après la mise à jour' WHERE id = (SELECT id FROM public.products WHERE price >= 0 ORDER BY id LIMIT 1);
+SELECT is((SELECT count(*)::int FROM dropskills_v2.packs WHERE title = 'Titre après la mise à jour'), 1,
+          '... and live sync follows a legacy change on it');
+
+-- A target made before targets recorded their shape.
+DROP TABLE dropskills_v2.shape_steps;
+SELECT is((SELECT shape FROM dskv2_target_shape('dropskills_v2')), 1, 'a target without shape_steps is at shape 1');
+SELECT lives_ok($$SELECT dskv2_create_schema()$$, 'dskv2_create_schema brings it up to date');
+SELECT is((SELECT shape FROM dskv2_target_shape('dropskills_v2')), :current, '... to the current shape');
+SELECT lives_ok($$SELECT * FROM dskv2_migrate_all()$$, '... and the migrations run again');
+
+SELECT * FROM finish();
+ROLLBACK;
