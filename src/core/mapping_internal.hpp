@@ -61,6 +61,10 @@ struct UpdateLists {
 };
 UpdateLists UpdateColumns(const TableMapping& m, const SqlNames& names, const std::string& alias);
 
+// The table whose slugs a by-slug merge groups by: the parent of the pair's
+// second column (the tags of pack_tags).
+const V2Table& SlugTableOf(const TableMapping& m);
+
 // The V2 table of a mapping, qualified.
 std::string TargetTable(const TableMapping& m, const SqlNames& names);
 

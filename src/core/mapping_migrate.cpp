@@ -19,7 +19,7 @@ std::string MappedRowsSql(const TableMapping& mapping, const SqlNames& names, co
 
 namespace {
 
-// The tags of a by-slug merge: one V2 tag per new slug, numbered in
+// The V2 rows of a by-slug merge: one tag per new slug, numbered in
 // processing order (so batched and one-transaction runs number them alike),
 // then each accepted row's (pack, tag) pair, written once, and the merges.
 std::string BySlugWriter(const TableMapping& mapping, const SqlNames& names, const std::string& run) {
@@ -27,13 +27,9 @@ std::string BySlugWriter(const TableMapping& mapping, const SqlNames& names, con
     const V2Table& t = *mapping.table;
     const std::string table = detail::TargetTable(mapping, names);
     const std::string a(t.pair.a), b(t.pair.b), key(mapping.target_key);
-    const V2Table* tags = nullptr;
-    for (const ForeignKey& fk : t.foreign_keys) {
-        if (fk.column == t.pair.b) tags = FindV2Table(fk.parent);
-    }
-    if (tags == nullptr) throw Error(ErrorCode::kInternal, "dskv2 mapping " + std::string(mapping.name) + ": no slug table");
-    const std::string tag_table = tgt + "." + std::string(tags->name);
-    const std::string slug(tags->slug_column);
+    const V2Table* slug_table = &detail::SlugTableOf(mapping);
+    const std::string tag_table = tgt + "." + std::string(slug_table->name);
+    const std::string slug(slug_table->slug_column);
     return "accepted AS MATERIALIZED (SELECT * FROM mapped WHERE mapped._reason IS NULL),\n"
            "new_tags AS (INSERT INTO " + tag_table + " (name, " + slug + ", migration_run_id)\n"
            "  SELECT d._name, d._slug_base, " + run +

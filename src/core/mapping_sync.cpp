@@ -45,14 +45,6 @@ std::string QuarantinedKey(const TableMapping& m, const SqlNames& names, const s
            QuoteLiteral(m.name) + " AND rq.source_key = " + key_text + ") AS quarantined";
 }
 
-// The slug table of a by-slug merge (the parent of the pair's second column).
-const V2Table& SlugTable(const TableMapping& m) {
-    for (const ForeignKey& fk : m.table->foreign_keys) {
-        if (fk.column == m.table->pair.b) return *FindV2Table(fk.parent);
-    }
-    throw Error(ErrorCode::kInternal, "dskv2 mapping " + std::string(m.name) + ": no slug table");
-}
-
 }  // namespace
 
 std::string SyncSql(const TableMapping& mapping, const SqlNames& names, const SourceColumns& columns,
@@ -106,10 +98,10 @@ std::string SyncInsertSql(const TableMapping& mapping, const SqlNames& names, co
                " FROM (" + mapped + ") x\nWHERE x._reason IS NULL AND " + not_linked + "\nON CONFLICT (" + a + ", " + b +
                ") DO NOTHING\nRETURNING " + QuarantinedKey(mapping, names, "v." + key + "::text");
     }
-    const V2Table& tags = SlugTable(mapping);
+    const V2Table& slug_table = detail::SlugTableOf(mapping);
     return "INSERT INTO " + table + " AS v (" + a + ", " + b + ", legacy, " + key + ", migration_run_id)\nSELECT x." + a +
            ", t.id, x.legacy, x._key::integer, " + run + " FROM (" + mapped + ") x JOIN " + names.target + "." +
-           std::string(tags.name) + " t ON t." + std::string(tags.slug_column) + " = x._slug_base\nWHERE x._reason IS NULL AND " +
+           std::string(slug_table.name) + " t ON t." + std::string(slug_table.slug_column) + " = x._slug_base\nWHERE x._reason IS NULL AND " +
            not_linked + "\nON CONFLICT (" + a + ", " + b + ") DO NOTHING\nRETURNING " +
            QuarantinedKey(mapping, names, "v." + key + "::text");
 }
@@ -222,9 +214,9 @@ std::string ReconcileKeysSql(const TableMapping& mapping, const SqlNames& names,
     std::string differing_pairs = "SELECT d.k1, d.k2 FROM differing d";
     std::string pair_of_mapped = "(m." + a + ", m." + b + ")";
     if (mapping.merge == Merge::kBySlug) {
-        const V2Table& tags = SlugTable(mapping);
-        differing_pairs = "SELECT d.k1, t.id AS k2 FROM differing d JOIN " + tgt + "." + std::string(tags.name) +
-                          " t ON t." + std::string(tags.slug_column) + " = d.k2";
+        const V2Table& slug_table = detail::SlugTableOf(mapping);
+        differing_pairs = "SELECT d.k1, t.id AS k2 FROM differing d JOIN " + tgt + "." + std::string(slug_table.name) +
+                          " t ON t." + std::string(slug_table.slug_column) + " = d.k2";
         pair_of_mapped = "(m." + a + ", m._slug_base)";
     }
     // Rows already migrated (in V2 or merged) and the groups they are in.

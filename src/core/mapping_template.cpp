@@ -264,6 +264,14 @@ UpdateLists UpdateColumns(const TableMapping& m, const SqlNames& names, const st
     return out;
 }
 
+const V2Table& SlugTableOf(const TableMapping& m) {
+    for (const ForeignKey& fk : m.table->foreign_keys) {
+        const V2Table* parent = fk.column == m.table->pair.b ? FindV2Table(fk.parent) : nullptr;
+        if (parent != nullptr && !parent->slug_column.empty()) return *parent;
+    }
+    throw Error(ErrorCode::kInternal, "dskv2 mapping " + std::string(m.name) + ": no slug table");
+}
+
 std::string TargetTable(const TableMapping& m, const SqlNames& names) {
     return names.target + "." + std::string(m.target);
 }
@@ -281,18 +289,14 @@ GroupSides GroupComparison(const TableMapping& m, const SqlNames& names, const s
                     " v WHERE v." + std::string(m.table->provenance) + " IS NOT NULL"};
     }
     // By slug: the group's second key is the slug of the row it references.
-    const V2Table* tags = nullptr;
-    for (const ForeignKey& fk : m.table->foreign_keys) {
-        if (fk.column == p.b) tags = FindV2Table(fk.parent);
-    }
-    if (tags == nullptr) throw Error(ErrorCode::kInternal, "dskv2 mapping " + std::string(m.name) + ": no slug table");
+    const V2Table* slug_table = &SlugTableOf(m);
     return {"SELECT DISTINCT ON (m." + a + ", m._slug_base COLLATE \"C\") m." + a +
                 " AS k1, m._slug_base AS k2, NULL::boolean AS c1, m.legacy AS c2 FROM " + rows +
                 " WHERE m._reason IS NULL AND " + kept + " ORDER BY m." + a +
                 ", m._slug_base COLLATE \"C\", m._o1 NULLS LAST, m._o2",
-            "SELECT v." + a + " AS k1, t." + std::string(tags->slug_column) +
+            "SELECT v." + a + " AS k1, t." + std::string(slug_table->slug_column) +
                 "::text AS k2, NULL::boolean AS c1, v.legacy AS c2 FROM " + table + " v JOIN " + names.target + "." +
-                std::string(tags->name) + " t ON t.id = v." + b + " WHERE v." + std::string(m.table->provenance) +
+                std::string(slug_table->name) + " t ON t.id = v." + b + " WHERE v." + std::string(m.table->provenance) +
                 " IS NOT NULL"};
 }
 

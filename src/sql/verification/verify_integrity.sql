@@ -27,7 +27,9 @@ BEGIN
         RAISE EXCEPTION 'dskv2: target schema "%" does not exist', target USING ERRCODE = '3F000',
             HINT = 'Migrate first: SELECT * FROM dskv2_migrate_all();';
     END IF;
-    statement := @extschema@.dskv2_mapping_sql('auth.users', 'verify', source, target);
+    -- One statement for every mapping (any mapping's name selects it).
+    statement := @extschema@.dskv2_mapping_sql((SELECT m.source_table FROM @extschema@.dskv2_catalog_mappings() m
+                                                 ORDER BY m.ord LIMIT 1), 'verify', source, target);
     PERFORM pg_catalog.set_config('work_mem',
         COALESCE(NULLIF(pg_catalog.current_setting('dskv2.work_mem', true), ''), '256MB'), true);
     -- One plain statement (not a cursor) collects every check.
