@@ -4,6 +4,7 @@
 #   make unit                                   the pure C++ core's GoogleTest suite (CMake/CTest)
 #   make check-version                          control file agrees with META.json
 #   make upgradecheck                           the last release, live, upgraded to this build
+#   make format / make check-format             clang-format the C++ sources / check they are
 
 EXTENSION = dropskills_v2
 EXTVERSION := $(shell sed -n 's/^    "version": "\([^"]*\)".*/\1/p' META.json | head -n 1)
@@ -73,7 +74,7 @@ extension/$(EXTENSION)--$(1)--$(EXTVERSION).sql: $(call CHANGES_FROM,$(1)) $(SQL
 endef
 $(foreach a,$(RELEASES),$(eval $(call UPDATE_RULE,$(a))))
 
-.PHONY: prove unit check-version format upgradecheck
+.PHONY: prove unit check-version format check-format upgradecheck
 
 # The last release, live, upgraded to this build (test/upgrade/upgradecheck.sh);
 # needs the git history of that release.
@@ -100,5 +101,11 @@ check-version: $(SQL_INSTALL)
 		echo "missing extension/$(EXTENSION)--$(EXTVERSION).sql"; exit 1; fi; \
 	echo "version $(EXTVERSION): META.json, control file and install script agree"
 
+CXX_SOURCES = $(wildcard src/core/*.hpp src/core/*.cpp src/pg/*.hpp src/pg/*.cpp test/unit/*.cpp fuzz/*.cpp)
+
 format:
-	clang-format -i $(wildcard src/core/*.hpp src/core/*.cpp src/pg/*.hpp src/pg/*.cpp test/unit/*.cpp fuzz/*.cpp)
+	clang-format -i $(CXX_SOURCES)
+
+# What CI checks: every C++ source as `make format` leaves it.
+check-format:
+	clang-format --dry-run --Werror $(CXX_SOURCES)

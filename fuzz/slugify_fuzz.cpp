@@ -19,8 +19,7 @@
 namespace {
 
 // Index 7 and up are invalid on purpose.
-constexpr std::string_view kSeparators[] = {"-", "_", ".",  "--", "~", "-.-", "\xE2\x80\x93",
-                                            "",  "a", "x1", "9"};
+constexpr std::string_view kSeparators[] = {"-", "_", ".", "--", "~", "-.-", "\xE2\x80\x93", "", "a", "x1", "9"};
 constexpr std::size_t kValidSeparators = 7;
 
 void Check(bool ok) {
@@ -53,9 +52,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view input(reinterpret_cast<const char*>(data + 2), size - 2);
 
     const bool invalid = (sep_byte & 7) == 7;
-    const std::size_t sep_index =
-        invalid ? kValidSeparators + (sep_byte >> 3) % (std::size(kSeparators) - kValidSeparators)
-                : (sep_byte >> 3) % kValidSeparators;
+    const std::size_t sep_index = invalid
+                                      ? kValidSeparators + (sep_byte >> 3) % (std::size(kSeparators) - kValidSeparators)
+                                      : (sep_byte >> 3) % kValidSeparators;
     const std::string_view sep = kSeparators[sep_index];
     const std::int64_t max_length = (len_byte & 0x80) ? 0 : (len_byte & 0x7F);
 
@@ -76,8 +75,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         // The cut is at a word boundary of the unlimited slug.
         const std::string full = dskv2::core::Slugify(input, sep);
         Check(full.compare(0, out.size(), out) == 0);
-        Check(out.size() == full.size() || out.empty() ||
-              full.compare(out.size(), sep.size(), sep) == 0);
+        Check(out.size() == full.size() || out.empty() || full.compare(out.size(), sep.size(), sep) == 0);
         if (out.size() < full.size()) {
             // ... and the longest one: the next word would not fit.
             std::size_t next = out.empty() ? 0 : out.size() + sep.size();

@@ -36,6 +36,8 @@ NPROC=$(nproc)
 
 log "version: META.json, control file, install script"
 check "version" make -s check-version
+log "format: make check-format (clang-format)"
+check "format" make -s check-format
 
 # ctest_layer LABEL BUILD_DIR CMAKE_ARGS...: build the core's unit tests and run them.
 ctest_layer() {

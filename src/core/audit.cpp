@@ -210,14 +210,30 @@ private:
             const char e = s_[i_++];
             char plain = 0;
             switch (e) {
-                case '"': plain = '"'; break;
-                case '\\': plain = '\\'; break;
-                case '/': plain = '/'; break;
-                case 'b': plain = '\b'; break;
-                case 'f': plain = '\f'; break;
-                case 'n': plain = '\n'; break;
-                case 'r': plain = '\r'; break;
-                case 't': plain = '\t'; break;
+                case '"':
+                    plain = '"';
+                    break;
+                case '\\':
+                    plain = '\\';
+                    break;
+                case '/':
+                    plain = '/';
+                    break;
+                case 'b':
+                    plain = '\b';
+                    break;
+                case 'f':
+                    plain = '\f';
+                    break;
+                case 'n':
+                    plain = '\n';
+                    break;
+                case 'r':
+                    plain = '\r';
+                    break;
+                case 't':
+                    plain = '\t';
+                    break;
                 case 'u': {
                     std::uint32_t cp = 0;
                     if (!Hex4(cp)) return false;
@@ -244,9 +260,7 @@ private:
     std::size_t i_ = 0;
 };
 
-bool IsWordChar(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
+bool IsWordChar(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 }  // namespace
 
@@ -265,9 +279,7 @@ bool IsUuid(std::string_view text) noexcept {
     if (text.size() >= 2 && text.front() == '{' && text.back() == '}') {
         text = text.substr(1, text.size() - 2);
     }
-    auto hex = [](char c) {
-        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-    };
+    auto hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); };
     if (text.size() == 32) {
         for (char c : text) {
             if (!hex(c)) return false;
@@ -290,8 +302,8 @@ bool IsSecretColumn(std::string_view name) noexcept {
     } catch (...) {
         return true;  // cannot tell: redact
     }
-    static constexpr std::string_view kParts[] = {"password", "passwd", "secret", "api_key",
-                                                  "apikey", "access_key", "private_key", "credential"};
+    static constexpr std::string_view kParts[] = {"password", "passwd",     "secret",      "api_key",
+                                                  "apikey",   "access_key", "private_key", "credential"};
     for (std::string_view part : kParts) {
         if (lower.find(part) != std::string::npos) return true;
     }
@@ -315,13 +327,27 @@ void AppendJsonString(std::string& out, std::string_view text) {
     for (char c : text) {
         const auto u = static_cast<unsigned char>(c);
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
-            case '\b': out += "\\b"; break;
-            case '\f': out += "\\f"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
+            case '\b':
+                out += "\\b";
+                break;
+            case '\f':
+                out += "\\f";
+                break;
             default:
                 if (u < 0x20) {
                     out += "\\u00";

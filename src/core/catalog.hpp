@@ -40,11 +40,11 @@ enum class Secrecy : unsigned char {
 
 struct V2Column {
     std::string_view name;
-    std::string_view type;         // as created: "uuid", "numeric(10,2)", "text COLLATE \"C\""
-    std::string_view rest;         // the rest of its definition: NOT NULL, DEFAULT, CHECK, PRIMARY KEY ...
-    int since = 1;                 // the shape step that created it
-    bool mapped = false;           // written from the mapped legacy rows; compared by verification
-    bool api_select = true;        // granted to the API roles that read the table (else left out of the grant)
+    std::string_view type;   // as created: "uuid", "numeric(10,2)", "text COLLATE \"C\""
+    std::string_view rest;   // the rest of its definition: NOT NULL, DEFAULT, CHECK, PRIMARY KEY ...
+    int since = 1;           // the shape step that created it
+    bool mapped = false;     // written from the mapped legacy rows; compared by verification
+    bool api_select = true;  // granted to the API roles that read the table (else left out of the grant)
     Secrecy secrecy = Secrecy::kPublic;
     std::string_view legacy_home;  // where its value lives in legacy: "products.title" ("" none)
     std::string_view inverse;      // the legacy value as SQL over `v` (the V2 row); "" none yet
@@ -63,11 +63,11 @@ enum class OnDelete : unsigned char { kNoAction, kCascade, kSetNull };
 
 struct ForeignKey {
     std::string_view column;
-    std::string_view parent;         // a V2 table, or "auth.users"
+    std::string_view parent;  // a V2 table, or "auth.users"
     std::string_view parent_column;
     OnDelete on_delete;
-    bool indexed;                    // an index <table>_<column>_idx (no when a key leads with the column)
-    std::string_view name;           // "" for <table>_<column>_fkey
+    bool indexed;           // an index <table>_<column>_idx (no when a key leads with the column)
+    std::string_view name;  // "" for <table>_<column>_fkey
 };
 
 struct V2Index {
@@ -118,7 +118,7 @@ struct V2Table {
     PairSpec pair;                     // merging tables: the pair a V2 row stands for
     bool audited = false;              // the audit trigger is attached by default
     std::vector<Policy> policies;
-    std::vector<Grant> grants;         // to anon and authenticated (Supabase only)
+    std::vector<Grant> grants;                                         // to anon and authenticated (Supabase only)
     std::string_view service_role = "SELECT, INSERT, UPDATE, DELETE";  // privileges of service_role
     std::string_view comment;
 
@@ -147,7 +147,7 @@ struct LegacyTable {
     bool auth_path = false;    // keeps syncing into V2 after the switch (sign-ups)
 
     std::string Qualified(std::string_view source) const;  // "auth.users" or source.name (quoted source)
-    std::string Key() const;                                 // "auth.users" or "profiles": the catalogue's name
+    std::string Key() const;                               // "auth.users" or "profiles": the catalogue's name
     const LegacyColumn* Column(std::string_view column) const;
 };
 
@@ -158,7 +158,7 @@ struct Edge {
     std::string_view child;           // mapping
     std::string_view child_relation;  // legacy table of the child mapping
     std::string_view child_column;
-    std::string_view parent;          // mapping
+    std::string_view parent;  // mapping
     bool rejects_orphans;
     bool must_migrate_first;
 };

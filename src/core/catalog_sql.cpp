@@ -53,8 +53,7 @@ std::vector<CatalogRow> CatalogTableRows() {
         rows.push_back({Int(++ord), Text(t.name), Text(TableRoleName(t.role)), Int(t.since), Bool(t.audited),
                         TextOrNull(t.identity), TextOrNull(t.identity_legacy), TextOrNull(t.slug_column),
                         TextOrNull(t.slug_fallback), Bool(t.slug_allocated), TextOrNull(t.provenance),
-                        TextOrNull(t.service_role),
-                        TextOrNull(t.comment)});
+                        TextOrNull(t.service_role), TextOrNull(t.comment)});
     }
     return rows;
 }
@@ -65,8 +64,8 @@ std::vector<CatalogRow> CatalogColumnRows() {
         int ord = 0;
         for (const V2Column& c : t.columns) {
             rows.push_back({Text(t.name), Int(++ord), Text(c.name), Text(c.type), Int(StepOf(c.since, t)),
-                            Bool(c.mapped), Bool(c.api_select), Text(SecrecyName(c.secrecy)),
-                            TextOrNull(c.legacy_home), TextOrNull(c.inverse), Text(OwnerName(c.owner.before_switch)),
+                            Bool(c.mapped), Bool(c.api_select), Text(SecrecyName(c.secrecy)), TextOrNull(c.legacy_home),
+                            TextOrNull(c.inverse), Text(OwnerName(c.owner.before_switch)),
                             Text(OwnerName(c.owner.after_switch)), Text(OwnerName(c.owner.after_switch_back))});
         }
     }
@@ -82,7 +81,8 @@ std::vector<CatalogRow> CatalogForeignKeyRows() {
             const std::string base = std::string(t.name) + "_" + std::string(fk.column);
             rows.push_back({Text(t.name), Text(fk.column), Text(outside ? fk.parent.substr(0, dot) : "target"),
                             Text(outside ? fk.parent.substr(dot + 1) : fk.parent), Text(fk.parent_column),
-                            Text(OnDeleteSql(fk.on_delete)), Text(fk.name.empty() ? base + "_fkey" : std::string(fk.name)),
+                            Text(OnDeleteSql(fk.on_delete)),
+                            Text(fk.name.empty() ? base + "_fkey" : std::string(fk.name)),
                             fk.indexed ? Text(base + "_idx") : std::nullopt});
         }
     }
@@ -150,8 +150,8 @@ std::vector<CatalogRow> TargetStepRows(const std::string& quoted_target) {
     const std::string tgt = quoted_target + ".";
     for (const ShapeStep& step : ShapeSteps()) {
         auto add = [&](const char* kind, std::string_view table, std::string_view object, std::string sql) {
-            rows.push_back({Int(step.number), Text(step.name), Text(kind), TextOrNull(table), TextOrNull(object),
-                            std::move(sql)});
+            rows.push_back(
+                {Int(step.number), Text(step.name), Text(kind), TextOrNull(table), TextOrNull(object), std::move(sql)});
         };
         for (const V2Table& t : V2Tables()) {
             if (t.since == step.number) {
@@ -161,12 +161,14 @@ std::vector<CatalogRow> TargetStepRows(const std::string& quoted_target) {
                     def += (def.empty() ? "" : ",\n    ") + ColumnDefinition(c);
                 }
                 for (std::string_view constraint : t.constraints) def += ",\n    " + std::string(constraint);
-                add("table", t.name, {}, "CREATE TABLE IF NOT EXISTS " + tgt + std::string(t.name) + " (\n    " + def + "\n)");
+                add("table", t.name, {},
+                    "CREATE TABLE IF NOT EXISTS " + tgt + std::string(t.name) + " (\n    " + def + "\n)");
             } else if (t.since < step.number) {
                 for (const V2Column& c : t.columns) {
                     if (StepOf(c.since, t) != step.number) continue;
                     add("column", t.name, c.name,
-                        "ALTER TABLE " + tgt + std::string(t.name) + " ADD COLUMN IF NOT EXISTS " + ColumnDefinition(c));
+                        "ALTER TABLE " + tgt + std::string(t.name) + " ADD COLUMN IF NOT EXISTS " +
+                            ColumnDefinition(c));
                 }
             }
             for (const V2Index& idx : t.indexes) {
@@ -176,7 +178,8 @@ std::vector<CatalogRow> TargetStepRows(const std::string& quoted_target) {
                         std::string(idx.name) + " ON " + tgt + std::string(t.name) + " " + std::string(idx.columns));
             }
         }
-        for (std::string_view s : step.statements) add("statement", {}, {}, Replace(std::string(s), "@{tgt}", quoted_target));
+        for (std::string_view s : step.statements)
+            add("statement", {}, {}, Replace(std::string(s), "@{tgt}", quoted_target));
         for (std::string_view s : step.batches) add("batch", {}, {}, Replace(std::string(s), "@{tgt}", quoted_target));
     }
     return rows;

@@ -35,21 +35,21 @@ enum class Merge {
 };
 
 struct TableMapping {
-    std::string_view name;        // report name, its primary relation: "auth.users", "products", ...
-    std::string_view target;      // V2 table
-    std::string_view target_key;  // V2 column holding the legacy key (for "already migrated")
+    std::string_view name;                // report name, its primary relation: "auth.users", "products", ...
+    std::string_view target;              // V2 table
+    std::string_view target_key;          // V2 column holding the legacy key (for "already migrated")
     std::vector<RelationSpec> relations;  // the first one holds the mapping's rows
     Merge merge = Merge::kNone;
-    std::string_view mapped;    // template: the mapped rows (mapping_rules.cpp)
-    std::string_view row_data;  // template: the quarantined row as jsonb, @{key} = key text
-    std::string_view done;      // template: the legacy row is in V2, @{key} = typed key
-    std::string_view plan_note; // what the dry run adds to its counts' note
+    std::string_view mapped;     // template: the mapped rows (mapping_rules.cpp)
+    std::string_view row_data;   // template: the quarantined row as jsonb, @{key} = key text
+    std::string_view done;       // template: the legacy row is in V2, @{key} = typed key
+    std::string_view plan_note;  // what the dry run adds to its counts' note
 
     // From the catalogue.
     const LegacyTable* primary = nullptr;
     const V2Table* table = nullptr;
-    std::string_view key_type;               // SQL type of the legacy key
-    std::vector<std::string_view> parents;   // must be migrated first (55000 otherwise)
+    std::string_view key_type;              // SQL type of the legacy key
+    std::vector<std::string_view> parents;  // must be migrated first (55000 otherwise)
 };
 
 // All mappings in report order (docs/mapping.md): auth.users, categories,
@@ -70,7 +70,7 @@ struct LegacyTriggerInfo {
     bool has_orphans;  // the mapping's deleted rows leave legacy children to quarantine
     int nrelations;    // the legacy relations the mapping reads
     struct {
-        bool auth;     // in schema auth, else the legacy schema
+        bool auth;  // in schema auth, else the legacy schema
         char name[64];
     } relations[2];
 };
@@ -79,7 +79,6 @@ struct LegacyTriggerInfo {
 // catalogue does not know it. Never throws.
 bool DescribeLegacyTrigger(LegacySchema schema, const char* name, LegacyTriggerInfo* out) noexcept;
 
-
 // What the database says: for each legacy relation (by the catalogue's name,
 // "auth.users", "profiles", ...) the columns it has. A relation absent from
 // the map does not exist.
@@ -87,9 +86,9 @@ using SourceColumns = std::map<std::string, std::vector<std::string>, std::less<
 
 // Quoted identifiers, as the glue got them from quote_identifier().
 struct SqlNames {
-    std::string source;     // legacy schema
-    std::string target;     // V2 schema
-    std::string extension;  // where the dskv2_* functions live
+    std::string source;         // legacy schema
+    std::string target;         // V2 schema
+    std::string extension;      // where the dskv2_* functions live
     bool target_exists = true;  // false: a dry run before the first migration (no V2 tables yet)
     int shape = 0;              // the target's shape version; 0: the current one
 };
@@ -154,8 +153,8 @@ std::vector<std::string_view> MappedColumns(const TableMapping& mapping, const S
 // SELECT of the mapped rows: _source, _key (text), _reason, _warn, _o1, _o2
 // (processing order: _o1 NULLS LAST, _o2), mapping-specific helper columns,
 // then the V2 columns.
-std::string MappedRowsSql(const TableMapping& mapping, const SqlNames& names, const SourceColumns& columns,
-                          RowSet rows, ParentMode parents);
+std::string MappedRowsSql(const TableMapping& mapping, const SqlNames& names, const SourceColumns& columns, RowSet rows,
+                          ParentMode parents);
 
 // One statement that migrates the row set and returns one row
 // (rows_read, rows_written, rows_merged, rows_rejected, warnings).

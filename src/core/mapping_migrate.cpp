@@ -10,8 +10,8 @@ namespace dskv2::core {
 
 using detail::Context;
 
-std::string MappedRowsSql(const TableMapping& mapping, const SqlNames& names, const SourceColumns& columns,
-                          RowSet rows, ParentMode parents) {
+std::string MappedRowsSql(const TableMapping& mapping, const SqlNames& names, const SourceColumns& columns, RowSet rows,
+                          ParentMode parents) {
     CheckRunnable(mapping, columns);
     const Context ctx{mapping, names, columns, rows, parents, {}};
     return detail::Expand(mapping.mapped, ctx);
@@ -31,28 +31,51 @@ std::string BySlugWriter(const TableMapping& mapping, const SqlNames& names, con
     const std::string tag_table = tgt + "." + std::string(slug_table->name);
     const std::string slug(slug_table->slug_column);
     return "accepted AS MATERIALIZED (SELECT * FROM mapped WHERE mapped._reason IS NULL),\n"
-           "new_tags AS (INSERT INTO " + tag_table + " (name, " + slug + ", migration_run_id)\n"
-           "  SELECT d._name, d._slug_base, " + run +
+           "new_tags AS (INSERT INTO " +
+           tag_table + " (name, " + slug +
+           ", migration_run_id)\n"
+           "  SELECT d._name, d._slug_base, " +
+           run +
            " FROM (SELECT DISTINCT ON (accepted._slug_base COLLATE \"C\") accepted._name, accepted._slug_base, "
            "accepted._o1, accepted._o2 FROM accepted ORDER BY accepted._slug_base COLLATE \"C\", accepted._o1 NULLS "
            "LAST, accepted._o2) d\n"
            // Only slugs not taken yet: a conflicting row would still use up an id.
-           "  WHERE NOT EXISTS (SELECT 1 FROM " + tag_table + " et WHERE et." + slug + " = d._slug_base)"
+           "  WHERE NOT EXISTS (SELECT 1 FROM " +
+           tag_table + " et WHERE et." + slug +
+           " = d._slug_base)"
            " ORDER BY d._o1 NULLS LAST, d._o2\n"
-           "  ON CONFLICT (" + slug + ") DO NOTHING RETURNING id, " + slug + "),\n"
-           "tag_ids AS (SELECT new_tags.id, new_tags." + slug + " FROM new_tags UNION ALL SELECT t.id, t." + slug +
-           " FROM " + tag_table + " t WHERE t." + slug + " IN (SELECT accepted._slug_base FROM accepted)),\n"
+           "  ON CONFLICT (" +
+           slug + ") DO NOTHING RETURNING id, " + slug +
+           "),\n"
+           "tag_ids AS (SELECT new_tags.id, new_tags." +
+           slug + " FROM new_tags UNION ALL SELECT t.id, t." + slug + " FROM " + tag_table + " t WHERE t." + slug +
+           " IN (SELECT accepted._slug_base FROM accepted)),\n"
            "tagged AS MATERIALIZED (SELECT accepted.*, tag_ids.id AS tag_id FROM accepted JOIN tag_ids ON tag_ids." +
-           slug + " = accepted._slug_base),\n"
-           "written AS (INSERT INTO " + table + " (" + a + ", " + b + ", legacy, " + key + ", migration_run_id)\n"
-           "  SELECT DISTINCT ON (tagged." + a + ", tagged.tag_id) tagged." + a + ", tagged.tag_id, tagged.legacy, "
-           "tagged._key::integer, " + run + " FROM tagged ORDER BY tagged." + a + ", tagged.tag_id, tagged._o1 NULLS "
+           slug +
+           " = accepted._slug_base),\n"
+           "written AS (INSERT INTO " +
+           table + " (" + a + ", " + b + ", legacy, " + key +
+           ", migration_run_id)\n"
+           "  SELECT DISTINCT ON (tagged." +
+           a + ", tagged.tag_id) tagged." + a +
+           ", tagged.tag_id, tagged.legacy, "
+           "tagged._key::integer, " +
+           run + " FROM tagged ORDER BY tagged." + a +
+           ", tagged.tag_id, tagged._o1 NULLS "
            "LAST, tagged._o2\n"
-           "  ON CONFLICT (" + a + ", " + b + ") DO NOTHING RETURNING " + key + "),\n"
-           "merged AS (INSERT INTO " + tgt + ".migration_merges (source_table, source_key, target_key, run_id)\n"
-           "  SELECT " + detail::QuoteLiteral(mapping.name) + ", tagged._key, jsonb_build_array(tagged." + a +
-           "::text, tagged.tag_id::text)::text, " + run + " FROM tagged WHERE tagged._key::integer NOT IN (SELECT "
-           "written." + key + " FROM written)\n"
+           "  ON CONFLICT (" +
+           a + ", " + b + ") DO NOTHING RETURNING " + key +
+           "),\n"
+           "merged AS (INSERT INTO " +
+           tgt +
+           ".migration_merges (source_table, source_key, target_key, run_id)\n"
+           "  SELECT " +
+           detail::QuoteLiteral(mapping.name) + ", tagged._key, jsonb_build_array(tagged." + a +
+           "::text, tagged.tag_id::text)::text, " + run +
+           " FROM tagged WHERE tagged._key::integer NOT IN (SELECT "
+           "written." +
+           key +
+           " FROM written)\n"
            "  ON CONFLICT (source_table, source_key) DO NOTHING RETURNING 1)";
 }
 
@@ -64,18 +87,32 @@ std::string ByPairWriter(const TableMapping& mapping, const SqlNames& names, con
     const std::string table = detail::TargetTable(mapping, names);
     const std::string a(t.pair.a), b(t.pair.b), key(mapping.target_key);
     return "accepted AS MATERIALIZED (SELECT * FROM mapped WHERE mapped._reason IS NULL),\n"
-           "written AS (INSERT INTO " + table + " AS f (" + a + ", " + b + ", created_at, legacy, " + key +
+           "written AS (INSERT INTO " +
+           table + " AS f (" + a + ", " + b + ", created_at, legacy, " + key +
            ", migration_run_id)\n"
-           "  SELECT DISTINCT ON (accepted." + a + ", accepted." + b + ") accepted." + a + ", accepted." + b +
-           ", accepted.created_at, accepted.legacy, accepted._key::integer, " + run + " FROM accepted ORDER BY accepted." +
-           a + ", accepted." + b + ", accepted._o1 NULLS LAST, accepted._o2\n"
-           "  ON CONFLICT (" + a + ", " + b + ") DO UPDATE SET created_at = EXCLUDED.created_at\n"
-           "    WHERE EXCLUDED.created_at < f.created_at OR (f.created_at IS NULL AND EXCLUDED.created_at IS NOT NULL)\n"
-           "  RETURNING f." + key + ", (f.xmax = 0) AS inserted),\n"
-           "merged AS (INSERT INTO " + tgt + ".migration_merges (source_table, source_key, target_key, run_id)\n"
-           "  SELECT " + detail::QuoteLiteral(mapping.name) + ", accepted._key, jsonb_build_array(accepted." + a +
-           "::text, accepted." + b + "::text)::text, " + run + " FROM accepted WHERE accepted._key::integer NOT IN "
-           "(SELECT written." + key + " FROM written WHERE written.inserted)\n"
+           "  SELECT DISTINCT ON (accepted." +
+           a + ", accepted." + b + ") accepted." + a + ", accepted." + b +
+           ", accepted.created_at, accepted.legacy, accepted._key::integer, " + run +
+           " FROM accepted ORDER BY accepted." + a + ", accepted." + b +
+           ", accepted._o1 NULLS LAST, accepted._o2\n"
+           "  ON CONFLICT (" +
+           a + ", " + b +
+           ") DO UPDATE SET created_at = EXCLUDED.created_at\n"
+           "    WHERE EXCLUDED.created_at < f.created_at OR (f.created_at IS NULL AND EXCLUDED.created_at IS NOT "
+           "NULL)\n"
+           "  RETURNING f." +
+           key +
+           ", (f.xmax = 0) AS inserted),\n"
+           "merged AS (INSERT INTO " +
+           tgt +
+           ".migration_merges (source_table, source_key, target_key, run_id)\n"
+           "  SELECT " +
+           detail::QuoteLiteral(mapping.name) + ", accepted._key, jsonb_build_array(accepted." + a +
+           "::text, accepted." + b + "::text)::text, " + run +
+           " FROM accepted WHERE accepted._key::integer NOT IN "
+           "(SELECT written." +
+           key +
+           " FROM written WHERE written.inserted)\n"
            "  ON CONFLICT (source_table, source_key) DO NOTHING RETURNING 1)";
 }
 
@@ -94,8 +131,8 @@ std::string MigrateSql(const TableMapping& mapping, const SqlNames& names, const
     } else {
         rows_sql = MappedRowsSql(mapping, names, columns, rows, ParentMode::kTarget);
     }
-    std::string sql = "WITH mapped AS MATERIALIZED (" + rows_sql + "),\n" + detail::QuarantineCte(ctx, "mapped", run_id) +
-                      ",\n";
+    std::string sql =
+        "WITH mapped AS MATERIALIZED (" + rows_sql + "),\n" + detail::QuarantineCte(ctx, "mapped", run_id) + ",\n";
     std::string written = "(SELECT count(*) FROM written)";
     std::string merged = "0::bigint";
     switch (mapping.merge) {
@@ -104,8 +141,9 @@ std::string MigrateSql(const TableMapping& mapping, const SqlNames& names, const
             // the accepted rows sorted, evaluated in that order above the sort.
             const std::string ordered =
                 mapping.table->slug_allocated
-                    ? std::string("(SELECT * FROM mapped WHERE mapped._reason IS NULL ORDER BY mapped._o1 NULLS "
-                                  "LAST, mapped._o2 OFFSET 0) x")
+                    ? std::string(
+                          "(SELECT * FROM mapped WHERE mapped._reason IS NULL ORDER BY mapped._o1 NULLS "
+                          "LAST, mapped._o2 OFFSET 0) x")
                     : std::string("(SELECT * FROM mapped WHERE mapped._reason IS NULL) x");
             // A batch loads only the slugs its stems can collide with (lazy); a
             // one-transaction run loads the column once. Keys are live sync's:

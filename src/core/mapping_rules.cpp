@@ -194,7 +194,8 @@ WHERE @{rows:admin_logs:s.id}
 )SQL";
 
 // The quarantined row of a one-relation mapping: the whole legacy row.
-constexpr std::string_view kWholeRow = "(SELECT to_jsonb(s) FROM @{src}.@{table} s WHERE s.@{keycol} = (@{key})::@{keytype})";
+constexpr std::string_view kWholeRow =
+    "(SELECT to_jsonb(s) FROM @{src}.@{table} s WHERE s.@{keycol} = (@{key})::@{keytype})";
 
 TableMapping Make(std::string_view name, std::string_view target, std::string_view target_key,
                   std::vector<RelationSpec> relations, Merge merge, std::string_view mapped, std::string_view done,
@@ -223,8 +224,8 @@ TableMapping Make(std::string_view name, std::string_view target, std::string_vi
 
 std::vector<TableMapping> BuildMappings() {
     std::vector<TableMapping> all;
-    all.push_back(Make("auth.users", "users", "id", {{"a", "auth.users"}, {"p", "profiles"}}, Merge::kNone, kUsersMapped,
-                       "EXISTS (SELECT 1 FROM @{tgt}.users v WHERE v.id = @{key})", kUsersRowData,
+    all.push_back(Make("auth.users", "users", "id", {{"a", "auth.users"}, {"p", "profiles"}}, Merge::kNone,
+                       kUsersMapped, "EXISTS (SELECT 1 FROM @{tgt}.users v WHERE v.id = @{key})", kUsersRowData,
                        "counts include profiles without an auth user"));
     all.push_back(Make("categories", "categories", "id", {{"s", "categories"}}, Merge::kNone, kCategoriesMapped,
                        "EXISTS (SELECT 1 FROM @{tgt}.categories v WHERE v.id = @{key})"));

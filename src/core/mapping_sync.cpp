@@ -24,8 +24,8 @@ std::string KeyList(const TableMapping& m) {
 
 // Quarantine records of the keys $1 that the mapping no longer rejects.
 std::string ReleaseCte(const TableMapping& m, const SqlNames& names) {
-    return "released AS (DELETE FROM " + names.target + ".migration_rejects r WHERE r.source_table = " +
-           QuoteLiteral(m.name) +
+    return "released AS (DELETE FROM " + names.target +
+           ".migration_rejects r WHERE r.source_table = " + QuoteLiteral(m.name) +
            " AND r.source_key = ANY ($1::text[]) AND NOT EXISTS (SELECT 1 FROM mapped WHERE mapped._key = "
            "r.source_key AND mapped._reason IS NOT NULL) RETURNING 1)";
 }
@@ -41,8 +41,9 @@ std::string MappedOneKey(const TableMapping& mapping, const SqlNames& names, con
 // "the key also has a quarantine record": the fast paths return it per row
 // written, so that the complete statement can release the record.
 std::string QuarantinedKey(const TableMapping& m, const SqlNames& names, const std::string& key_text) {
-    return "EXISTS (SELECT 1 FROM " + names.target + ".migration_rejects rq WHERE rq.source_table = " +
-           QuoteLiteral(m.name) + " AND rq.source_key = " + key_text + ") AS quarantined";
+    return "EXISTS (SELECT 1 FROM " + names.target +
+           ".migration_rejects rq WHERE rq.source_table = " + QuoteLiteral(m.name) +
+           " AND rq.source_key = " + key_text + ") AS quarantined";
 }
 
 }  // namespace
@@ -65,15 +66,18 @@ std::string SyncSql(const TableMapping& mapping, const SqlNames& names, const So
     sql += "written AS (INSERT INTO " + table + " (" + ins.columns + "migration_run_id)\n  SELECT " + ins.values +
            detail::Run(run_id) +
            " FROM (SELECT * FROM mapped WHERE mapped._reason IS NULL AND NOT EXISTS (SELECT 1 FROM " + table +
-           " v WHERE " + tk + " = mapped._o2) ORDER BY mapped._o1 NULLS LAST, mapped._o2 OFFSET 0) x\n  RETURNING 1),\n";
+           " v WHERE " + tk +
+           " = mapped._o2) ORDER BY mapped._o1 NULLS LAST, mapped._o2 OFFSET 0) x\n  RETURNING 1),\n";
     // A deleted legacy row takes its V2 row along (V2's foreign keys act);
     // a rejected change keeps the last good V2 row, a rejected delete does not.
     sql += "deleted AS (DELETE FROM " + table + " v WHERE " + tk + " IN " + KeyList(mapping) + " AND v." +
-           std::string(mapping.table->provenance) + " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM mapped WHERE mapped._o2 = " +
-           tk + " AND (mapped._reason IS NULL OR NOT $2::boolean)) RETURNING 1)\n";
-    sql += "SELECT (SELECT count(*) FROM mapped)::bigint AS rows_read, (SELECT count(*) FROM written)::bigint AS "
-           "rows_written, (SELECT count(*) FROM updated)::bigint AS rows_updated, (SELECT count(*) FROM deleted)::bigint "
-           "AS rows_deleted, (SELECT count(*) FROM quarantined)::bigint AS rows_rejected";
+           std::string(mapping.table->provenance) +
+           " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM mapped WHERE mapped._o2 = " + tk +
+           " AND (mapped._reason IS NULL OR NOT $2::boolean)) RETURNING 1)\n";
+    sql +=
+        "SELECT (SELECT count(*) FROM mapped)::bigint AS rows_read, (SELECT count(*) FROM written)::bigint AS "
+        "rows_written, (SELECT count(*) FROM updated)::bigint AS rows_updated, (SELECT count(*) FROM deleted)::bigint "
+        "AS rows_deleted, (SELECT count(*) FROM quarantined)::bigint AS rows_rejected";
     return sql;
 }
 
@@ -86,8 +90,8 @@ std::string SyncInsertSql(const TableMapping& mapping, const SqlNames& names, co
     if (mapping.merge == Merge::kNone) {
         const detail::InsertLists ins = detail::InsertColumns(mapping, names, "true, true");
         return "INSERT INTO " + table + " AS v (" + ins.columns + "migration_run_id)\nSELECT " + ins.values + run +
-               " FROM (" + mapped + ") x\nWHERE x._reason IS NULL AND NOT EXISTS (SELECT 1 FROM " + table + " e WHERE e." +
-               key + " = x._o2)\nRETURNING " + QuarantinedKey(mapping, names, "v." + key + "::text");
+               " FROM (" + mapped + ") x\nWHERE x._reason IS NULL AND NOT EXISTS (SELECT 1 FROM " + table +
+               " e WHERE e." + key + " = x._o2)\nRETURNING " + QuarantinedKey(mapping, names, "v." + key + "::text");
     }
     const PairSpec& p = mapping.table->pair;
     const std::string a(p.a), b(p.b);
@@ -95,15 +99,15 @@ std::string SyncInsertSql(const TableMapping& mapping, const SqlNames& names, co
     if (mapping.merge == Merge::kByPair) {
         return "INSERT INTO " + table + " AS v (" + a + ", " + b + ", created_at, legacy, " + key +
                ", migration_run_id)\nSELECT x." + a + ", x." + b + ", x.created_at, x.legacy, x._key::integer, " + run +
-               " FROM (" + mapped + ") x\nWHERE x._reason IS NULL AND " + not_linked + "\nON CONFLICT (" + a + ", " + b +
-               ") DO NOTHING\nRETURNING " + QuarantinedKey(mapping, names, "v." + key + "::text");
+               " FROM (" + mapped + ") x\nWHERE x._reason IS NULL AND " + not_linked + "\nON CONFLICT (" + a + ", " +
+               b + ") DO NOTHING\nRETURNING " + QuarantinedKey(mapping, names, "v." + key + "::text");
     }
     const V2Table& slug_table = detail::SlugTableOf(mapping);
-    return "INSERT INTO " + table + " AS v (" + a + ", " + b + ", legacy, " + key + ", migration_run_id)\nSELECT x." + a +
-           ", t.id, x.legacy, x._key::integer, " + run + " FROM (" + mapped + ") x JOIN " + names.target + "." +
-           std::string(slug_table.name) + " t ON t." + std::string(slug_table.slug_column) + " = x._slug_base\nWHERE x._reason IS NULL AND " +
-           not_linked + "\nON CONFLICT (" + a + ", " + b + ") DO NOTHING\nRETURNING " +
-           QuarantinedKey(mapping, names, "v." + key + "::text");
+    return "INSERT INTO " + table + " AS v (" + a + ", " + b + ", legacy, " + key + ", migration_run_id)\nSELECT x." +
+           a + ", t.id, x.legacy, x._key::integer, " + run + " FROM (" + mapped + ") x JOIN " + names.target + "." +
+           std::string(slug_table.name) + " t ON t." + std::string(slug_table.slug_column) +
+           " = x._slug_base\nWHERE x._reason IS NULL AND " + not_linked + "\nON CONFLICT (" + a + ", " + b +
+           ") DO NOTHING\nRETURNING " + QuarantinedKey(mapping, names, "v." + key + "::text");
 }
 
 std::string SyncUpdateSql(const TableMapping& mapping, const SqlNames& names, const SourceColumns& columns) {
@@ -123,7 +127,8 @@ std::string SyncUnchangedSql(const TableMapping& mapping, const SqlNames& names,
            ") x\nWHERE x._reason IS NULL AND EXISTS (SELECT 1 FROM " + detail::TargetTable(mapping, names) +
            " v WHERE v." + std::string(mapping.target_key) + " = x._o2 AND (" + upd.v2_cols +
            ") IS NOT DISTINCT FROM (" + upd.mapped_cols + ")) AND NOT EXISTS (SELECT 1 FROM " + names.target +
-           ".migration_rejects rq WHERE rq.source_table = " + QuoteLiteral(mapping.name) + " AND rq.source_key = x._key)";
+           ".migration_rejects rq WHERE rq.source_table = " + QuoteLiteral(mapping.name) +
+           " AND rq.source_key = x._key)";
 }
 
 std::string SyncDeleteSql(const TableMapping& mapping, const SqlNames& names) {
@@ -152,34 +157,41 @@ std::string UnlinkSql(const TableMapping& mapping, const SqlNames& names, const 
     sql += detail::QuarantineCte(ctx, "mapped", run_id) + ",\n";
     // The keys whose group is rebuilt: all but rejected changes of rows whose
     // V2 group is still there (it keeps its last good version).
-    sql += "kept AS MATERIALIZED (SELECT mapped._key AS k FROM mapped WHERE mapped._reason IS NOT NULL AND NOT "
-           "$2::boolean AND (EXISTS (SELECT 1 FROM " + table + " v WHERE v." + key +
-           " = mapped._key::integer) OR EXISTS (SELECT 1 FROM " + tgt + ".migration_merges mm JOIN " + table + " v ON v." +
-           a + " = (mm.target_key::jsonb ->> 0)::" + a_type + " AND v." + b + " = (mm.target_key::jsonb ->> 1)::" + b_type +
-           " WHERE mm.source_table = " + src + " AND mm.source_key = mapped._key))),\n";
+    sql +=
+        "kept AS MATERIALIZED (SELECT mapped._key AS k FROM mapped WHERE mapped._reason IS NOT NULL AND NOT "
+        "$2::boolean AND (EXISTS (SELECT 1 FROM " +
+        table + " v WHERE v." + key + " = mapped._key::integer) OR EXISTS (SELECT 1 FROM " + tgt +
+        ".migration_merges mm JOIN " + table + " v ON v." + a + " = (mm.target_key::jsonb ->> 0)::" + a_type +
+        " AND v." + b + " = (mm.target_key::jsonb ->> 1)::" + b_type + " WHERE mm.source_table = " + src +
+        " AND mm.source_key = mapped._key))),\n";
     sql += "moving AS MATERIALIZED (SELECT k FROM unnest($1::text[]) AS k WHERE k NOT IN (SELECT kept.k FROM kept)),\n";
     sql += "groups AS MATERIALIZED (SELECT v." + a + " AS k1, v." + b + " AS k2 FROM " + table + " v WHERE v." + key +
            " IN (SELECT moving.k::integer FROM moving)\n"
-           "  UNION SELECT (mm.target_key::jsonb ->> 0)::" + a_type + ", (mm.target_key::jsonb ->> 1)::" + b_type +
-           " FROM " + tgt + ".migration_merges mm WHERE mm.source_table = " + src +
+           "  UNION SELECT (mm.target_key::jsonb ->> 0)::" +
+           a_type + ", (mm.target_key::jsonb ->> 1)::" + b_type + " FROM " + tgt +
+           ".migration_merges mm WHERE mm.source_table = " + src +
            " AND mm.source_key IN (SELECT moving.k FROM moving)),\n";
     sql += "members AS MATERIALIZED (SELECT v." + key + "::text AS k FROM " + table + " v JOIN groups ON v." + a +
-           " = groups.k1 AND v." + b + " = groups.k2 WHERE v." + key + " IS NOT NULL\n"
-           "  UNION SELECT mm.source_key FROM " + tgt + ".migration_merges mm WHERE mm.source_table = " + src +
+           " = groups.k1 AND v." + b + " = groups.k2 WHERE v." + key +
+           " IS NOT NULL\n"
+           "  UNION SELECT mm.source_key FROM " +
+           tgt + ".migration_merges mm WHERE mm.source_table = " + src +
            " AND mm.target_key IN (SELECT jsonb_build_array(groups.k1::text, groups.k2::text)::text FROM groups)\n"
            "  UNION SELECT moving.k FROM moving),\n";
     sql += "unlinked AS (DELETE FROM " + table + " v USING groups WHERE v." + a + " = groups.k1 AND v." + b +
            " = groups.k2 AND v." + key + " IS NOT NULL RETURNING 1),\n";
     sql += "merges_released AS (DELETE FROM " + tgt + ".migration_merges mm WHERE mm.source_table = " + src +
            " AND mm.source_key IN (SELECT members.k FROM members) RETURNING 1),\n";
-    sql += "released AS (DELETE FROM " + tgt + ".migration_rejects r WHERE r.source_table = " + src +
-           " AND r.source_key IN (SELECT moving.k FROM moving) AND NOT EXISTS (SELECT 1 FROM mapped WHERE mapped._key = "
-           "r.source_key AND mapped._reason IS NOT NULL) RETURNING 1)\n";
-    sql += "SELECT ARRAY(SELECT members.k FROM members WHERE NOT EXISTS (SELECT 1 FROM mapped WHERE mapped._key = "
-           "members.k AND mapped._reason IS NOT NULL) ORDER BY members.k) AS keys, (SELECT count(*) FROM "
-           "unlinked)::bigint AS rows_unlinked, (SELECT count(*) FROM merges_released)::bigint AS merges_released, "
-           "(SELECT count(*) FROM quarantined)::bigint AS rows_rejected, (SELECT count(*) FROM released)::bigint AS "
-           "rows_released";
+    sql +=
+        "released AS (DELETE FROM " + tgt + ".migration_rejects r WHERE r.source_table = " + src +
+        " AND r.source_key IN (SELECT moving.k FROM moving) AND NOT EXISTS (SELECT 1 FROM mapped WHERE mapped._key = "
+        "r.source_key AND mapped._reason IS NOT NULL) RETURNING 1)\n";
+    sql +=
+        "SELECT ARRAY(SELECT members.k FROM members WHERE NOT EXISTS (SELECT 1 FROM mapped WHERE mapped._key = "
+        "members.k AND mapped._reason IS NOT NULL) ORDER BY members.k) AS keys, (SELECT count(*) FROM "
+        "unlinked)::bigint AS rows_unlinked, (SELECT count(*) FROM merges_released)::bigint AS merges_released, "
+        "(SELECT count(*) FROM quarantined)::bigint AS rows_rejected, (SELECT count(*) FROM released)::bigint AS "
+        "rows_released";
     return sql;
 }
 
@@ -221,22 +233,28 @@ std::string ReconcileKeysSql(const TableMapping& mapping, const SqlNames& names,
     }
     // Rows already migrated (in V2 or merged) and the groups they are in.
     sql += "migrated AS MATERIALIZED (SELECT v." + key + "::text AS k FROM " + table + " v WHERE v." + key +
-           " IS NOT NULL UNION SELECT mm.source_key FROM " + tgt + ".migration_merges mm WHERE mm.source_table = " +
-           src + "),\n";
+           " IS NOT NULL UNION SELECT mm.source_key FROM " + tgt +
+           ".migration_merges mm WHERE mm.source_table = " + src + "),\n";
     sql += "differing AS MATERIALIZED (SELECT COALESCE(l.k1, r.k1) AS k1, COALESCE(l.k2, r.k2) AS k2 FROM (" +
            sides.legacy + ") l FULL JOIN (" + sides.v2 +
            ") r ON r.k1 = l.k1 AND r.k2 = l.k2 WHERE l.k1 IS NULL OR r.k1 IS NULL OR l.c1 IS DISTINCT FROM r.c1 OR "
            "l.c2 IS DISTINCT FROM r.c2),\n";
     sql += "differing_pairs AS MATERIALIZED (" + differing_pairs + "),\n";
     sql += "stale_keys AS (SELECT v." + key + "::text AS k FROM " + table + " v JOIN differing_pairs gp ON (v." + a +
-           ", v." + b + ") = (gp.k1, gp.k2) WHERE v." + key + " IS NOT NULL\n"
-           "UNION SELECT mm.source_key FROM " + tgt + ".migration_merges mm WHERE mm.source_table = " + src +
+           ", v." + b + ") = (gp.k1, gp.k2) WHERE v." + key +
+           " IS NOT NULL\n"
+           "UNION SELECT mm.source_key FROM " +
+           tgt + ".migration_merges mm WHERE mm.source_table = " + src +
            " AND mm.target_key IN (SELECT jsonb_build_array(gp.k1::text, gp.k2::text)::text FROM differing_pairs gp)\n"
-           "UNION SELECT m._key FROM mapped m JOIN differing d ON " + pair_of_mapped +
+           "UNION SELECT m._key FROM mapped m JOIN differing d ON " +
+           pair_of_mapped +
            " = (d.k1, d.k2) WHERE m._key IN (SELECT migrated.k FROM migrated)\n"
            "UNION SELECT m._key FROM mapped m WHERE m._reason IS NOT NULL AND m._key IN (SELECT migrated.k FROM "
-           "migrated) AND " + not_quarantined + "\n"
-           "UNION " + stale + ")\n";
+           "migrated) AND " +
+           not_quarantined +
+           "\n"
+           "UNION " +
+           stale + ")\n";
     return sql + "SELECT DISTINCT s.k FROM stale_keys s";
 }
 

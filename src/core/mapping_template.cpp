@@ -229,8 +229,10 @@ std::string QuarantineCte(const Context& ctx, std::string_view from, std::int64_
     const std::string f(from);
     return "quarantined AS (INSERT INTO " + ctx.names.target +
            ".migration_rejects (source_table, source_key, reason, row_data, run_id)\n"
-           "  SELECT " + f + "._source, " + f + "._key, " + f + "._reason, " + Expand(ctx.mapping.row_data, data_ctx) +
-           ", " + Run(run_id) + " FROM " + f + " WHERE " + f + "._reason IS NOT NULL\n"
+           "  SELECT " +
+           f + "._source, " + f + "._key, " + f + "._reason, " + Expand(ctx.mapping.row_data, data_ctx) + ", " +
+           Run(run_id) + " FROM " + f + " WHERE " + f +
+           "._reason IS NOT NULL\n"
            "  ON CONFLICT (source_table, source_key) DO UPDATE SET reason = EXCLUDED.reason, "
            "row_data = EXCLUDED.row_data, run_id = EXCLUDED.run_id, created_at = EXCLUDED.created_at\n"
            "  RETURNING 1)";

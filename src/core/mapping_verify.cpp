@@ -12,8 +12,8 @@ using detail::QuoteLiteral;
 
 // V2 rows that came from legacy: those carrying the table's provenance column.
 std::string V2FromLegacy(const TableMapping& m, const SqlNames& names) {
-    return "(SELECT count(*) FROM " + detail::TargetTable(m, names) + " v WHERE v." +
-           std::string(m.table->provenance) + " IS NOT NULL)";
+    return "(SELECT count(*) FROM " + detail::TargetTable(m, names) + " v WHERE v." + std::string(m.table->provenance) +
+           " IS NOT NULL)";
 }
 
 // The legacy rows a mapping reads, counted from the legacy tables: its
@@ -58,16 +58,19 @@ std::string ContentDiff(const TableMapping& m, const SqlNames& names, const Sour
             const std::string col(c);
             legacy_cols += ", m." + col + " AS c_" + col;
             v2_cols += ", v." + col + " AS c_" + col;
-            differs += (differs.empty() ? "" : " OR ") + std::string("legacy_rows.c_") + col + " IS DISTINCT FROM v2_rows.c_" + col;
+            differs += (differs.empty() ? "" : " OR ") + std::string("legacy_rows.c_") + col +
+                       " IS DISTINCT FROM v2_rows.c_" + col;
         }
         const std::string legacy_side =
             "SELECT " + legacy_cols + " FROM (" + mapped + ") m WHERE m._reason IS NULL AND " + not_quarantined;
         const std::string v2_side = "SELECT " + v2_cols + " FROM " + detail::TargetTable(m, names) + " v WHERE v." +
                                     std::string(m.table->provenance) + " IS NOT NULL";
-        return CountAndFirstKeys("(" + legacy_side + ") legacy_rows FULL JOIN (" + v2_side +
-                                     ") v2_rows ON v2_rows.k = legacy_rows.k WHERE legacy_rows.k IS NULL OR v2_rows.k IS "
-                                     "NULL OR " + differs,
-                                 "COALESCE(legacy_rows.k, v2_rows.k)::text", max_keys);
+        return CountAndFirstKeys(
+            "(" + legacy_side + ") legacy_rows FULL JOIN (" + v2_side +
+                ") v2_rows ON v2_rows.k = legacy_rows.k WHERE legacy_rows.k IS NULL OR v2_rows.k IS "
+                "NULL OR " +
+                differs,
+            "COALESCE(legacy_rows.k, v2_rows.k)::text", max_keys);
     }
     // The first row of each pair in processing order (created_at NULLS LAST):
     // the earliest created_at, and the legacy jsonb the V2 row kept.
@@ -122,8 +125,8 @@ std::string VerifySql(const SqlNames& names, const SourceColumns& columns, int m
                                         std::string(parent->name) + " p WHERE p." + std::string(fk.parent_column) +
                                         " = " + c + ")";
             rows.push_back("SELECT 'fk_orphans'::text, " + QuoteLiteral(t.name) +
-                           "::text, o.n = 0, 0::bigint, o.n, format('%s.%s -> %s: %s orphans', " + QuoteLiteral(t.name) +
-                           ", " + QuoteLiteral(fk.column) + ", " + QuoteLiteral(parent->name) +
+                           "::text, o.n = 0, 0::bigint, o.n, format('%s.%s -> %s: %s orphans', " +
+                           QuoteLiteral(t.name) + ", " + QuoteLiteral(fk.column) + ", " + QuoteLiteral(parent->name) +
                            ", o.n), o.keys FROM (SELECT count(*) AS n, (array_agg(z.k ORDER BY z.k))[1:" + limit +
                            "] AS keys FROM (" + orphans + ") z) o");
         }
@@ -135,20 +138,21 @@ std::string VerifySql(const SqlNames& names, const SourceColumns& columns, int m
         const std::string slug(t.slug_column);
         rows.push_back("SELECT 'slug_unique'::text, " + QuoteLiteral(t.name) +
                        "::text, d.n = 0, 0::bigint, d.n, format('%s duplicated slugs', d.n), d.keys FROM (SELECT "
-                       "count(*) AS n, (array_agg(z.slug ORDER BY z.slug))[1:" + limit + "] AS keys FROM (SELECT " +
-                       slug + "::text AS slug FROM " + table + " WHERE " + slug + " IS NOT NULL GROUP BY " + slug +
-                       " HAVING count(*) > 1) z) d");
+                       "count(*) AS n, (array_agg(z.slug ORDER BY z.slug))[1:" +
+                       limit + "] AS keys FROM (SELECT " + slug + "::text AS slug FROM " + table + " WHERE " + slug +
+                       " IS NOT NULL GROUP BY " + slug + " HAVING count(*) > 1) z) d");
         rows.push_back("SELECT 'slug_format'::text, " + QuoteLiteral(t.name) +
                        "::text, d.n = 0, 0::bigint, d.n, format('%s slugs outside ^[a-z0-9]+(-[a-z0-9]+)*$', d.n), "
-                       "d.keys FROM (SELECT count(*) AS n, (array_agg(z.slug ORDER BY z.slug))[1:" + limit +
-                       "] AS keys FROM (SELECT " + slug + "::text AS slug FROM " + table + " WHERE " + slug +
+                       "d.keys FROM (SELECT count(*) AS n, (array_agg(z.slug ORDER BY z.slug))[1:" +
+                       limit + "] AS keys FROM (SELECT " + slug + "::text AS slug FROM " + table + " WHERE " + slug +
                        " IS NOT NULL AND " + slug + " !~ '^[a-z0-9]+(-[a-z0-9]+)*$') z) d");
     }
     // E-mails: unique case-insensitively.
-    rows.push_back("SELECT 'email_unique'::text, 'users'::text, d.n = 0, 0::bigint, d.n, format('%s e-mails used more "
-                   "than once', d.n), d.keys FROM (SELECT count(*) AS n, (array_agg(z.e ORDER BY z.e))[1:" + limit +
-                   "] AS keys FROM (SELECT lower(email) AS e FROM " + tgt +
-                   ".users WHERE email IS NOT NULL GROUP BY 1 HAVING count(*) > 1) z) d");
+    rows.push_back(
+        "SELECT 'email_unique'::text, 'users'::text, d.n = 0, 0::bigint, d.n, format('%s e-mails used more "
+        "than once', d.n), d.keys FROM (SELECT count(*) AS n, (array_agg(z.e ORDER BY z.e))[1:" +
+        limit + "] AS keys FROM (SELECT lower(email) AS e FROM " + tgt +
+        ".users WHERE email IS NOT NULL GROUP BY 1 HAVING count(*) > 1) z) d");
     // Identities past the legacy ids: the next V2 id is above every legacy id.
     for (const V2Table& t : V2Tables()) {
         if (t.identity_legacy.empty()) continue;
@@ -156,10 +160,11 @@ std::string VerifySql(const SqlNames& names, const SourceColumns& columns, int m
         const std::string id(t.identity);
         rows.push_back("SELECT 'sequence'::text, " + QuoteLiteral(t.name) +
                        "::text, q.nxt > q.mx, q.mx, q.nxt, format('next V2 id %s, legacy max id %s', q.nxt, q.mx), "
-                       "NULL::text[] FROM (SELECT (SELECT COALESCE(max(" + detail::QuoteIdent(legacy->key) + "), 0) FROM " +
-                       legacy->Qualified(names.source) + ")::bigint AS mx, (SELECT CASE WHEN s.is_called THEN "
-                       "s.last_value + 1 ELSE s.last_value END FROM " + tgt + "." + std::string(t.name) + "_" + id +
-                       "_seq s)::bigint AS nxt OFFSET 0) q");
+                       "NULL::text[] FROM (SELECT (SELECT COALESCE(max(" +
+                       detail::QuoteIdent(legacy->key) + "), 0) FROM " + legacy->Qualified(names.source) +
+                       ")::bigint AS mx, (SELECT CASE WHEN s.is_called THEN "
+                       "s.last_value + 1 ELSE s.last_value END FROM " +
+                       tgt + "." + std::string(t.name) + "_" + id + "_seq s)::bigint AS nxt OFFSET 0) q");
     }
     std::string sql;
     for (const std::string& r : rows) {

@@ -39,12 +39,12 @@ using Type = SampleType;
 constexpr std::size_t kMaxHead = 64 * 1024;    // ISO 9660's "CD001" sits at 32769
 constexpr std::size_t kMaxSource = 64 * 1024;  // longer sources are cut (data: URLs)
 constexpr std::size_t kMaxHint = 512;
-constexpr std::size_t kDataSniff = 4096;       // decoded bytes of a data: URL payload
-constexpr std::size_t kTextWindow = 4096;      // bytes the text sniffer validates
-constexpr std::size_t kMaxExt = 12;            // longest extension considered
-constexpr std::size_t kSegmentTail = 256;      // tail of the last path segment decoded
+constexpr std::size_t kDataSniff = 4096;   // decoded bytes of a data: URL payload
+constexpr std::size_t kTextWindow = 4096;  // bytes the text sniffer validates
+constexpr std::size_t kMaxExt = 12;        // longest extension considered
+constexpr std::size_t kSegmentTail = 256;  // tail of the last path segment decoded
 constexpr std::size_t kMaxHost = 255;
-constexpr std::size_t kWordBuffer = 192;       // normalised hint
+constexpr std::size_t kWordBuffer = 192;  // normalised hint
 constexpr std::size_t kMaxTokens = 24;
 
 // ---------------------------------------------------------------------------
@@ -151,9 +151,9 @@ constexpr HostEntry kHosts[] = {
 // Top-level domains that make a bare "name.tld" (no path, no scheme) a web
 // address rather than a file name. Hosts with a path are recognised by shape.
 constexpr string_view kBareTlds[] = {
-    "academy", "app", "be", "biz", "blog", "ca", "ch", "cloud", "co", "com", "de", "dev",
-    "digital", "eu", "fr", "info", "io", "live", "lu", "me", "net", "online", "org", "pro",
-    "school", "shop", "site", "store", "studio", "tech", "tv", "uk", "us", "xyz",
+    "academy", "app",  "be",   "biz",   "blog",   "ca",   "ch", "cloud", "co",  "com",    "de",  "dev",
+    "digital", "eu",   "fr",   "info",  "io",     "live", "lu", "me",    "net", "online", "org", "pro",
+    "school",  "shop", "site", "store", "studio", "tech", "tv", "uk",    "us",  "xyz",
 };
 
 template <typename Entry, std::size_t N>
@@ -198,9 +198,7 @@ constexpr char ToLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<cha
 constexpr bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 constexpr bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 constexpr bool IsAlnum(char c) { return IsAlpha(c) || IsDigit(c); }
-constexpr bool IsSpace(char c) {
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
+constexpr bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 constexpr unsigned char Byte(char c) { return static_cast<unsigned char>(c); }
 
 // A literal as a string_view including embedded NULs.
@@ -217,9 +215,7 @@ bool IStartsWith(string_view s, string_view lower_prefix) {
     return true;
 }
 
-bool IEquals(string_view s, string_view lower) {
-    return s.size() == lower.size() && IStartsWith(s, lower);
-}
+bool IEquals(string_view s, string_view lower) { return s.size() == lower.size() && IStartsWith(s, lower); }
 
 std::size_t IFind(string_view hay, string_view lower_needle) {
     if (lower_needle.empty() || hay.size() < lower_needle.size()) return string_view::npos;
@@ -322,14 +318,12 @@ enum class Strength : std::uint8_t { kNone, kStrong, kContainer };
 
 struct HeadResult {
     Strength strength = Strength::kNone;
-    Type type = Type::kUnknown;      // the decision, or the container's default
-    std::uint16_t container = 0;     // for kContainer
+    Type type = Type::kUnknown;   // the decision, or the container's default
+    std::uint16_t container = 0;  // for kContainer
 };
 
 constexpr HeadResult Strong(Type t) { return {Strength::kStrong, t, 0}; }
-constexpr HeadResult Container(std::uint16_t c, Type default_type) {
-    return {Strength::kContainer, default_type, c};
-}
+constexpr HeadResult Container(std::uint16_t c, Type default_type) { return {Strength::kContainer, default_type, c}; }
 
 // ISO-BMFF brands (ftyp major and compatible brands), after libmagic's
 // "animation" and "images" magic and the `file-type` package.
@@ -337,14 +331,11 @@ enum class Brand : std::uint8_t { kGeneric, kVideo, kAudio, kImage };
 
 Brand ClassifyBrand(string_view b) {
     static constexpr string_view kAudioBrands[] = {"F4A ", "F4B ", "M4A ", "M4B ", "M4P "};
-    static constexpr string_view kImageBrands[] = {"avif", "avio", "avis", "crx ", "heic", "heim",
-                                                   "heis", "heix", "hevc", "hevm", "hevs", "hevx",
-                                                   "mif1", "mif2", "msf1"};
-    static constexpr string_view kGenericBrands[] = {"dash", "iso2", "iso3", "iso4", "iso5", "iso6",
-                                                     "iso7", "iso8", "iso9", "isom", "mp41", "mp42",
-                                                     "mp71"};
-    static_assert(SortedUnique(kAudioBrands) && SortedUnique(kImageBrands) &&
-                      SortedUnique(kGenericBrands),
+    static constexpr string_view kImageBrands[] = {"avif", "avio", "avis", "crx ", "heic", "heim", "heis", "heix",
+                                                   "hevc", "hevm", "hevs", "hevx", "mif1", "mif2", "msf1"};
+    static constexpr string_view kGenericBrands[] = {"dash", "iso2", "iso3", "iso4", "iso5", "iso6", "iso7",
+                                                     "iso8", "iso9", "isom", "mp41", "mp42", "mp71"};
+    static_assert(SortedUnique(kAudioBrands) && SortedUnique(kImageBrands) && SortedUnique(kGenericBrands),
                   "brand tables must be sorted");
     if (Contains(kAudioBrands, b)) return Brand::kAudio;
     if (Contains(kImageBrands, b)) return Brand::kImage;
@@ -355,10 +346,14 @@ Brand ClassifyBrand(string_view b) {
 HeadResult SniffIsoBmff(const Bytes& h) {
     if (h.size() < 12) return Container(kIsoBmff, Type::kVideo);
     switch (ClassifyBrand(h.view().substr(8, 4))) {
-        case Brand::kAudio: return Strong(Type::kAudio);
-        case Brand::kImage: return Strong(Type::kImage);
-        case Brand::kVideo: return Container(kIsoBmff, Type::kVideo);
-        case Brand::kGeneric: break;
+        case Brand::kAudio:
+            return Strong(Type::kAudio);
+        case Brand::kImage:
+            return Strong(Type::kImage);
+        case Brand::kVideo:
+            return Container(kIsoBmff, Type::kVideo);
+        case Brand::kGeneric:
+            break;
     }
     // A generic major brand (isom, mp42): the compatible brands may tell.
     std::size_t end = h.size();
@@ -466,8 +461,7 @@ HeadResult SniffOle(const Bytes& h) {
 
 HeadResult SniffOgg(const Bytes& h) {
     const std::size_t window = 8192;
-    if (h.Find(Sig("\x80theora"), window) || h.Find("OVP80", window) ||
-        h.Find(Sig("\x01video"), window)) {
+    if (h.Find(Sig("\x80theora"), window) || h.Find("OVP80", window) || h.Find(Sig("\x01video"), window)) {
         return Strong(Type::kVideo);
     }
     return Strong(Type::kAudio);
@@ -485,20 +479,17 @@ HeadResult SniffStrong(const Bytes& h) {
     if (h.At(0, Sig("\xFF\xD8\xFF"))) return Strong(Type::kImage);
     if (h.At(0, "GIF87a") || h.At(0, "GIF89a")) return Strong(Type::kImage);
     if (h.At(0, "8BPS")) return Strong(Type::kImage);
-    if (h.At(0, Sig("II*\0")) || h.At(0, Sig("MM\0*")) || h.At(0, Sig("II+\0")) ||
-        h.At(0, Sig("MM\0+"))) {
+    if (h.At(0, Sig("II*\0")) || h.At(0, Sig("MM\0*")) || h.At(0, Sig("II+\0")) || h.At(0, Sig("MM\0+"))) {
         return Strong(Type::kImage);
     }
     if (h.At(0, "BM") && h.size() >= 18 && h.Le32(6) == 0) {
         const std::uint32_t dib = h.Le32(14);
-        if (dib == 12 || dib == 40 || dib == 52 || dib == 56 || dib == 64 || dib == 108 ||
-            dib == 124) {
+        if (dib == 12 || dib == 40 || dib == 52 || dib == 56 || dib == 64 || dib == 108 || dib == 124) {
             return Strong(Type::kImage);
         }
     }
     if (h.At(0, Sig("\0\0\0\x0CjP  \r\n\x87\n")) || h.At(0, Sig("\xFF\x4F\xFF\x51")) ||
-        h.At(0, Sig("\0\0\0\x0CJXL \r\n\x87\n")) || h.At(0, "gimp xcf") ||
-        h.At(0, Sig("\xC5\xD0\xD3\xC6"))) {
+        h.At(0, Sig("\0\0\0\x0CJXL \r\n\x87\n")) || h.At(0, "gimp xcf") || h.At(0, Sig("\xC5\xD0\xD3\xC6"))) {
         return Strong(Type::kImage);
     }
     if (h.At(0, "%!PS-Adobe-")) {
@@ -515,8 +506,7 @@ HeadResult SniffStrong(const Bytes& h) {
         if (h.At(8, "AIFF") || h.At(8, "AIFC") || h.At(8, "8SVX")) return Strong(Type::kAudio);
         if (h.At(8, "ILBM") || h.At(8, "PBM ")) return Strong(Type::kImage);
     }
-    if (h.At(0, "#!AMR") || h.At(0, "wvpk") || h.At(0, "MAC ") || h.At(0, ".snd") ||
-        h.At(0, "caff")) {
+    if (h.At(0, "#!AMR") || h.At(0, "wvpk") || h.At(0, "MAC ") || h.At(0, ".snd") || h.At(0, "caff")) {
         return Strong(Type::kAudio);
     }
     if (h.At(0, "OggS")) return SniffOgg(h);
@@ -533,8 +523,8 @@ HeadResult SniffStrong(const Bytes& h) {
     if (h.At(0, Sig("\x1A\x45\xDF\xA3"))) return Container(kMatroska, Type::kVideo);
     if (h.At(0, Sig("\x30\x26\xB2\x75\x8E\x66\xCF\x11"))) return Container(kAsf, Type::kVideo);
     if (h.At(4, "ftyp")) return SniffIsoBmff(h);
-    if ((h.At(4, "moov") || h.At(4, "mdat") || h.At(4, "wide") || h.At(4, "pnot") ||
-         h.At(4, "free") || h.At(4, "skip")) &&
+    if ((h.At(4, "moov") || h.At(4, "mdat") || h.At(4, "wide") || h.At(4, "pnot") || h.At(4, "free") ||
+         h.At(4, "skip")) &&
         h.Be32(0) >= 8) {
         return Container(kIsoBmff, Type::kVideo);  // QuickTime without ftyp
     }
@@ -547,9 +537,10 @@ HeadResult SniffStrong(const Bytes& h) {
     if (h.At(0, Sig("7z\xBC\xAF\x27\x1C"))) return Container(k7z, Type::kArchive);
     if (h.At(0, Sig("\x1F\x8B\x08"))) return Container(kGzip, Type::kArchive);
     if ((h.At(0, "BZh") && h.size() >= 4 && h[3] >= '1' && h[3] <= '9') ||
-        h.At(0, Sig("\xFD" "7zXZ\0")) || h.At(0, Sig("\x28\xB5\x2F\xFD")) ||
-        h.At(0, Sig("\x04\x22\x4D\x18")) || h.At(0, "LZIP") || h.At(0, Sig("MSCF\0\0\0\0")) ||
-        h.At(0, Sig("\x1F\x9D"))) {
+        h.At(0, Sig("\xFD"
+                    "7zXZ\0")) ||
+        h.At(0, Sig("\x28\xB5\x2F\xFD")) || h.At(0, Sig("\x04\x22\x4D\x18")) || h.At(0, "LZIP") ||
+        h.At(0, Sig("MSCF\0\0\0\0")) || h.At(0, Sig("\x1F\x9D"))) {
         return Strong(Type::kArchive);
     }
     if (h.At(0, "!<arch>\n")) {
@@ -558,24 +549,24 @@ HeadResult SniffStrong(const Bytes& h) {
     // Ebooks
     if (h.At(0, "AT&TFORM") && (h.At(12, "DJVU") || h.At(12, "DJVM"))) return Strong(Type::kEbook);
     // Executables, installers, databases, disk images: nothing a buyer opens.
-    if (h.At(0, "MZ") &&
-        std::memchr(h.view().data() + 2, 0, std::min<std::size_t>(h.size(), 64) - 2) != nullptr) {
+    if (h.At(0, "MZ") && std::memchr(h.view().data() + 2, 0, std::min<std::size_t>(h.size(), 64) - 2) != nullptr) {
         return Strong(Type::kUnknown);
     }
-    if (h.At(0, Sig("\x7F" "ELF")) || h.At(0, Sig("\xFE\xED\xFA\xCE")) ||
-        h.At(0, Sig("\xFE\xED\xFA\xCF")) || h.At(0, Sig("\xCE\xFA\xED\xFE")) ||
-        h.At(0, Sig("\xCF\xFA\xED\xFE")) || h.At(0, Sig("\xCA\xFE\xBA\xBE")) ||
-        h.At(0, Sig("\0asm")) || h.At(0, Sig("dex\n")) || h.At(0, Sig("\xED\xAB\xEE\xDB")) ||
-        h.At(0, "xar!") || h.At(0, Sig("SQLite format 3\0")) || h.At(0, "conectix") ||
-        h.At(0, "KDMV") || h.At(0, Sig("QFI\xFB")) || h.At(0, "encrcdsa")) {
+    if (h.At(0, Sig("\x7F"
+                    "ELF")) ||
+        h.At(0, Sig("\xFE\xED\xFA\xCE")) || h.At(0, Sig("\xFE\xED\xFA\xCF")) || h.At(0, Sig("\xCE\xFA\xED\xFE")) ||
+        h.At(0, Sig("\xCF\xFA\xED\xFE")) || h.At(0, Sig("\xCA\xFE\xBA\xBE")) || h.At(0, Sig("\0asm")) ||
+        h.At(0, Sig("dex\n")) || h.At(0, Sig("\xED\xAB\xEE\xDB")) || h.At(0, "xar!") ||
+        h.At(0, Sig("SQLite format 3\0")) || h.At(0, "conectix") || h.At(0, "KDMV") || h.At(0, Sig("QFI\xFB")) ||
+        h.At(0, "encrcdsa")) {
         return Strong(Type::kUnknown);
     }
     if (h.At(0, Sig("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1"))) return SniffOle(h);
     // Signatures at an offset
     if (h.At(60, "BOOKMOBI") || h.At(60, "TEXtREAd")) return Strong(Type::kEbook);
     if (h.At(257, "ustar")) return Container(kTar, Type::kArchive);
-    if (h.At(512, "EFI PART") || h.At(1024, Sig("H+\0\x04")) || h.At(1024, Sig("HX\0\x05")) ||
-        h.At(32769, "CD001") || h.At(34817, "CD001") || h.At(36865, "CD001")) {
+    if (h.At(512, "EFI PART") || h.At(1024, Sig("H+\0\x04")) || h.At(1024, Sig("HX\0\x05")) || h.At(32769, "CD001") ||
+        h.At(34817, "CD001") || h.At(36865, "CD001")) {
         return Strong(Type::kUnknown);
     }
     // PDF readers accept up to 1024 bytes of junk before the header.
@@ -676,8 +667,7 @@ string_view RootElement(string_view s) {
         } else if (IsAlpha(next)) {
             std::size_t j = i + 1;
             std::size_t start = j;
-            while (j < s.size() && (IsAlnum(s[j]) || s[j] == '_' || s[j] == '-' || s[j] == '.' ||
-                                    s[j] == ':')) {
+            while (j < s.size() && (IsAlnum(s[j]) || s[j] == '_' || s[j] == '-' || s[j] == '.' || s[j] == ':')) {
                 if (s[j] == ':') start = j + 1;  // drop a namespace prefix
                 ++j;
             }
@@ -713,14 +703,12 @@ std::optional<Type> SniffWeak(const Bytes& h) {
             // WHATWG "identifying a resource with an unknown MIME type": the
             // HTML patterns (plus a few common first tags).
             static constexpr string_view kHtmlTags[] = {
-                "a",     "b",     "body", "br",     "div",    "font", "h1",    "head",
-                "html",  "iframe", "link", "meta",  "p",      "script", "style", "table",
-                "title",
+                "a",      "b",    "body", "br", "div",    "font",  "h1",    "head",  "html",
+                "iframe", "link", "meta", "p",  "script", "style", "table", "title",
             };
             char buf[16];
             const string_view lower = LowerInto(root, buf, sizeof buf);
-            if (!lower.empty() && std::find(std::begin(kHtmlTags), std::end(kHtmlTags), lower) !=
-                                      std::end(kHtmlTags)) {
+            if (!lower.empty() && std::find(std::begin(kHtmlTags), std::end(kHtmlTags), lower) != std::end(kHtmlTags)) {
                 return Type::kLink;
             }
             if (IStartsWith(s, "<!--") && root.empty()) return Type::kLink;
@@ -759,9 +747,9 @@ enum class SourceKind : std::uint8_t { kNone, kData, kWeb, kOther, kFile };
 
 struct Source {
     SourceKind kind = SourceKind::kNone;
-    string_view host;    // kWeb / kOther, raw
-    string_view path;    // without query and fragment; for kFile the whole name
-    string_view query;   // kWeb
+    string_view host;   // kWeb / kOther, raw
+    string_view path;   // without query and fragment; for kFile the whole name
+    string_view query;  // kWeb
     bool valid_host = false;
     string_view data_mime;
     string_view data_payload;
@@ -933,8 +921,7 @@ string_view DecodeTail(string_view seg, char* buf, std::size_t cap) {
     }
     std::size_t n = 0;
     while (i < seg.size() && n < cap) {
-        if (seg[i] == '%' && i + 2 < seg.size() && HexValue(seg[i + 1]) >= 0 &&
-            HexValue(seg[i + 2]) >= 0) {
+        if (seg[i] == '%' && i + 2 < seg.size() && HexValue(seg[i + 1]) >= 0 && HexValue(seg[i + 2]) >= 0) {
             buf[n++] = static_cast<char>(HexValue(seg[i + 1]) * 16 + HexValue(seg[i + 2]));
             i += 3;
         } else {
@@ -988,8 +975,7 @@ const ExtEntry* ExtFromSource(const Source& src) {
 // ---------------------------------------------------------------------------
 
 // The top-level domains of kHosts: most URLs are rejected by this one lookup.
-constexpr string_view kHostTlds[] = {"be", "com", "fi", "link", "ly", "net", "sc", "site", "so",
-                                     "st", "tl"};
+constexpr string_view kHostTlds[] = {"be", "com", "fi", "link", "ly", "net", "sc", "site", "so", "st", "tl"};
 static_assert(SortedUnique(kHostTlds), "kHostTlds must be sorted");
 
 constexpr bool EveryHostTldListed() {
@@ -1086,15 +1072,13 @@ std::optional<Type> HostType(const Source& src) {
         }
         case HostRule::kDrive:
             // drive.google.com/drive/folders/..., /drive/u/0/folders/..., /folderview
-            if (IFind(path.substr(0, 64), "/folders") != string_view::npos ||
-                IStartsWith(path, "/folderview")) {
+            if (IFind(path.substr(0, 64), "/folders") != string_view::npos || IStartsWith(path, "/folderview")) {
                 return Type::kLink;
             }
             return std::nullopt;  // a file: its type comes from the other levels
         case HostRule::kDropbox:
-            if (IStartsWith(path, "/sh/") || IStartsWith(path, "/scl/fo/") ||
-                IStartsWith(path, "/request/") || IEquals(path, "/home") ||
-                IStartsWith(path, "/home/")) {
+            if (IStartsWith(path, "/sh/") || IStartsWith(path, "/scl/fo/") || IStartsWith(path, "/request/") ||
+                IEquals(path, "/home") || IStartsWith(path, "/home/")) {
                 return Type::kLink;
             }
             return std::nullopt;
@@ -1116,9 +1100,8 @@ struct Mime {
 };
 
 constexpr bool IsTokenChar(char c) {
-    return IsAlnum(c) || c == '!' || c == '#' || c == '$' || c == '%' || c == '&' || c == '\'' ||
-           c == '*' || c == '+' || c == '-' || c == '.' || c == '^' || c == '_' || c == '`' ||
-           c == '|' || c == '~';
+    return IsAlnum(c) || c == '!' || c == '#' || c == '$' || c == '%' || c == '&' || c == '\'' || c == '*' ||
+           c == '+' || c == '-' || c == '.' || c == '^' || c == '_' || c == '`' || c == '|' || c == '~';
 }
 
 enum class MimeParse : std::uint8_t { kNotMime, kKnown, kUnknownMime };
@@ -1324,24 +1307,35 @@ string_view Bound(std::optional<string_view> s, std::size_t limit) {
 
 std::string_view SampleTypeName(SampleType type) noexcept {
     switch (type) {
-        case SampleType::kPdf: return "pdf";
-        case SampleType::kVideo: return "video";
-        case SampleType::kAudio: return "audio";
-        case SampleType::kImage: return "image";
-        case SampleType::kDocument: return "document";
-        case SampleType::kSpreadsheet: return "spreadsheet";
-        case SampleType::kPresentation: return "presentation";
-        case SampleType::kArchive: return "archive";
-        case SampleType::kEbook: return "ebook";
-        case SampleType::kText: return "text";
-        case SampleType::kLink: return "link";
-        case SampleType::kUnknown: return "unknown";
+        case SampleType::kPdf:
+            return "pdf";
+        case SampleType::kVideo:
+            return "video";
+        case SampleType::kAudio:
+            return "audio";
+        case SampleType::kImage:
+            return "image";
+        case SampleType::kDocument:
+            return "document";
+        case SampleType::kSpreadsheet:
+            return "spreadsheet";
+        case SampleType::kPresentation:
+            return "presentation";
+        case SampleType::kArchive:
+            return "archive";
+        case SampleType::kEbook:
+            return "ebook";
+        case SampleType::kText:
+            return "text";
+        case SampleType::kLink:
+            return "link";
+        case SampleType::kUnknown:
+            return "unknown";
     }
     return "unknown";
 }
 
-SampleType DetectSampleType(std::optional<std::string_view> source,
-                            std::optional<std::string_view> hint,
+SampleType DetectSampleType(std::optional<std::string_view> source, std::optional<std::string_view> hint,
                             std::optional<std::string_view> head) {
     const Source src = ParseSource(Trim(Bound(source, kMaxSource)));
     const string_view hint_text = Trim(Bound(hint, kMaxHint));

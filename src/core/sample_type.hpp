@@ -29,8 +29,7 @@ std::string_view SampleTypeName(SampleType type) noexcept;
 
 // source: URL (with or without scheme), data: URL or file name; hint: MIME type
 // or loose format word; head: first bytes of the file. Any may be absent.
-SampleType DetectSampleType(std::optional<std::string_view> source,
-                            std::optional<std::string_view> hint,
+SampleType DetectSampleType(std::optional<std::string_view> source, std::optional<std::string_view> hint,
                             std::optional<std::string_view> head);
 
 }  // namespace dskv2::core

@@ -58,9 +58,8 @@ constexpr std::uint32_t kHangulFirst = 0xAC00;
 constexpr std::uint32_t kHangulLast = 0xD7A3;
 constexpr const char* kHangulLead[19] = {"g",  "kk", "n", "d",  "tt", "r", "m", "b", "pp", "s",
                                          "ss", "",   "j", "jj", "ch", "k", "t", "p", "h"};
-constexpr const char* kHangulVowel[21] = {"a",  "ae", "ya", "yae", "eo", "e",  "yeo",
-                                          "ye", "o",  "wa", "wae", "oe", "yo", "u",
-                                          "wo", "we", "wi", "yu",  "eu", "ui", "i"};
+constexpr const char* kHangulVowel[21] = {"a",  "ae", "ya", "yae", "eo", "e",  "yeo", "ye", "o",  "wa", "wae",
+                                          "oe", "yo", "u",  "wo",  "we", "wi", "yu",  "eu", "ui", "i"};
 constexpr const char* kHangulTail[28] = {"",   "g",  "kk", "gs", "n",  "nj", "nh", "d", "l",  "lg",
                                          "lm", "lb", "ls", "lt", "lp", "lh", "m",  "b", "bs", "s",
                                          "ss", "ng", "j",  "ch", "k",  "t",  "p",  "h"};
@@ -70,8 +69,7 @@ constexpr const char* kHangulTail[28] = {"",   "g",  "kk", "gs", "n",  "nj", "nh
 // leading, trailing or doubled separator.
 class SlugWriter {
 public:
-    SlugWriter(std::string& out, std::string_view sep, std::size_t max_len)
-        : out_(out), sep_(sep), max_(max_len) {}
+    SlugWriter(std::string& out, std::string_view sep, std::size_t max_len) : out_(out), sep_(sep), max_(max_len) {}
 
     // True once the max_length prefix is decided: nothing after can change it.
     bool full() const { return full_; }
@@ -189,8 +187,7 @@ std::size_t DecodeUtf8(const unsigned char* s, std::size_t n, std::uint32_t* cp)
         if (s[1] < lo || s[1] > hi || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80) {
             return 0;
         }
-        *cp =
-            ((b0 & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6) | (s[3] & 0x3Fu);
+        *cp = ((b0 & 0x07u) << 18) | ((s[1] & 0x3Fu) << 12) | ((s[2] & 0x3Fu) << 6) | (s[3] & 0x3Fu);
         return 4;
     }
     return 0;
@@ -210,8 +207,7 @@ constexpr int HexValue(unsigned char c) {
 // Decodes the character reference starting at s[0] == '&' (HTML5 named with
 // ';', &#DDD; or &#xHHH;). Returns the bytes consumed, 0 when there is none
 // (the '&' is then plain text).
-std::size_t DecodeEntity(const unsigned char* s, std::size_t n, std::uint32_t* cp1,
-                         std::uint32_t* cp2) {
+std::size_t DecodeEntity(const unsigned char* s, std::size_t n, std::uint32_t* cp1, std::uint32_t* cp2) {
     *cp2 = 0;
     if (n >= 3 && s[1] == '#') {
         std::size_t i = 2;
@@ -220,11 +216,9 @@ std::size_t DecodeEntity(const unsigned char* s, std::size_t n, std::uint32_t* c
         const std::size_t digits_begin = i;
         std::uint32_t v = 0;
         for (; i < n; ++i) {
-            const int d =
-                hex ? HexValue(s[i]) : (IsDigit(static_cast<char>(s[i])) ? s[i] - '0' : -1);
+            const int d = hex ? HexValue(s[i]) : (IsDigit(static_cast<char>(s[i])) ? s[i] - '0' : -1);
             if (d < 0) break;
-            v = std::min<std::uint32_t>(v * (hex ? 16 : 10) + static_cast<std::uint32_t>(d),
-                                        0x110000);
+            v = std::min<std::uint32_t>(v * (hex ? 16 : 10) + static_cast<std::uint32_t>(d), 0x110000);
         }
         if (i == digits_begin || i >= n || s[i] != ';') return 0;
         // HTML5's numeric reference rules: C1 controls are read as
@@ -244,8 +238,7 @@ std::size_t DecodeEntity(const unsigned char* s, std::size_t n, std::uint32_t* c
     const HtmlEntity* begin = kHtmlEntities;
     const HtmlEntity* end = kHtmlEntities + sizeof(kHtmlEntities) / sizeof(kHtmlEntities[0]);
     const HtmlEntity* it = std::lower_bound(
-        begin, end, name,
-        [](const HtmlEntity& e, std::string_view key) { return std::string_view(e.name) < key; });
+        begin, end, name, [](const HtmlEntity& e, std::string_view key) { return std::string_view(e.name) < key; });
     if (it == end || std::string_view(it->name) != name) return 0;
     *cp1 = it->cp1;
     *cp2 = it->cp2;
@@ -256,8 +249,7 @@ std::size_t DecodeEntity(const unsigned char* s, std::size_t n, std::uint32_t* c
 
 void ValidateSlugifyArgs(std::string_view separator, std::int64_t max_length) {
     if (separator.empty()) {
-        throw Error(ErrorCode::kInvalidParameterValue,
-                    "dskv2_slugify: separator must not be empty");
+        throw Error(ErrorCode::kInvalidParameterValue, "dskv2_slugify: separator must not be empty");
     }
     for (const char c : separator) {
         if (IsAsciiAlnum(static_cast<unsigned char>(c))) {
@@ -267,8 +259,8 @@ void ValidateSlugifyArgs(std::string_view separator, std::int64_t max_length) {
         }
     }
     if (max_length < 0) {
-        throw Error(ErrorCode::kInvalidParameterValue,
-                    "dskv2_slugify: max_length must not be negative", "Use 0 for no limit.");
+        throw Error(ErrorCode::kInvalidParameterValue, "dskv2_slugify: max_length must not be negative",
+                    "Use 0 for no limit.");
     }
 }
 

@@ -15,7 +15,6 @@ void ValidateSlugifyArgs(std::string_view separator, std::int64_t max_length);
 
 // input is UTF-8 (invalid sequences are treated as separators, never an error).
 // Validates its arguments first (see above).
-std::string Slugify(std::string_view input, std::string_view separator = "-",
-                    std::int64_t max_length = 0);
+std::string Slugify(std::string_view input, std::string_view separator = "-", std::int64_t max_length = 0);
 
 }  // namespace dskv2::core

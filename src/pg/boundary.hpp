@@ -56,8 +56,7 @@ inline int SqlStateOf(core::ErrorCode code) noexcept {
 // live inside the PG_TRY block.
 template <typename Fn, typename... Args>
 auto Call(Fn fn, Args... args) -> decltype(fn(args...)) {
-    static_assert((std::is_trivially_destructible_v<Args> && ...),
-                  "Call() arguments must be trivially destructible");
+    static_assert((std::is_trivially_destructible_v<Args> && ...), "Call() arguments must be trivially destructible");
     using Result = decltype(fn(args...));
     MemoryContext caller_context = CurrentMemoryContext;
     ErrorData* edata = nullptr;
@@ -73,8 +72,7 @@ auto Call(Fn fn, Args... args) -> decltype(fn(args...)) {
         PG_END_TRY();
         if (edata != nullptr) throw PgError{edata};
     } else {
-        static_assert(std::is_trivially_destructible_v<Result>,
-                      "Call() results must be trivially destructible");
+        static_assert(std::is_trivially_destructible_v<Result>, "Call() results must be trivially destructible");
         Result result{};
         PG_TRY();
         { result = fn(args...); }
@@ -137,8 +135,7 @@ Datum Invoke(FunctionCallInfo fcinfo, Impl&& impl) {
     // Outside every catch block: the exception objects are destroyed.
     (void)fcinfo;
     if (pg_error != nullptr) ReThrowError(pg_error);
-    ereport(ERROR, (errcode(sqlstate), errmsg("%s", message),
-                    hint[0] != '\0' ? errhint("%s", hint) : 0));
+    ereport(ERROR, (errcode(sqlstate), errmsg("%s", message), hint[0] != '\0' ? errhint("%s", hint) : 0));
     pg_unreachable();
 }
 

@@ -57,8 +57,8 @@ const core::TableMapping& MappingOrThrow(const std::string& name) {
         for (const core::TableMapping& m : core::Mappings()) {
             known += (known.empty() ? "" : ", ") + std::string(m.name);
         }
-        throw core::Error(core::ErrorCode::kInvalidParameterValue,
-                          "dskv2: unknown legacy table \"" + name + "\"", "Known tables: " + known + ".");
+        throw core::Error(core::ErrorCode::kInvalidParameterValue, "dskv2: unknown legacy table \"" + name + "\"",
+                          "Known tables: " + known + ".");
     }
     return *mapping;
 }
@@ -78,8 +78,8 @@ core::SourceColumns LoadSourceColumns(const std::string& source) {
     core::SourceColumns columns;
     if (Call(SPI_connect) != SPI_OK_CONNECT) throw core::Error(core::ErrorCode::kInternal, "SPI_connect failed");
     for (const core::LegacyTable& table : core::LegacyTables()) {
-        const std::string qualified =
-            QuoteIdent(table.schema == core::LegacySchema::kAuth ? "auth" : source) + "." + QuoteIdent(std::string(table.name));
+        const std::string qualified = QuoteIdent(table.schema == core::LegacySchema::kAuth ? "auth" : source) + "." +
+                                      QuoteIdent(std::string(table.name));
         int rc = Call(ExecuteWithText,
                       static_cast<const char*>(
                           "SELECT pg_catalog.to_regclass($1) IS NOT NULL, a.attname::pg_catalog.text "
@@ -133,8 +133,8 @@ core::SqlNames Names(FunctionCallInfo fcinfo, const std::string& source, const s
 }
 
 Datum TextDatum(const std::string& value) {
-    return PointerGetDatum(Call(cstring_to_text_with_len, static_cast<const char*>(value.data()),
-                                static_cast<int>(value.size())));
+    return PointerGetDatum(
+        Call(cstring_to_text_with_len, static_cast<const char*>(value.data()), static_cast<int>(value.size())));
 }
 
 void PutRow(ReturnSetInfo* rsinfo, Datum* values, bool* nulls) {
@@ -146,8 +146,8 @@ void InitSrf(FunctionCallInfo fcinfo) { InitMaterializedSRF(fcinfo, 0); }
 Datum TextArray(const std::vector<std::string_view>& items) {
     std::vector<Datum> datums;
     for (std::string_view item : items) {
-        datums.push_back(PointerGetDatum(Call(cstring_to_text_with_len, static_cast<const char*>(item.data()),
-                                              static_cast<int>(item.size()))));
+        datums.push_back(PointerGetDatum(
+            Call(cstring_to_text_with_len, static_cast<const char*>(item.data()), static_cast<int>(item.size()))));
     }
     return PointerGetDatum(Call(construct_array, static_cast<Datum*>(datums.data()), static_cast<int>(datums.size()),
                                 static_cast<Oid>(TEXTOID), -1, false, TYPALIGN_INT));
@@ -232,7 +232,7 @@ void LockStem(Oid relid, const char* stem, int stem_length) {
     LOCKTAG tag;
     const uint32 hash = DatumGetUInt32(hash_any(reinterpret_cast<const unsigned char*>(stem), stem_length));
     SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, kStemLockSpace ^ relid, hash, 2);
-    (void) LockAcquire(&tag, ExclusiveLock, false, false);
+    (void)LockAcquire(&tag, ExclusiveLock, false, false);
 }
 
 SlugList* LoadStemSlugs(Oid relid, const char* column, const char* stem, int stem_length, bool latest) {
@@ -263,8 +263,9 @@ SlugList* LoadStemSlugs(Oid relid, const char* column, const char* stem, int ste
         }
     }
     Datum values[1] = {PointerGetDatum(cstring_to_text_with_len(stem, stem_length))};
-    const int rc = latest ? SPI_execute_snapshot(plan, values, nullptr, GetLatestSnapshot(), InvalidSnapshot, true, false, 0)
-                          : SPI_execute_plan(plan, values, nullptr, true, 0);
+    const int rc =
+        latest ? SPI_execute_snapshot(plan, values, nullptr, GetLatestSnapshot(), InvalidSnapshot, true, false, 0)
+               : SPI_execute_plan(plan, values, nullptr, true, 0);
     if (rc != SPI_OK_SELECT) elog(ERROR, "could not read assigned slugs");
     return CopySlugsAndFinish();
 }

@@ -31,8 +31,7 @@ Datum RunSelftest(const std::string& mode) {
     }
     if (mode == "core_error") {
         throw dskv2::core::Error(dskv2::core::ErrorCode::kInvalidParameterValue,
-                                 "selftest: invalid parameter from the core",
-                                 "raised as dskv2::core::Error");
+                                 "selftest: invalid parameter from the core", "raised as dskv2::core::Error");
     }
     if (mode == "bad_alloc") throw std::bad_alloc();
     if (mode == "std_exception") throw std::runtime_error("selftest: std::runtime_error");
@@ -44,12 +43,11 @@ Datum RunSelftest(const std::string& mode) {
     }
     if (mode == "pg_ok") {
         Datum value = Call(ParseInt4, static_cast<const char*>("42"));
-        return PointerGetDatum(Call(cstring_to_text, static_cast<const char*>(
-                                                         DatumGetInt32(value) == 42 ? "42" : "?")));
+        return PointerGetDatum(
+            Call(cstring_to_text, static_cast<const char*>(DatumGetInt32(value) == 42 ? "42" : "?")));
     }
-    throw dskv2::core::Error(
-        dskv2::core::ErrorCode::kInvalidParameterValue, "unknown selftest mode \"" + mode + "\"",
-        "modes: ok, pg_ok, core_error, bad_alloc, std_exception, unknown_exception, pg_error");
+    throw dskv2::core::Error(dskv2::core::ErrorCode::kInvalidParameterValue, "unknown selftest mode \"" + mode + "\"",
+                             "modes: ok, pg_ok, core_error, bad_alloc, std_exception, unknown_exception, pg_error");
 }
 
 }  // namespace

@@ -70,7 +70,8 @@ constexpr int32 kSyncLockSpace = 1685285683;
 
 uint32 MappingLockKey(const char* target, const char* mapping) {
     char* name = psprintf("%s/%s", target, mapping);
-    const uint32 key = DatumGetUInt32(hash_any(reinterpret_cast<const unsigned char*>(name), static_cast<int>(strlen(name))));
+    const uint32 key =
+        DatumGetUInt32(hash_any(reinterpret_cast<const unsigned char*>(name), static_cast<int>(strlen(name))));
     pfree(name);
     return key;
 }
@@ -78,7 +79,7 @@ uint32 MappingLockKey(const char* target, const char* mapping) {
 void LockMapping(uint32 key, bool exclusive) {
     LOCKTAG tag;
     SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, static_cast<uint32>(kSyncLockSpace), key, 2);
-    (void) LockAcquire(&tag, exclusive ? ExclusiveLock : ShareLock, false, false);
+    (void)LockAcquire(&tag, exclusive ? ExclusiveLock : ShareLock, false, false);
 }
 
 // The lock of one favorites pair: (database, the table's key, the pair's
@@ -86,7 +87,7 @@ void LockMapping(uint32 key, bool exclusive) {
 void LockPair(uint32 mapping_key, uint32 pair_hash) {
     LOCKTAG tag;
     SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, mapping_key, pair_hash, 4);
-    (void) LockAcquire(&tag, ExclusiveLock, false, false);
+    (void)LockAcquire(&tag, ExclusiveLock, false, false);
 }
 
 // ---------------------------------------------------------------------------
@@ -100,21 +101,21 @@ struct SyncEntry {
     char target[NAMEDATALEN];
     char source[NAMEDATALEN];
     int64 run_id;
-    char mapping[NAMEDATALEN];  // "auth.users", "products", ...
-    bool merging;               // tags, favorites: unlink, then migrate the released keys
-    AttrNumber pair_attnums[2]; // favorites: user_id, product_id (the pair locks); else 0
-    bool primary;               // the trigger's relation holds the mapping's rows (not profiles)
-    uint32 lock_key;            // of LockMapping()
-    AttrNumber key_attnum;      // the legacy key column in the trigger's relation
-    Oid relids[kMaxRelations];  // the legacy relations the mapping reads
-    SPIPlanPtr sync_plan;       // 'sync': SyncSql or UnlinkSql, every case
-    SPIPlanPtr keys_plan;       // merging: 'migrate' with row set 'keys', the groups written again
-    SPIPlanPtr insert_plan;     // fast path: a new row
-    SPIPlanPtr update_plan;     // fast path: a migrated row changed (one-row mappings)
-    SPIPlanPtr unchanged_plan;  // ... or changed nothing V2 holds
-    SPIPlanPtr delete_plan;     // fast path: a lone member of a group deleted (merging mappings)
-    SPIPlanPtr reject_plan;     // a change sync could not apply: quarantined
-    SPIPlanPtr children_plan;   // products, auth.users: legacy children of deleted keys
+    char mapping[NAMEDATALEN];   // "auth.users", "products", ...
+    bool merging;                // tags, favorites: unlink, then migrate the released keys
+    AttrNumber pair_attnums[2];  // favorites: user_id, product_id (the pair locks); else 0
+    bool primary;                // the trigger's relation holds the mapping's rows (not profiles)
+    uint32 lock_key;             // of LockMapping()
+    AttrNumber key_attnum;       // the legacy key column in the trigger's relation
+    Oid relids[kMaxRelations];   // the legacy relations the mapping reads
+    SPIPlanPtr sync_plan;        // 'sync': SyncSql or UnlinkSql, every case
+    SPIPlanPtr keys_plan;        // merging: 'migrate' with row set 'keys', the groups written again
+    SPIPlanPtr insert_plan;      // fast path: a new row
+    SPIPlanPtr update_plan;      // fast path: a migrated row changed (one-row mappings)
+    SPIPlanPtr unchanged_plan;   // ... or changed nothing V2 holds
+    SPIPlanPtr delete_plan;      // fast path: a lone member of a group deleted (merging mappings)
+    SPIPlanPtr reject_plan;      // a change sync could not apply: quarantined
+    SPIPlanPtr children_plan;    // products, auth.users: legacy children of deleted keys
 };
 
 HTAB* sync_entries = nullptr;
@@ -151,8 +152,8 @@ struct PendingKey {
     int64 order;                  // queue order: the flush syncs in row order
 };
 
-HTAB* pending = nullptr;    // in TopTransactionContext
-int64 pending_open = 0;     // entries not covered
+HTAB* pending = nullptr;  // in TopTransactionContext
+int64 pending_open = 0;   // entries not covered
 int64 pending_order = 0;
 int pending_max_level = 0;  // no entry has a nest or done_nest above it
 bool pending_callbacks_registered = false;
@@ -180,7 +181,7 @@ void PendingAtSubXactEnd(SubXactEvent event, SubTransactionId, SubTransactionId,
         if (event == SUBXACT_EVENT_ABORT_SUB) {
             if (item->nest >= level) {
                 if (item->done_nest == 0) --pending_open;
-                (void) hash_search(pending, item->key, HASH_REMOVE, nullptr);
+                (void)hash_search(pending, item->key, HASH_REMOVE, nullptr);
                 continue;
             }
             if (item->done_nest >= level) {
@@ -223,7 +224,8 @@ bool QueuePending(Oid relid, const char* key) {
 }
 
 PendingKey* FindPending(Oid relid, const char* key) {
-    if (pending == nullptr || pending_open == 0 || strlen(key) >= static_cast<size_t>(kPendingKeyLength)) return nullptr;
+    if (pending == nullptr || pending_open == 0 || strlen(key) >= static_cast<size_t>(kPendingKeyLength))
+        return nullptr;
     auto* item = static_cast<PendingKey*>(hash_search(pending, key, HASH_FIND, nullptr));
     return item != nullptr && item->relid == relid && item->done_nest == 0 ? item : nullptr;
 }
@@ -323,7 +325,8 @@ char* MappingSql(Oid ext_nsp, const SyncEntry* entry, const char* purpose, const
 // row would cost more than running them.
 SPIPlanPtr Prepare(const char* sql, int nargs, Oid* types) {
     SPIPlanPtr plan = SPI_prepare_cursor(sql, nargs, types, CURSOR_OPT_GENERIC_PLAN);
-    if (plan == nullptr) elog(ERROR, "dskv2: could not prepare live sync statement: %s", SPI_result_code_string(SPI_result));
+    if (plan == nullptr)
+        elog(ERROR, "dskv2: could not prepare live sync statement: %s", SPI_result_code_string(SPI_result));
     SPI_keepplan(plan);
     return plan;
 }
@@ -346,7 +349,8 @@ void CheckArguments(TriggerData* td) {
     if (trigger->tgnargs < 3) {
         ereport(ERROR, (errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
                         errmsg("dskv2: trigger \"%s\" needs the target schema, the source schema and the sync run id "
-                               "as arguments", trigger->tgname),
+                               "as arguments",
+                               trigger->tgname),
                         errhint("Attach it with dskv2_sync_enable().")));
     }
 }
@@ -360,7 +364,7 @@ SyncEntry* DescribeSync(TriggerData* td) {
         ctl.entrysize = sizeof(SyncEntry);
         ctl.hcxt = CacheMemoryContext;
         sync_entries = hash_create("dskv2 live sync triggers", 16, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-        CacheRegisterRelcacheCallback(InvalidateSyncEntries, (Datum) 0);
+        CacheRegisterRelcacheCallback(InvalidateSyncEntries, (Datum)0);
     }
     Trigger* trigger = td->tg_trigger;
     bool found = false;
@@ -368,7 +372,8 @@ SyncEntry* DescribeSync(TriggerData* td) {
     if (found && entry->valid) return entry;
     if (!found) {
         // Everything but the key: no plan yet.
-        memset(reinterpret_cast<char*>(entry) + offsetof(SyncEntry, valid), 0, sizeof(SyncEntry) - offsetof(SyncEntry, valid));
+        memset(reinterpret_cast<char*>(entry) + offsetof(SyncEntry, valid), 0,
+               sizeof(SyncEntry) - offsetof(SyncEntry, valid));
     }
     FreePlans(entry);
     entry->valid = false;
@@ -426,17 +431,18 @@ SyncEntry* DescribeSync(TriggerData* td) {
     const char* t = quote_identifier(entry->target);
     Oid reject_types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
     entry->reject_plan = Prepare(
-        psprintf("INSERT INTO %s.migration_rejects AS r (source_table, source_key, reason, row_data, run_id) "
-                 "VALUES ($1, $2, 'sync_error', pg_catalog.jsonb_build_object('sqlstate', $3, 'error', $4), "
-                 "%lld::pg_catalog.int8) ON CONFLICT (source_table, source_key) DO UPDATE SET reason = EXCLUDED.reason, "
-                 "row_data = EXCLUDED.row_data, run_id = EXCLUDED.run_id, created_at = EXCLUDED.created_at",
-                 t, static_cast<long long>(entry->run_id)),
+        psprintf(
+            "INSERT INTO %s.migration_rejects AS r (source_table, source_key, reason, row_data, run_id) "
+            "VALUES ($1, $2, 'sync_error', pg_catalog.jsonb_build_object('sqlstate', $3, 'error', $4), "
+            "%lld::pg_catalog.int8) ON CONFLICT (source_table, source_key) DO UPDATE SET reason = EXCLUDED.reason, "
+            "row_data = EXCLUDED.row_data, run_id = EXCLUDED.run_id, created_at = EXCLUDED.created_at",
+            t, static_cast<long long>(entry->run_id)),
         4, reject_types);
     if (info.has_orphans) {
         Oid child_types[5] = {TEXTOID, NAMEOID, NAMEOID, INT8OID, TEXTARRAYOID};
-        entry->children_plan = Prepare(
-            psprintf("SELECT %s.dskv2_sync_children($1, $2, $3, $4, $5)", quote_identifier(get_namespace_name(ext_nsp))),
-            5, child_types);
+        entry->children_plan = Prepare(psprintf("SELECT %s.dskv2_sync_children($1, $2, $3, $4, $5)",
+                                                quote_identifier(get_namespace_name(ext_nsp))),
+                                       5, child_types);
     }
     entry->valid = true;
     return entry;
@@ -457,12 +463,13 @@ int RunLatest(SPIPlanPtr plan, Datum* values, const char* nulls) {
 // A single bigint or boolean column of the last SPI result's first row.
 Datum FirstValue(int column, bool* isnull) {
     *isnull = true;
-    if (SPI_processed == 0) return (Datum) 0;
+    if (SPI_processed == 0) return (Datum)0;
     return SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, column, isnull);
 }
 
 void CheckSelect(const SyncEntry* entry, int rc) {
-    if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: live sync of %s failed: %s", entry->mapping, SPI_result_code_string(rc));
+    if (rc != SPI_OK_SELECT)
+        elog(ERROR, "dskv2: live sync of %s failed: %s", entry->mapping, SPI_result_code_string(rc));
 }
 
 enum class Change { kInsert, kUpdate, kDelete };
@@ -518,10 +525,9 @@ void ApplyKey(SyncEntry* entry, const char* key, Change change) {
         }
     }
     if (change == Change::kDelete && entry->children_plan != nullptr) {
-        Datum child_values[5] = {CStringGetTextDatum(entry->mapping),
-                                 DirectFunctionCall1(namein, CStringGetDatum(entry->source)),
-                                 DirectFunctionCall1(namein, CStringGetDatum(entry->target)),
-                                 Int64GetDatum(entry->run_id), values[0]};
+        Datum child_values[5] = {
+            CStringGetTextDatum(entry->mapping), DirectFunctionCall1(namein, CStringGetDatum(entry->source)),
+            DirectFunctionCall1(namein, CStringGetDatum(entry->target)), Int64GetDatum(entry->run_id), values[0]};
         CheckSelect(entry, SPI_execute_plan(entry->children_plan, child_values, nullptr, false, 0));
     }
 }
@@ -565,7 +571,8 @@ void SyncKey(SyncEntry* entry, const char* key, Change change) {
                            CStringGetTextDatum(unpack_sql_state(edata->sqlerrcode)),
                            CStringGetTextDatum(edata->message != nullptr ? edata->message : "")};
         const int rc = SPI_execute_plan(entry->reject_plan, values, nullptr, false, 0);
-        if (rc != SPI_OK_INSERT) elog(ERROR, "dskv2: quarantining a live sync error failed: %s", SPI_result_code_string(rc));
+        if (rc != SPI_OK_INSERT)
+            elog(ERROR, "dskv2: quarantining a live sync error failed: %s", SPI_result_code_string(rc));
         ereport(WARNING, (errmsg("dskv2: live sync could not apply %s key %s: %s", entry->mapping, key,
                                  edata->message != nullptr ? edata->message : ""),
                           errdetail("The change is quarantined as sync_error; the legacy statement goes on."),
@@ -614,8 +621,8 @@ uint32 PairHash(const SyncEntry* entry, HeapTuple tuple, TupleDesc desc) {
                 part = DatumGetUInt32(hash_any(reinterpret_cast<const unsigned char*>(&value), sizeof(Datum)));
             } else {
                 const Size size = datumGetSize(value, false, att->attlen);
-                part = DatumGetUInt32(hash_any(reinterpret_cast<const unsigned char*>(DatumGetPointer(value)),
-                                               static_cast<int>(size)));
+                part = DatumGetUInt32(
+                    hash_any(reinterpret_cast<const unsigned char*>(DatumGetPointer(value)), static_cast<int>(size)));
             }
         }
         hash = hash_combine(hash, part);
@@ -645,7 +652,7 @@ void LockFavorites(const SyncEntry* entry, TriggerData* td) {
 
 // pg_trigger_depth(): 1 for a statement the client sent, more for one a
 // trigger or a foreign key action runs.
-int TriggerDepth() { return DatumGetInt32(DirectFunctionCall1(pg_trigger_depth, (Datum) 0)); }
+int TriggerDepth() { return DatumGetInt32(DirectFunctionCall1(pg_trigger_depth, (Datum)0)); }
 
 }  // namespace
 
@@ -691,8 +698,8 @@ Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
         if (key != nullptr && QueuePending(relid, key)) return PointerGetDatum(nullptr);
     }
 
-    const Oid owner = dskv2::pg::TargetOwner(
-        td->tg_trigger->tgargs[0], "Turn live sync off with dskv2_sync_disable(), or drop the trigger.");
+    const Oid owner = dskv2::pg::TargetOwner(td->tg_trigger->tgargs[0],
+                                             "Turn live sync off with dskv2_sync_disable(), or drop the trigger.");
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "dskv2: SPI_connect failed");
     dskv2::pg::RegisterFlagReset();
     const bool saved_suppressed = dskv2::pg::audit_suppressed;
@@ -706,9 +713,9 @@ Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
         // As the target's owner, with the migration's settings; V2 writes are
         // not audited per row.
         SetUserIdAndSecContext(owner, saved_context | SECURITY_LOCAL_USERID_CHANGE);
-        (void) set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
-                                 true, 0, false);
-        (void) set_config_option("row_security", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+        (void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
+                                0, false);
+        (void)set_config_option("row_security", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
         dskv2::pg::audit_suppressed = true;
         dskv2::pg::sync_writing = true;
         SyncEntry* entry = DescribeSync(td);
@@ -740,7 +747,8 @@ Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
         }
         if (old_key != nullptr) SyncKey(entry, old_key, Change::kDelete);
         if (key != nullptr) {
-            SyncKey(entry, key, TRIGGER_FIRED_BY_INSERT(event) || old_key != nullptr ? Change::kInsert : Change::kUpdate);
+            SyncKey(entry, key,
+                    TRIGGER_FIRED_BY_INSERT(event) || old_key != nullptr ? Change::kInsert : Change::kUpdate);
         }
     }
     PG_FINALLY();
@@ -767,8 +775,9 @@ Datum dskv2_guard_trigger(PG_FUNCTION_ARGS) {
     auto* td = reinterpret_cast<TriggerData*>(fcinfo->context);
     Trigger* trigger = td->tg_trigger;
     if (trigger->tgnargs < 1) {
-        ereport(ERROR, (errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
-                        errmsg("dskv2: trigger \"%s\" needs the target schema as its first argument", trigger->tgname)));
+        ereport(ERROR,
+                (errcode(ERRCODE_TRIGGERED_ACTION_EXCEPTION),
+                 errmsg("dskv2: trigger \"%s\" needs the target schema as its first argument", trigger->tgname)));
     }
     if (TriggerDepth() > 1) return PointerGetDatum(nullptr);
     const Oid user = GetUserId();
@@ -777,10 +786,10 @@ Datum dskv2_guard_trigger(PG_FUNCTION_ARGS) {
         if (OidIsValid(role) && is_member_of_role_nosuper(user, role)) return PointerGetDatum(nullptr);
     }
     const TriggerEvent event = td->tg_event;
-    const char* op = TRIGGER_FIRED_BY_INSERT(event)     ? "INSERT"
-                     : TRIGGER_FIRED_BY_UPDATE(event)   ? "UPDATE"
-                     : TRIGGER_FIRED_BY_DELETE(event)   ? "DELETE"
-                                                        : "TRUNCATE";
+    const char* op = TRIGGER_FIRED_BY_INSERT(event)   ? "INSERT"
+                     : TRIGGER_FIRED_BY_UPDATE(event) ? "UPDATE"
+                     : TRIGGER_FIRED_BY_DELETE(event) ? "DELETE"
+                                                      : "TRUNCATE";
     ereport(ERROR, (errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION),
                     errmsg("dskv2: %s.%s is read-only since the switch to \"%s\": %s refused",
                            get_namespace_name(RelationGetNamespace(td->tg_relation)),

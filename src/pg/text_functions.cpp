@@ -60,8 +60,7 @@ Datum dskv2_slugify(PG_FUNCTION_ARGS) {
 
     return Invoke(fcinfo, [&]() -> Datum {
         std::string slug = dskv2::core::Slugify(std::string_view(input, input_length),
-                                                std::string_view(separator, separator_length),
-                                                max_length);
+                                                std::string_view(separator, separator_length), max_length);
         return PointerGetDatum(
             Call(TextFromUtf8, static_cast<const char*>(slug.data()), static_cast<int>(slug.size())));
     });
@@ -89,11 +88,11 @@ Datum dskv2_detect_sample_type(PG_FUNCTION_ARGS) {
             if (data == nullptr) return std::nullopt;
             return std::string_view(data, static_cast<size_t>(length));
         };
-        dskv2::core::SampleType type = dskv2::core::DetectSampleType(
-            view(source, source_length), view(hint, hint_length), view(head, head_length));
+        dskv2::core::SampleType type = dskv2::core::DetectSampleType(view(source, source_length),
+                                                                     view(hint, hint_length), view(head, head_length));
         std::string_view name = dskv2::core::SampleTypeName(type);
-        return PointerGetDatum(Call(cstring_to_text_with_len, static_cast<const char*>(name.data()),
-                                    static_cast<int>(name.size())));
+        return PointerGetDatum(
+            Call(cstring_to_text_with_len, static_cast<const char*>(name.data()), static_cast<int>(name.size())));
     });
 }
 

@@ -84,13 +84,13 @@ void ResetFlags(XactEvent event, void*) {
 Oid TargetOwner(const char* target, const char* hint) {
     const Oid nsp = get_namespace_oid(target, true);
     if (!OidIsValid(nsp)) {
-        ereport(ERROR, (errcode(ERRCODE_INVALID_SCHEMA_NAME),
-                        errmsg("dskv2: target schema \"%s\" of a dskv2 trigger does not exist", target),
-                        errhint("%s", hint)));
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_SCHEMA_NAME),
+                 errmsg("dskv2: target schema \"%s\" of a dskv2 trigger does not exist", target), errhint("%s", hint)));
     }
     HeapTuple tuple = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
     if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for schema %u", nsp);
-    const Oid owner = ((Form_pg_namespace) GETSTRUCT(tuple))->nspowner;
+    const Oid owner = ((Form_pg_namespace)GETSTRUCT(tuple))->nspowner;
     ReleaseSysCache(tuple);
     return owner;
 }
@@ -152,19 +152,17 @@ char* RecordIdOf(const char* const* keys, int n) noexcept {
 
 struct Actor {
     bool has_id;
-    Datum id;          // uuid
-    text* role;        // never null
+    Datum id;    // uuid
+    text* role;  // never null
 };
 
-Datum UuidFromText(const char* s) {
-    return DirectFunctionCall1(uuid_in, CStringGetDatum(s));
-}
+Datum UuidFromText(const char* s) { return DirectFunctionCall1(uuid_in, CStringGetDatum(s)); }
 
 // claims sub (request.jwt.claims, then request.jwt.claim.sub) when a uuid, then
 // dskv2.actor when a uuid, else none; role: the claims' role, else the role the
 // session has set (SET ROLE; not a SECURITY DEFINER function's owner).
 Actor CurrentActor() {
-    Actor actor{false, (Datum) 0, nullptr};
+    Actor actor{false, (Datum)0, nullptr};
     ActorClaims claims = ReadClaims(GetConfigOption("request.jwt.claims", true, false));
     char* sub = claims.sub;
     char* role = claims.role;
@@ -198,8 +196,7 @@ Actor CurrentActor() {
         actor.has_id = true;
         actor.id = UuidFromText(sub_copy);
     }
-    actor.role = cstring_to_text(role_copy != nullptr ? role_copy
-                                                      : GetUserNameFromId(GetOuterUserId(), false));
+    actor.role = cstring_to_text(role_copy != nullptr ? role_copy : GetUserNameFromId(GetOuterUserId(), false));
     return actor;
 }
 
@@ -228,15 +225,7 @@ void RestoreUser(const AsOwner& as) { SetUserIdAndSecContext(as.saved_user, as.s
 // ---------------------------------------------------------------------------
 // Prepared statements, one per backend, purpose and target schema.
 
-enum PlanKind {
-    kAuditInsert,
-    kAiReplay,
-    kAiRecordUser,
-    kAiRecordAnon,
-    kAiLedgerReset,
-    kAiLedgerPrune,
-    kPlanKinds
-};
+enum PlanKind { kAuditInsert, kAiReplay, kAiRecordUser, kAiRecordAnon, kAiLedgerReset, kAiLedgerPrune, kPlanKinds };
 
 struct CachedPlan {
     char target[NAMEDATALEN];
@@ -273,11 +262,18 @@ SPIPlanPtr PlanFor(const char* target, PlanKind kind) {
     int nargs = 0;
     switch (kind) {
         case kAuditInsert:
-            sql = psprintf("INSERT INTO %s.admin_logs (actor_id, actor_role, action, table_name, record_id, "
-                           "old_data, new_data, txid, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'trigger')",
-                           t);
-            types[0] = UUIDOID; types[1] = TEXTOID; types[2] = TEXTOID; types[3] = TEXTOID;
-            types[4] = TEXTOID; types[5] = JSONBOID; types[6] = JSONBOID; types[7] = INT8OID;
+            sql = psprintf(
+                "INSERT INTO %s.admin_logs (actor_id, actor_role, action, table_name, record_id, "
+                "old_data, new_data, txid, source) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'trigger')",
+                t);
+            types[0] = UUIDOID;
+            types[1] = TEXTOID;
+            types[2] = TEXTOID;
+            types[3] = TEXTOID;
+            types[4] = TEXTOID;
+            types[5] = JSONBOID;
+            types[6] = JSONBOID;
+            types[7] = INT8OID;
             nargs = 8;
             break;
         case kAiReplay:
@@ -314,17 +310,30 @@ SPIPlanPtr PlanFor(const char* target, PlanKind kind) {
                 "SELECT t.id, t.is_active, t.daily_quota, c.used, (SELECT ins.id FROM ins), "
                 "NOT EXISTS (SELECT 1 FROM d) FROM t, c",
                 t, who);
-            types[0] = TEXTOID; types[1] = UUIDOID; types[2] = TIMESTAMPTZOID; types[3] = TIMESTAMPTZOID;
-            types[4] = INT4OID; types[5] = INT4OID; types[6] = TEXTOID; types[7] = TEXTOID; types[8] = TEXTOID;
-            types[9] = JSONBOID; types[10] = UUIDOID; types[11] = DATEOID;
+            types[0] = TEXTOID;
+            types[1] = UUIDOID;
+            types[2] = TIMESTAMPTZOID;
+            types[3] = TIMESTAMPTZOID;
+            types[4] = INT4OID;
+            types[5] = INT4OID;
+            types[6] = TEXTOID;
+            types[7] = TEXTOID;
+            types[8] = TEXTOID;
+            types[9] = JSONBOID;
+            types[10] = UUIDOID;
+            types[11] = DATEOID;
             nargs = 12;
             break;
         }
         case kAiLedgerPrune:
             // The user's earlier days, once a new day starts for them.
-            sql = psprintf("DELETE FROM %s.ai_usage_daily WHERE tool_id OPERATOR(pg_catalog.=) $1 "
-                           "AND user_key OPERATOR(pg_catalog.=) $2 AND day OPERATOR(pg_catalog.<) $3", t);
-            types[0] = INT8OID; types[1] = UUIDOID; types[2] = DATEOID;
+            sql = psprintf(
+                "DELETE FROM %s.ai_usage_daily WHERE tool_id OPERATOR(pg_catalog.=) $1 "
+                "AND user_key OPERATOR(pg_catalog.=) $2 AND day OPERATOR(pg_catalog.<) $3",
+                t);
+            types[0] = INT8OID;
+            types[1] = UUIDOID;
+            types[2] = DATEOID;
             nargs = 3;
             break;
         case kAiLedgerReset:
@@ -354,8 +363,8 @@ using dskv2::pg::sync_writing;
 
 struct AuditColumn {
     char name[NAMEDATALEN];
-    bool skip;      // dropped column
-    bool ignored;   // listed in the trigger's ignored columns
+    bool skip;     // dropped column
+    bool ignored;  // listed in the trigger's ignored columns
     bool secret;
     Oid type;
     int16 typlen;
@@ -398,7 +407,7 @@ AuditRelation* DescribeRelation(TriggerData* td) {
         ctl.entrysize = sizeof(AuditRelation);
         ctl.hcxt = CacheMemoryContext;
         audit_relations = hash_create("dskv2 audited relations", 16, &ctl, HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
-        CacheRegisterRelcacheCallback(InvalidateAuditRelation, (Datum) 0);
+        CacheRegisterRelcacheCallback(InvalidateAuditRelation, (Datum)0);
     }
     Trigger* trigger = td->tg_trigger;
     bool found = false;
@@ -409,8 +418,7 @@ AuditRelation* DescribeRelation(TriggerData* td) {
     entry->context = nullptr;
 
     // CheckTrigger() has made sure of the first argument, the target schema.
-    MemoryContext context = AllocSetContextCreate(CacheMemoryContext, "dskv2 audited relation",
-                                                  ALLOCSET_SMALL_SIZES);
+    MemoryContext context = AllocSetContextCreate(CacheMemoryContext, "dskv2 audited relation", ALLOCSET_SMALL_SIZES);
     MemoryContext old = MemoryContextSwitchTo(context);
     Relation rel = td->tg_relation;
     TupleDesc desc = RelationGetDescr(rel);
@@ -439,7 +447,7 @@ AuditRelation* DescribeRelation(TriggerData* td) {
     if (OidIsValid(pk)) {
         HeapTuple index_tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(pk));
         if (HeapTupleIsValid(index_tuple)) {
-            Form_pg_index index = (Form_pg_index) GETSTRUCT(index_tuple);
+            Form_pg_index index = (Form_pg_index)GETSTRUCT(index_tuple);
             for (int k = 0; k < index->indnkeyatts && k < INDEX_MAX_KEYS; ++k) {
                 const AttrNumber attnum = index->indkey.values[k];
                 if (attnum <= 0) continue;
@@ -608,13 +616,27 @@ Jsonb* RowObject(AuditRelation* rel, HeapTuple tuple, TupleDesc desc, const bool
 
 // The admin_logs columns the direct insert fills, in no particular order: a
 // table with any other column (or without one of these) takes the SPI path.
-constexpr const char* kLogColumns[] = {"id",       "actor_id", "actor_role", "action",  "table_name",
-                                       "record_id", "old_data", "new_data",   "details", "txid",
-                                       "source",    "created_at", "legacy",   "migration_run_id"};
+constexpr const char* kLogColumns[] = {"id",        "actor_id",   "actor_role", "action",          "table_name",
+                                       "record_id", "old_data",   "new_data",   "details",         "txid",
+                                       "source",    "created_at", "legacy",     "migration_run_id"};
 constexpr int kLogColumnCount = sizeof(kLogColumns) / sizeof(kLogColumns[0]);
 
-enum LogColumn { kId, kActorId, kActorRole, kAction, kTableName, kRecordId, kOldData, kNewData, kDetails, kTxid,
-                 kSource, kCreatedAt, kLegacy, kMigrationRunId };
+enum LogColumn {
+    kId,
+    kActorId,
+    kActorRole,
+    kAction,
+    kTableName,
+    kRecordId,
+    kOldData,
+    kNewData,
+    kDetails,
+    kTxid,
+    kSource,
+    kCreatedAt,
+    kLegacy,
+    kMigrationRunId
+};
 
 // Whether <target>.admin_logs can take the direct insert: a plain table of
 // exactly the known columns (types as created), no insert triggers or rules,
@@ -622,13 +644,13 @@ enum LogColumn { kId, kActorId, kActorRole, kAction, kTableName, kRecordId, kOld
 bool DirectInsertPossible(Relation rel, AttrNumber* attnums) {
     if (rel->rd_rel->relkind != RELKIND_RELATION || rel->rd_rules != nullptr) return false;
     TriggerDesc* trig = rel->trigdesc;
-    if (trig != nullptr && (trig->trig_insert_before_row || trig->trig_insert_after_row ||
-                            trig->trig_insert_instead_row || trig->trig_insert_before_statement ||
-                            trig->trig_insert_after_statement || trig->trig_insert_new_table)) {
+    if (trig != nullptr &&
+        (trig->trig_insert_before_row || trig->trig_insert_after_row || trig->trig_insert_instead_row ||
+         trig->trig_insert_before_statement || trig->trig_insert_after_statement || trig->trig_insert_new_table)) {
         return false;
     }
-    static const Oid kTypes[] = {INT8OID,  UUIDOID,  TEXTOID,  TEXTOID, TEXTOID, TEXTOID,        JSONBOID,
-                                 JSONBOID, JSONBOID, INT8OID,  TEXTOID, TIMESTAMPTZOID, JSONBOID, INT8OID};
+    static const Oid kTypes[] = {INT8OID,  UUIDOID,  TEXTOID, TEXTOID, TEXTOID,        TEXTOID,  JSONBOID,
+                                 JSONBOID, JSONBOID, INT8OID, TEXTOID, TIMESTAMPTZOID, JSONBOID, INT8OID};
     TupleDesc desc = RelationGetDescr(rel);
     int live = 0;
     for (int k = 0; k < kLogColumnCount; ++k) attnums[k] = InvalidAttrNumber;
@@ -677,7 +699,7 @@ const LogShape* ShapeOf(Relation rel) {
         if (shape.relid == relid) return &shape;
     }
     if (!log_shape_callback_registered) {
-        CacheRegisterRelcacheCallback(ForgetLogShape, (Datum) 0);
+        CacheRegisterRelcacheCallback(ForgetLogShape, (Datum)0);
         log_shape_callback_registered = true;
     }
     LogShape fresh;
@@ -714,7 +736,7 @@ bool InsertLogDirect(Oid relid, const Datum* values, const bool* isnull) {
     ExecClearTuple(slot);
     TupleDesc desc = RelationGetDescr(rel);
     for (int i = 0; i < desc->natts; ++i) {
-        slot->tts_values[i] = (Datum) 0;
+        slot->tts_values[i] = (Datum)0;
         slot->tts_isnull[i] = true;
     }
     for (int k = 0; k < kLogColumnCount; ++k) {
@@ -740,7 +762,7 @@ void WriteAuditRow(const char* target, const Actor& actor, const char* action, t
         Datum values[kLogColumnCount];
         bool isnull[kLogColumnCount];
         for (int k = 0; k < kLogColumnCount; ++k) {
-            values[k] = (Datum) 0;
+            values[k] = (Datum)0;
             isnull[k] = true;
         }
         auto set = [&](int k, Datum d) {
@@ -801,10 +823,10 @@ struct UsageRequest {
     Datum user_id;  // uuid
     int32 input_tokens;
     int32 output_tokens;
-    text* request_id;    // may be null
-    Jsonb* metadata;     // may be null
-    text* source_table;  // may be null
-    text* source_record; // may be null
+    text* request_id;     // may be null
+    Jsonb* metadata;      // may be null
+    text* source_table;   // may be null
+    text* source_record;  // may be null
 };
 
 // Runs a statement of the metering that writes ai_usage or its ledger, with
@@ -839,9 +861,9 @@ int64 LookupRequest(const char* target, text* request_id, bool latest) {
     SPIPlanPtr plan = PlanFor(target, kAiReplay);
     // Not read-only: SPI then advances the command counter, so rows this
     // transaction wrote a moment ago (an earlier row of the statement) are seen.
-    const int rc = latest ? SPI_execute_snapshot(plan, values, nullptr, GetLatestSnapshot(), InvalidSnapshot, false,
-                                                 true, 1)
-                          : SPI_execute_plan(plan, values, nullptr, false, 1);
+    const int rc =
+        latest ? SPI_execute_snapshot(plan, values, nullptr, GetLatestSnapshot(), InvalidSnapshot, false, true, 1)
+               : SPI_execute_plan(plan, values, nullptr, false, 1);
     if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: reading ai_usage failed: %s", SPI_result_code_string(rc));
     int64 id = 0;
     return FirstInt8(&id) ? id : 0;
@@ -875,11 +897,12 @@ int64 RecordUsage(const UsageRequest& req) {
     if (req.has_user) {
         user_hash = hash_bytes(reinterpret_cast<const unsigned char*>(DatumGetUUIDP(req.user_id)->data), UUID_LEN);
     }
-    const uint32 tool_hash = hash_bytes(reinterpret_cast<const unsigned char*>(req.tool), static_cast<int>(strlen(req.tool)));
+    const uint32 tool_hash =
+        hash_bytes(reinterpret_cast<const unsigned char*>(req.tool), static_cast<int>(strlen(req.tool)));
     LOCKTAG tag;
     SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, kQuotaLockSpace ^ hash_combine(user_hash, tool_hash),
                          static_cast<uint32>(day_start / USECS_PER_DAY), 2);
-    (void) LockAcquire(&tag, ExclusiveLock, false, false);
+    (void)LockAcquire(&tag, ExclusiveLock, false, false);
     if (req.request_id != nullptr) {
         const int64 existing = LookupRequest(req.target, req.request_id, true);
         if (existing != 0) {
@@ -914,8 +937,7 @@ int64 RecordUsage(const UsageRequest& req) {
     const int rc = ExecuteMetering(plan, values, nulls, true);
     if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: writing ai_usage failed: %s", SPI_result_code_string(rc));
     if (SPI_processed == 0) {
-        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
-                        errmsg("dskv2: unknown AI tool \"%s\"", req.tool),
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT), errmsg("dskv2: unknown AI tool \"%s\"", req.tool),
                         errhint("Tools are rows of %s.ai_tools, named by slug.", quote_identifier(req.target))));
     }
     HeapTuple row = SPI_tuptable->vals[0];
@@ -935,11 +957,11 @@ int64 RecordUsage(const UsageRequest& req) {
         char reset[MAXDATELEN + 1];
         const int utc = 0;
         JsonEncodeDateTime(reset, TimestampTzGetDatum(day_end), TIMESTAMPTZOID, &utc);
-        ereport(ERROR, (errcode(MAKE_SQLSTATE('P', 'T', '4', '2', '9')),
-                        errmsg("dskv2: daily quota of AI tool \"%s\" exceeded", req.tool),
-                        errdetail("tool: %s; limit: %d requests per user per UTC day; resets at: %s", req.tool,
-                                  quota, reset),
-                        errhint("Try again after the reset time.")));
+        ereport(ERROR,
+                (errcode(MAKE_SQLSTATE('P', 'T', '4', '2', '9')),
+                 errmsg("dskv2: daily quota of AI tool \"%s\" exceeded", req.tool),
+                 errdetail("tool: %s; limit: %d requests per user per UTC day; resets at: %s", req.tool, quota, reset),
+                 errhint("Try again after the reset time.")));
     }
     bool counted_null;
     const bool counted = DatumGetBool(SPI_getbinval(row, desc, 6, &counted_null)) && !counted_null;
@@ -967,8 +989,8 @@ int32 TokensSetting(const char* name) {
     const long v = strtol(value, &end, 10);
     if (errno != 0 || end == value || *end != '\0' || v < 0 || v > PG_INT32_MAX) {
         ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("dskv2: setting %s must be a token count from 0 to %d, not \"%s\"", name,
-                               PG_INT32_MAX, value)));
+                        errmsg("dskv2: setting %s must be a token count from 0 to %d, not \"%s\"", name, PG_INT32_MAX,
+                               value)));
     }
     return static_cast<int32>(v);
 }
@@ -1090,8 +1112,8 @@ Datum dskv2_ai_usage_trigger(PG_FUNCTION_ARGS) {
         req.request_id = cstring_to_text(request_id);
     } else {
         // One row per transaction and tool.
-        req.request_id = cstring_to_text(psprintf(
-            "xact:" UINT64_FORMAT ":%s", U64FromFullTransactionId(GetTopFullTransactionId()), req.tool));
+        req.request_id = cstring_to_text(
+            psprintf("xact:" UINT64_FORMAT ":%s", U64FromFullTransactionId(GetTopFullTransactionId()), req.tool));
     }
     AuditRelation* rel = DescribeRelation(td);
     HeapTuple row = TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? td->tg_newtuple : td->tg_trigtuple;
@@ -1100,9 +1122,9 @@ Datum dskv2_ai_usage_trigger(PG_FUNCTION_ARGS) {
     const char* op = TRIGGER_FIRED_BY_INSERT(td->tg_event)   ? "INSERT"
                      : TRIGGER_FIRED_BY_UPDATE(td->tg_event) ? "UPDATE"
                                                              : "DELETE";
-    req.metadata = DatumGetJsonbP(
-        DirectFunctionCall1(jsonb_in, CStringGetDatum(psprintf("{\"operation\": \"%s\"}", op))));
-    (void) RecordUsage(req);
+    req.metadata =
+        DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(psprintf("{\"operation\": \"%s\"}", op))));
+    (void)RecordUsage(req);
     return PointerGetDatum(nullptr);
 }
 
@@ -1136,12 +1158,11 @@ Datum dskv2_track_ai_usage(PG_FUNCTION_ARGS) {
     memset(&req, 0, sizeof(req));
     req.tool = text_to_cstring(PG_GETARG_TEXT_PP(0));
     req.has_user = !PG_ARGISNULL(1);
-    req.user_id = req.has_user ? PG_GETARG_DATUM(1) : (Datum) 0;
+    req.user_id = req.has_user ? PG_GETARG_DATUM(1) : (Datum)0;
     req.input_tokens = PG_ARGISNULL(2) ? 0 : PG_GETARG_INT32(2);
     req.output_tokens = PG_ARGISNULL(3) ? 0 : PG_GETARG_INT32(3);
     if (req.input_tokens < 0 || req.output_tokens < 0) {
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("dskv2: token counts must not be negative")));
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("dskv2: token counts must not be negative")));
     }
     req.request_id = PG_ARGISNULL(4) ? nullptr : PG_GETARG_TEXT_PP(4);
     req.metadata = PG_ARGISNULL(5) ? nullptr : PG_GETARG_JSONB_P(5);

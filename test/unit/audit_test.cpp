@@ -52,18 +52,18 @@ TEST(Claims, MalformedGivesNothing) {
         "null",
         "[]",
         R"("sub")",
-        R"({"sub":"8f14e45f-ceea-4e7a-9f0b-1c2d3e4f5a6b")",          // unterminated
-        R"({"sub":"8f14e45f-ceea-4e7a-9f0b-1c2d3e4f5a6b"} x)",       // trailing garbage
-        R"({"sub":"8f14e45f-ceea-4e7a-9f0b-1c2d3e4f5a6b",})",        // trailing comma
-        R"({sub:"x"})",                                              // unquoted key
-        R"({'sub':'x'})",                                            // single quotes
-        R"({"role":"a\u00"})",                                       // short escape
-        R"({"role":"\ud83d"})",                                      // lone surrogate
-        R"({"role":"\u0000"})",                                      // NUL
-        R"({"role":"a\qb"})",                                        // unknown escape
-        "{\"role\":\"a\nb\"}",                                       // raw control character
-        R"({"n":01})",                                               // leading zero
-        R"({"n":1.})",                                               // bare dot
+        R"({"sub":"8f14e45f-ceea-4e7a-9f0b-1c2d3e4f5a6b")",     // unterminated
+        R"({"sub":"8f14e45f-ceea-4e7a-9f0b-1c2d3e4f5a6b"} x)",  // trailing garbage
+        R"({"sub":"8f14e45f-ceea-4e7a-9f0b-1c2d3e4f5a6b",})",   // trailing comma
+        R"({sub:"x"})",                                         // unquoted key
+        R"({'sub':'x'})",                                       // single quotes
+        R"({"role":"a\u00"})",                                  // short escape
+        R"({"role":"\ud83d"})",                                 // lone surrogate
+        R"({"role":"\u0000"})",                                 // NUL
+        R"({"role":"a\qb"})",                                   // unknown escape
+        "{\"role\":\"a\nb\"}",                                  // raw control character
+        R"({"n":01})",                                          // leading zero
+        R"({"n":1.})",                                          // bare dot
         R"({"n":-})",
         R"({"b":tru})",
     };
@@ -112,16 +112,17 @@ TEST(Uuid, RefusedForms) {
 }
 
 TEST(SecretColumn, Secrets) {
-    for (const char* name : {"password", "encrypted_password", "Password_Hash", "passwd", "client_secret",
-                             "confirmation_token", "refresh_token", "Token", "token_hash", "api_key", "openai_apikey", "aws_access_key",
-                             "private_key_pem", "credentials", "salt", "user_otp", "otp_code", "pin"}) {
+    for (const char* name :
+         {"password", "encrypted_password", "Password_Hash", "passwd", "client_secret", "confirmation_token",
+          "refresh_token", "Token", "token_hash", "api_key", "openai_apikey", "aws_access_key", "private_key_pem",
+          "credentials", "salt", "user_otp", "otp_code", "pin"}) {
         EXPECT_TRUE(core::IsSecretColumn(name)) << name;
     }
 }
 
 TEST(SecretColumn, NotSecrets) {
-    for (const char* name : {"id", "email", "full_name", "slug", "input_tokens", "output_tokens", "pinned",
-                             "hotpot", "salted_caramel_flavour", "description", "tokenizer"}) {
+    for (const char* name : {"id", "email", "full_name", "slug", "input_tokens", "output_tokens", "pinned", "hotpot",
+                             "salted_caramel_flavour", "description", "tokenizer"}) {
         EXPECT_FALSE(core::IsSecretColumn(name)) << name;
     }
 }

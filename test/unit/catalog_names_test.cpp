@@ -87,7 +87,8 @@ std::map<std::pair<std::string, std::string>, int> Occurrences() {
         for (const std::string& name : names) {
             const std::regex word("(^|[^A-Za-z0-9_])" + name + "($|[^A-Za-z0-9_])");
             int n = 0;
-            for (auto it = std::sregex_iterator(text.begin(), text.end(), word); it != std::sregex_iterator(); ++it) ++n;
+            for (auto it = std::sregex_iterator(text.begin(), text.end(), word); it != std::sregex_iterator(); ++it)
+                ++n;
             if (n > 0) found[{rel, name}] = n;
         }
     }
@@ -116,8 +117,8 @@ TEST(CatalogNamesTest, NoTableNameOutsideTheCatalogueButTheAllowedOnes) {
     for (const auto& [where, n] : found) {
         auto it = allowed.find(where);
         EXPECT_TRUE(it != allowed.end() && it->second == n)
-            << where.first << " names table " << where.second << " " << n << " times (allowed: "
-            << (it == allowed.end() ? 0 : it->second)
+            << where.first << " names table " << where.second << " " << n
+            << " times (allowed: " << (it == allowed.end() ? 0 : it->second)
             << "): read it from the catalogue, or allow it in test/unit/catalog_names.allow\n"
             << "  " << where.first << " " << where.second << " " << n;
     }

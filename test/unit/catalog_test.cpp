@@ -30,10 +30,10 @@ TEST(CatalogTest, TheV2TablesOfTheContract) {
     // docs/mapping.md, "The V2 schema": the content tables, then the
     // bookkeeping the extension keeps in the target.
     const std::set<std::string> expected = {
-        "users",          "categories",       "packs",          "samples",         "tags",
-        "pack_tags",      "favorites",        "user_packs",     "pack_stats",      "ai_tools",
-        "ai_usage",       "admin_logs",       "trending_ideas", "migration_runs",  "migration_rejects",
-        "migration_state", "migration_merges", "verify_diffs",  "trigger_settings", "ai_usage_daily",
+        "users",           "categories",       "packs",          "samples",          "tags",
+        "pack_tags",       "favorites",        "user_packs",     "pack_stats",       "ai_tools",
+        "ai_usage",        "admin_logs",       "trending_ideas", "migration_runs",   "migration_rejects",
+        "migration_state", "migration_merges", "verify_diffs",   "trigger_settings", "ai_usage_daily",
         "shape_steps"};
     const std::vector<std::string> names = TableNames();
     EXPECT_EQ(std::set<std::string>(names.begin(), names.end()), expected);
@@ -43,12 +43,12 @@ TEST(CatalogTest, TheV2TablesOfTheContract) {
 TEST(CatalogTest, ForeignKeysAndTheirDeleteActions) {
     // docs/mapping.md, "Foreign keys".
     const std::map<std::string, std::string> expected = {
-        {"users.id", "auth.users CASCADE"},        {"packs.category_id", "categories SET NULL"},
-        {"packs.author_id", "users SET NULL"},     {"samples.pack_id", "packs CASCADE"},
-        {"pack_tags.pack_id", "packs CASCADE"},    {"pack_tags.tag_id", "tags CASCADE"},
-        {"favorites.user_id", "users CASCADE"},    {"favorites.pack_id", "packs CASCADE"},
-        {"user_packs.user_id", "users CASCADE"},   {"user_packs.pack_id", "packs CASCADE"},
-        {"pack_stats.pack_id", "packs CASCADE"},   {"ai_usage.user_id", "users SET NULL"},
+        {"users.id", "auth.users CASCADE"},         {"packs.category_id", "categories SET NULL"},
+        {"packs.author_id", "users SET NULL"},      {"samples.pack_id", "packs CASCADE"},
+        {"pack_tags.pack_id", "packs CASCADE"},     {"pack_tags.tag_id", "tags CASCADE"},
+        {"favorites.user_id", "users CASCADE"},     {"favorites.pack_id", "packs CASCADE"},
+        {"user_packs.user_id", "users CASCADE"},    {"user_packs.pack_id", "packs CASCADE"},
+        {"pack_stats.pack_id", "packs CASCADE"},    {"ai_usage.user_id", "users SET NULL"},
         {"ai_usage.tool_id", "ai_tools NO ACTION"}, {"trending_ideas.category_id", "categories SET NULL"}};
     std::map<std::string, std::string> actual;
     for (const V2Table& t : V2Tables()) {
@@ -108,10 +108,10 @@ TEST(CatalogTest, IdentitiesSlugsAndMerges) {
                                                               {"samples", "samples"},
                                                               {"admin_logs", "admin_logs"},
                                                               {"trending_ideas", "trending_ideas"}}));
-    EXPECT_EQ(slugs, (std::map<std::string, std::string>{{"categories", "category"},
-                                                         {"packs", "pack"},
-                                                         {"tags", "tag (merge key)"},
-                                                         {"trending_ideas", "idea"}}));
+    EXPECT_EQ(
+        slugs,
+        (std::map<std::string, std::string>{
+            {"categories", "category"}, {"packs", "pack"}, {"tags", "tag (merge key)"}, {"trending_ideas", "idea"}}));
 }
 
 TEST(CatalogTest, MappingsReferToTheCatalogue) {
@@ -144,7 +144,8 @@ TEST(CatalogTest, EdgesBetweenMappings) {
         const LegacyTable* child = FindLegacyTable(e.child_relation);
         ASSERT_NE(child, nullptr) << e.child_relation;
         EXPECT_NE(child->Column(e.child_column), nullptr) << e.child_relation << "." << e.child_column;
-        if (e.rejects_orphans) orphans[std::string(e.child) + "." + std::string(e.child_column)] = std::string(e.parent);
+        if (e.rejects_orphans)
+            orphans[std::string(e.child) + "." + std::string(e.child_column)] = std::string(e.parent);
     }
     EXPECT_EQ(orphans, (std::map<std::string, std::string>{{"samples.product_id", "products"},
                                                            {"tags.product_id", "products"},
@@ -190,8 +191,8 @@ TEST(CatalogTest, SecurityMatrixNamesExistingColumnsAndUniquePolicies) {
             }
         }
     }
-    EXPECT_EQ(hidden, (std::set<std::string>{"packs.file_url", "packs.legacy", "packs.migration_run_id",
-                                             "ai_tools.config"}));
+    EXPECT_EQ(hidden,
+              (std::set<std::string>{"packs.file_url", "packs.legacy", "packs.migration_run_id", "ai_tools.config"}));
 }
 
 TEST(CatalogTest, ShapeStepsAreNumberedInOrder) {
@@ -239,7 +240,7 @@ TEST(CatalogTest, StepDdlCreatesEachObjectOnceAtItsStep) {
 TEST(CatalogTest, CatalogueRowsHaveTheirFunctionsColumnCounts) {
     // The column counts of the dskv2_catalog_* functions (src/sql/catalog/).
     const std::vector<std::pair<std::vector<CatalogRow>, std::size_t>> sets = {
-        {CatalogTableRows(), 13u}, {CatalogColumnRows(), 13u}, {CatalogForeignKeyRows(), 8u},
+        {CatalogTableRows(), 13u},   {CatalogColumnRows(), 13u}, {CatalogForeignKeyRows(), 8u},
         {CatalogSecurityRows(), 8u}, {CatalogLegacyRows(), 11u}, {CatalogEdgeRows(), 6u},
         {CatalogMappingRows(), 6u}};
     for (const auto& [rows, width] : sets) {

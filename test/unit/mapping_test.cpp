@@ -45,9 +45,8 @@ std::string_view SlugColumn(const TableMapping& m) { return m.table->slug_alloca
     const std::size_t at = text.find(needle);
     if (at == std::string::npos) return ::testing::AssertionSuccess();
     const std::size_t from = at < 200 ? 0 : at - 200;
-    return ::testing::AssertionFailure()
-           << "unexpected \"" << needle << "\" at " << at << ", near: ..."
-           << text.substr(from, 400 + needle.size()) << "...";
+    return ::testing::AssertionFailure() << "unexpected \"" << needle << "\" at " << at << ", near: ..."
+                                         << text.substr(from, 400 + needle.size()) << "...";
 }
 
 // --- SPEC §2, transcribed ------------------------------------------------------
@@ -115,10 +114,7 @@ const std::vector<SpecRelation>& SpecSchema() {
           {"created_at", "timestamptz", O}}},
         {"tags", {{"id", "integer", R}, {"product_id", "uuid", R}, {"name", "text", R}}},
         {"favorites",
-         {{"id", "integer", R},
-          {"user_id", "uuid", R},
-          {"product_id", "uuid", R},
-          {"created_at", "timestamptz", O}}},
+         {{"id", "integer", R}, {"user_id", "uuid", R}, {"product_id", "uuid", R}, {"created_at", "timestamptz", O}}},
         {"product_stats",
          {{"product_id", "uuid", R},
           {"views", "integer", O},
@@ -148,9 +144,8 @@ const std::vector<SpecRelation>& SpecSchema() {
     return schema;
 }
 
-const std::vector<std::string> kReportOrder = {"auth.users",    "categories",     "products",
-                                               "samples",       "tags",           "favorites",
-                                               "product_stats", "trending_ideas", "admin_logs"};
+const std::vector<std::string> kReportOrder = {"auth.users", "categories",    "products",       "samples",   "tags",
+                                               "favorites",  "product_stats", "trending_ideas", "admin_logs"};
 
 // Columns a real Supabase auth.users has beyond SPEC §2's list: never read.
 const std::vector<std::string> kAuthUsersExtras = {"instance_id",          "aud",
@@ -187,8 +182,7 @@ Catalog With(Catalog catalog, const std::string& relation, const std::vector<std
 
 // Quoted as quote_identifier() would: a schema named  my "odd" schema  etc.
 SqlNames OddNames() {
-    return SqlNames{"\"my \"\"odd\"\" schema\"", "\"v2 \"\"odd\"\" target\"",
-                    "\"ext \"\"odd\"\"\""};
+    return SqlNames{"\"my \"\"odd\"\" schema\"", "\"v2 \"\"odd\"\" target\"", "\"ext \"\"odd\"\"\""};
 }
 
 const TableMapping& Get(const std::string& name) {
@@ -219,8 +213,7 @@ constexpr RowSet kAllRowSets[] = {RowSet::kPending, RowSet::kKeys, RowSet::kQuar
 constexpr ParentMode kAllParentModes[] = {ParentMode::kTarget, ParentMode::kPredicted};
 
 // Every statement the core can generate for a mapping, labelled.
-std::vector<std::pair<std::string, std::string>> AllSql(const TableMapping& m,
-                                                        const SqlNames& names,
+std::vector<std::pair<std::string, std::string>> AllSql(const TableMapping& m, const SqlNames& names,
                                                         const Catalog& catalog) {
     std::vector<std::pair<std::string, std::string>> out;
     for (RowSet rows : kAllRowSets) {
@@ -229,8 +222,7 @@ std::vector<std::pair<std::string, std::string>> AllSql(const TableMapping& m,
                                  (parents == ParentMode::kTarget ? " kTarget" : " kPredicted"),
                              MappedRowsSql(m, names, catalog, rows, parents));
         }
-        out.emplace_back(std::string("MigrateSql ") + RowSetName(rows),
-                         MigrateSql(m, names, catalog, rows, 42));
+        out.emplace_back(std::string("MigrateSql ") + RowSetName(rows), MigrateSql(m, names, catalog, rows, 42));
     }
     out.emplace_back("MigrateSql kStaged", MigrateSql(m, names, catalog, RowSet::kStaged, 42));
     out.emplace_back("StageSql", StageSql(m, names, catalog));
@@ -253,8 +245,7 @@ std::vector<std::pair<std::string, std::string>> AllSql(const TableMapping& m,
 
 std::size_t CountOf(const std::string& haystack, const std::string& needle) {
     std::size_t n = 0;
-    for (std::size_t p = haystack.find(needle); p != std::string::npos;
-         p = haystack.find(needle, p + needle.size())) {
+    for (std::size_t p = haystack.find(needle); p != std::string::npos; p = haystack.find(needle, p + needle.size())) {
         ++n;
     }
     return n;
@@ -317,9 +308,8 @@ TEST(MappingTest, NineTablesInReportOrder) {
 }
 
 TEST(MappingTest, Targets) {
-    const std::vector<std::string> expected = {"users",      "categories",     "packs",
-                                               "samples",    "pack_tags",      "favorites",
-                                               "pack_stats", "trending_ideas", "admin_logs"};
+    const std::vector<std::string> expected = {"users",     "categories", "packs",          "samples",   "pack_tags",
+                                               "favorites", "pack_stats", "trending_ideas", "admin_logs"};
     std::vector<std::string> targets;
     for (const TableMapping& m : Mappings()) targets.emplace_back(m.target);
     EXPECT_EQ(targets, expected);
@@ -332,8 +322,7 @@ TEST(MappingTest, Parents) {
     EXPECT_EQ(Names(Get("samples").parents), (std::vector<std::string>{"products"}));
     EXPECT_EQ(Names(Get("tags").parents), (std::vector<std::string>{"products"}));
     // Users are checked before packs (SPEC §4).
-    EXPECT_EQ(Names(Get("favorites").parents),
-              (std::vector<std::string>{"auth.users", "products"}));
+    EXPECT_EQ(Names(Get("favorites").parents), (std::vector<std::string>{"auth.users", "products"}));
     EXPECT_EQ(Names(Get("product_stats").parents), (std::vector<std::string>{"products"}));
     EXPECT_EQ(Names(Get("trending_ideas").parents), (std::vector<std::string>{"categories"}));
     EXPECT_TRUE(Get("admin_logs").parents.empty());
@@ -343,8 +332,7 @@ TEST(MappingTest, ParentsComeFirstInReportOrder) {
     std::set<std::string> seen;
     for (const TableMapping& m : Mappings()) {
         for (std::string_view parent : m.parents) {
-            EXPECT_TRUE(seen.count(std::string(parent)))
-                << m.name << " is listed before its parent " << parent;
+            EXPECT_TRUE(seen.count(std::string(parent))) << m.name << " is listed before its parent " << parent;
             EXPECT_NE(FindMapping(parent), nullptr) << parent;
         }
         seen.emplace(m.name);
@@ -412,8 +400,7 @@ TEST(MappingTest, ColumnsMatchSpecLegacySchema) {
     std::map<std::string, const LegacyTable*> read;
     for (const TableMapping& m : Mappings()) {
         for (const RelationSpec& r : m.relations) {
-            EXPECT_TRUE(read.emplace(RelationKey(r), &Table(r)).second)
-                << RelationKey(r) << " is described twice";
+            EXPECT_TRUE(read.emplace(RelationKey(r), &Table(r)).second) << RelationKey(r) << " is described twice";
         }
     }
     EXPECT_EQ(read.size(), SpecSchema().size());
@@ -434,8 +421,7 @@ TEST(MappingTest, ColumnsMatchSpecLegacySchema) {
                                   [&](const LegacyColumn& s) { return s.name == expected.name; });
             if (c == relation.columns.end()) continue;  // reported above
             EXPECT_EQ(c->required, expected.required)
-                << spec.key << "." << expected.name << " should be "
-                << (expected.required ? "required" : "optional");
+                << spec.key << "." << expected.name << " should be " << (expected.required ? "required" : "optional");
             if (!expected.required) {
                 EXPECT_EQ(c->type, expected.type) << spec.key << "." << expected.name;
             }
@@ -445,17 +431,16 @@ TEST(MappingTest, ColumnsMatchSpecLegacySchema) {
 
 TEST(MappingTest, RequiredColumnsAreExactlySpecList) {
     // SPEC §2, "Required columns", verbatim.
-    const std::map<std::string, std::set<std::string>> expected = {
-        {"auth.users", {"id", "email"}},
-        {"profiles", {"id"}},
-        {"categories", {"id", "name"}},
-        {"products", {"id", "title"}},
-        {"samples", {"id", "product_id", "file_url"}},
-        {"tags", {"id", "product_id", "name"}},
-        {"favorites", {"id", "user_id", "product_id"}},
-        {"product_stats", {"product_id"}},
-        {"trending_ideas", {"id", "title"}},
-        {"admin_logs", {"id", "action"}}};
+    const std::map<std::string, std::set<std::string>> expected = {{"auth.users", {"id", "email"}},
+                                                                   {"profiles", {"id"}},
+                                                                   {"categories", {"id", "name"}},
+                                                                   {"products", {"id", "title"}},
+                                                                   {"samples", {"id", "product_id", "file_url"}},
+                                                                   {"tags", {"id", "product_id", "name"}},
+                                                                   {"favorites", {"id", "user_id", "product_id"}},
+                                                                   {"product_stats", {"product_id"}},
+                                                                   {"trending_ideas", {"id", "title"}},
+                                                                   {"admin_logs", {"id", "action"}}};
     std::map<std::string, std::set<std::string>> actual;
     for (const TableMapping& m : Mappings()) {
         for (const RelationSpec& r : m.relations) {
@@ -484,8 +469,7 @@ TEST(MappingTest, FindMapping) {
 // --- Drift and CheckRunnable ---------------------------------------------------------
 
 std::string Show(const DriftItem& d) {
-    static const char* const kKinds[] = {"kMissingTable", "kMissingRequired", "kMissingOptional",
-                                         "kUnknown"};
+    static const char* const kKinds[] = {"kMissingTable", "kMissingRequired", "kMissingOptional", "kUnknown"};
     return "{" + d.relation + ", \"" + d.column + "\", " + kKinds[static_cast<int>(d.kind)] + "}";
 }
 
@@ -497,9 +481,7 @@ std::vector<std::string> D(const std::vector<DriftItem>& items) {
     return out;
 }
 
-std::vector<std::string> Strings(std::initializer_list<DriftItem> items) {
-    return D(std::vector<DriftItem>(items));
-}
+std::vector<std::string> Strings(std::initializer_list<DriftItem> items) { return D(std::vector<DriftItem>(items)); }
 
 using Kind = DriftItem::Kind;
 
@@ -514,35 +496,29 @@ TEST(MappingDriftTest, FullCatalogHasNoDrift) {
 TEST(MappingDriftTest, MissingTable) {
     Catalog catalog = FullCatalog();
     catalog.erase("products");
-    EXPECT_EQ(D(Drift(Get("products"), catalog)),
-              Strings({DriftItem{"products", "", Kind::kMissingTable}}));
+    EXPECT_EQ(D(Drift(Get("products"), catalog)), Strings({DriftItem{"products", "", Kind::kMissingTable}}));
     // Other mappings' own drift is unaffected.
     EXPECT_EQ(D(Drift(Get("samples"), catalog)), Strings({}));
 
     Catalog no_profiles = FullCatalog();
     no_profiles.erase("profiles");
-    EXPECT_EQ(D(Drift(Get("auth.users"), no_profiles)),
-              Strings({DriftItem{"profiles", "", Kind::kMissingTable}}));
+    EXPECT_EQ(D(Drift(Get("auth.users"), no_profiles)), Strings({DriftItem{"profiles", "", Kind::kMissingTable}}));
 
     Catalog no_auth = FullCatalog();
     no_auth.erase("auth.users");
-    EXPECT_EQ(D(Drift(Get("auth.users"), no_auth)),
-              Strings({DriftItem{"auth.users", "", Kind::kMissingTable}}));
+    EXPECT_EQ(D(Drift(Get("auth.users"), no_auth)), Strings({DriftItem{"auth.users", "", Kind::kMissingTable}}));
 }
 
 TEST(MappingDriftTest, MissingRequiredAndOptionalColumns) {
     Catalog catalog = Without(Without(FullCatalog(), "products", "title"), "products", "price");
     catalog = Without(catalog, "products", "thumbnail_url");
-    EXPECT_EQ(D(Drift(Get("products"), catalog)),
-              Strings({{"products", "title", Kind::kMissingRequired},
-                       {"products", "price", Kind::kMissingOptional},
-                       {"products", "thumbnail_url", Kind::kMissingOptional}}));
+    EXPECT_EQ(D(Drift(Get("products"), catalog)), Strings({{"products", "title", Kind::kMissingRequired},
+                                                           {"products", "price", Kind::kMissingOptional},
+                                                           {"products", "thumbnail_url", Kind::kMissingOptional}}));
 
-    const Catalog users =
-        Without(Without(FullCatalog(), "auth.users", "email"), "profiles", "role");
+    const Catalog users = Without(Without(FullCatalog(), "auth.users", "email"), "profiles", "role");
     EXPECT_EQ(D(Drift(Get("auth.users"), users)),
-              Strings({{"auth.users", "email", Kind::kMissingRequired},
-                       {"profiles", "role", Kind::kMissingOptional}}));
+              Strings({{"auth.users", "email", Kind::kMissingRequired}, {"profiles", "role", Kind::kMissingOptional}}));
 }
 
 TEST(MappingDriftTest, EveryColumnDriftsWithItsSpecKind) {
@@ -550,8 +526,7 @@ TEST(MappingDriftTest, EveryColumnDriftsWithItsSpecKind) {
         for (const SpecColumn& c : spec.columns) {
             SCOPED_TRACE(spec.key + "." + c.name);
             const Catalog catalog = Without(FullCatalog(), spec.key, c.name);
-            const DriftItem expected{spec.key, c.name,
-                                     c.required ? Kind::kMissingRequired : Kind::kMissingOptional};
+            const DriftItem expected{spec.key, c.name, c.required ? Kind::kMissingRequired : Kind::kMissingOptional};
             std::vector<DriftItem> all;
             for (const TableMapping& m : Mappings()) {
                 const std::vector<DriftItem> d = Drift(m, catalog);
@@ -563,13 +538,10 @@ TEST(MappingDriftTest, EveryColumnDriftsWithItsSpecKind) {
 }
 
 TEST(MappingDriftTest, UnknownPublicColumnsAreReported) {
-    const Catalog catalog =
-        With(With(FullCatalog(), "products", {"legacy_sku", "old_flag"}), "profiles", {"nickname"});
+    const Catalog catalog = With(With(FullCatalog(), "products", {"legacy_sku", "old_flag"}), "profiles", {"nickname"});
     EXPECT_EQ(D(Drift(Get("products"), catalog)),
-              Strings({{"products", "legacy_sku", Kind::kUnknown},
-                       {"products", "old_flag", Kind::kUnknown}}));
-    EXPECT_EQ(D(Drift(Get("auth.users"), catalog)),
-              Strings({DriftItem{"profiles", "nickname", Kind::kUnknown}}));
+              Strings({{"products", "legacy_sku", Kind::kUnknown}, {"products", "old_flag", Kind::kUnknown}}));
+    EXPECT_EQ(D(Drift(Get("auth.users"), catalog)), Strings({DriftItem{"profiles", "nickname", Kind::kUnknown}}));
     EXPECT_NO_THROW(CheckRunnable(Get("products"), catalog));
     EXPECT_NO_THROW(CheckRunnable(Get("auth.users"), catalog));
 }
@@ -597,24 +569,17 @@ void ExpectError(F&& f, ErrorCode code, const std::string& fragment) {
 
 TEST(MappingDriftTest, CheckRunnableMissingRequiredColumn) {
     const Catalog catalog = Without(FullCatalog(), "products", "title");
-    ExpectError([&] { CheckRunnable(Get("products"), catalog); }, ErrorCode::kUndefinedColumn,
-                "products.title");
+    ExpectError([&] { CheckRunnable(Get("products"), catalog); }, ErrorCode::kUndefinedColumn, "products.title");
     // The SQL generators refuse too: nothing can be run on that catalog.
-    ExpectError(
-        [&] {
-            MappedRowsSql(Get("products"), OddNames(), catalog, RowSet::kPending,
-                          ParentMode::kTarget);
-        },
-        ErrorCode::kUndefinedColumn, "products.title");
+    ExpectError([&] { MappedRowsSql(Get("products"), OddNames(), catalog, RowSet::kPending, ParentMode::kTarget); },
+                ErrorCode::kUndefinedColumn, "products.title");
     ExpectError([&] { MigrateSql(Get("products"), OddNames(), catalog, RowSet::kPending, 1); },
                 ErrorCode::kUndefinedColumn, "products.title");
 
-    ExpectError(
-        [&] { CheckRunnable(Get("auth.users"), Without(FullCatalog(), "auth.users", "email")); },
-        ErrorCode::kUndefinedColumn, "auth.users.email");
-    ExpectError(
-        [&] { CheckRunnable(Get("samples"), Without(FullCatalog(), "samples", "file_url")); },
-        ErrorCode::kUndefinedColumn, "samples.file_url");
+    ExpectError([&] { CheckRunnable(Get("auth.users"), Without(FullCatalog(), "auth.users", "email")); },
+                ErrorCode::kUndefinedColumn, "auth.users.email");
+    ExpectError([&] { CheckRunnable(Get("samples"), Without(FullCatalog(), "samples", "file_url")); },
+                ErrorCode::kUndefinedColumn, "samples.file_url");
 }
 
 TEST(MappingDriftTest, CheckRunnableEveryRequiredColumn) {
@@ -627,8 +592,7 @@ TEST(MappingDriftTest, CheckRunnableEveryRequiredColumn) {
                 for (const RelationSpec& r : m.relations) reads |= RelationKey(r) == spec.key;
                 if (!reads) continue;
                 SCOPED_TRACE(std::string(m.name) + " without " + spec.key + "." + c.name);
-                ExpectError([&] { CheckRunnable(m, catalog); }, ErrorCode::kUndefinedColumn,
-                            spec.key + "." + c.name);
+                ExpectError([&] { CheckRunnable(m, catalog); }, ErrorCode::kUndefinedColumn, spec.key + "." + c.name);
             }
         }
     }
@@ -641,8 +605,7 @@ TEST(MappingDriftTest, CheckRunnableOptionalColumnMissingIsFine) {
             if (!c.required) catalog = Without(catalog, spec.key, c.name);
         }
         for (const TableMapping& m : Mappings()) {
-            EXPECT_NO_THROW(CheckRunnable(m, catalog))
-                << m.name << " without optional columns of " << spec.key;
+            EXPECT_NO_THROW(CheckRunnable(m, catalog)) << m.name << " without optional columns of " << spec.key;
         }
     }
 }
@@ -650,19 +613,15 @@ TEST(MappingDriftTest, CheckRunnableOptionalColumnMissingIsFine) {
 TEST(MappingDriftTest, CheckRunnableMissingTable) {
     Catalog catalog = FullCatalog();
     catalog.erase("products");
-    ExpectError([&] { CheckRunnable(Get("products"), catalog); }, ErrorCode::kUndefinedTable,
-                "products");
-    ExpectError([&] { PlanSql(Get("products"), OddNames(), catalog); }, ErrorCode::kUndefinedTable,
-                "products");
+    ExpectError([&] { CheckRunnable(Get("products"), catalog); }, ErrorCode::kUndefinedTable, "products");
+    ExpectError([&] { PlanSql(Get("products"), OddNames(), catalog); }, ErrorCode::kUndefinedTable, "products");
 
     Catalog no_profiles = FullCatalog();
     no_profiles.erase("profiles");
-    ExpectError([&] { CheckRunnable(Get("auth.users"), no_profiles); }, ErrorCode::kUndefinedTable,
-                "profiles");
+    ExpectError([&] { CheckRunnable(Get("auth.users"), no_profiles); }, ErrorCode::kUndefinedTable, "profiles");
     Catalog no_auth = FullCatalog();
     no_auth.erase("auth.users");
-    ExpectError([&] { CheckRunnable(Get("auth.users"), no_auth); }, ErrorCode::kUndefinedTable,
-                "auth.users");
+    ExpectError([&] { CheckRunnable(Get("auth.users"), no_auth); }, ErrorCode::kUndefinedTable, "auth.users");
 }
 
 // --- Generated SQL -------------------------------------------------------------------
@@ -698,8 +657,7 @@ TEST(MappingSqlTest, EveryStatementIsFullyExpanded) {
 TEST(MappingSqlTest, MissingOptionalColumnReadsAsTypedNull) {
     const Catalog full = FullCatalog();
     const Catalog catalog = Without(full, "products", "price");
-    const std::string with =
-        MappedRowsSql(Get("products"), OddNames(), full, RowSet::kPending, ParentMode::kTarget);
+    const std::string with = MappedRowsSql(Get("products"), OddNames(), full, RowSet::kPending, ParentMode::kTarget);
     const std::string without =
         MappedRowsSql(Get("products"), OddNames(), catalog, RowSet::kPending, ParentMode::kTarget);
     EXPECT_TRUE(Contains(with, "s.\"price\""));
@@ -721,8 +679,8 @@ TEST(MappingSqlTest, EveryOptionalColumnIsReadOrNull) {
                 const std::string ref = std::string(r.alias) + ".\"" + std::string(c.name) + "\"";
                 const std::string present = MigrateSql(m, OddNames(), full, RowSet::kPending, 7);
                 EXPECT_TRUE(Contains(present, ref));
-                const std::string missing = MigrateSql(
-                    m, OddNames(), Without(full, key, std::string(c.name)), RowSet::kPending, 7);
+                const std::string missing =
+                    MigrateSql(m, OddNames(), Without(full, key, std::string(c.name)), RowSet::kPending, 7);
                 EXPECT_TRUE(Lacks(missing, ref));
                 EXPECT_TRUE(Contains(missing, "NULL::" + std::string(c.type)));
             }
@@ -732,25 +690,23 @@ TEST(MappingSqlTest, EveryOptionalColumnIsReadOrNull) {
 
 TEST(MappingSqlTest, UnknownColumnGoesToLegacyJson) {
     const Catalog catalog = With(FullCatalog(), "products", {"legacy_sku"});
-    const std::string sql =
-        MappedRowsSql(Get("products"), OddNames(), catalog, RowSet::kPending, ParentMode::kTarget);
+    const std::string sql = MappedRowsSql(Get("products"), OddNames(), catalog, RowSet::kPending, ParentMode::kTarget);
     EXPECT_TRUE(Contains(sql, "jsonb_build_object('legacy_sku', s.\"legacy_sku\")"));
 
-    const std::string none = MappedRowsSql(Get("products"), OddNames(), FullCatalog(),
-                                           RowSet::kPending, ParentMode::kTarget);
+    const std::string none =
+        MappedRowsSql(Get("products"), OddNames(), FullCatalog(), RowSet::kPending, ParentMode::kTarget);
     EXPECT_TRUE(Lacks(none, "jsonb_build_object"));
 
     // profiles' unknown columns go to users.legacy.
     const Catalog profiles = With(FullCatalog(), "profiles", {"nickname"});
-    EXPECT_TRUE(Contains(MappedRowsSql(Get("auth.users"), OddNames(), profiles, RowSet::kPending,
-                                       ParentMode::kTarget),
+    EXPECT_TRUE(Contains(MappedRowsSql(Get("auth.users"), OddNames(), profiles, RowSet::kPending, ParentMode::kTarget),
                          "'nickname', p.\"nickname\""));
 }
 
 TEST(MappingSqlTest, UnknownColumnNamesAreQuoted) {
     const Catalog catalog = With(FullCatalog(), "categories", {"o'brien", "we\"ird col"});
-    const std::string sql = MappedRowsSql(Get("categories"), OddNames(), catalog, RowSet::kPending,
-                                          ParentMode::kTarget);
+    const std::string sql =
+        MappedRowsSql(Get("categories"), OddNames(), catalog, RowSet::kPending, ParentMode::kTarget);
     EXPECT_TRUE(Contains(sql, "'o''brien', s.\"o'brien\""));
     EXPECT_TRUE(Contains(sql, "'we\"ird col', s.\"we\"\"ird col\""));
 }
@@ -760,14 +716,14 @@ TEST(MappingSqlTest, ManyUnknownColumnsAreSplitUnderTheArgumentLimit) {
         int unknown;
         std::size_t calls;
     };
-    for (Case c : {Case{1, 1}, Case{49, 1}, Case{50, 1}, Case{51, 2}, Case{100, 2}, Case{101, 3},
-                   Case{120, 3}, Case{400, 8}}) {
+    for (Case c :
+         {Case{1, 1}, Case{49, 1}, Case{50, 1}, Case{51, 2}, Case{100, 2}, Case{101, 3}, Case{120, 3}, Case{400, 8}}) {
         SCOPED_TRACE(std::to_string(c.unknown) + " unknown columns");
         std::vector<std::string> extra;
         for (int i = 0; i < c.unknown; ++i) extra.push_back("x_col_" + std::to_string(i));
         const Catalog catalog = With(FullCatalog(), "categories", extra);
-        const std::string sql = MappedRowsSql(Get("categories"), OddNames(), catalog,
-                                              RowSet::kPending, ParentMode::kTarget);
+        const std::string sql =
+            MappedRowsSql(Get("categories"), OddNames(), catalog, RowSet::kPending, ParentMode::kTarget);
         EXPECT_EQ(CountOf(sql, "jsonb_build_object("), c.calls);
         int total = 0;
         for (int n : BuildObjectArgCounts(sql)) {
@@ -806,8 +762,8 @@ TEST(MappingSqlTest, AuthUsersSecretsNeverAppear) {
                 EXPECT_TRUE(Lacks(sql, secret));
             }
             // Nor through a whole-row conversion of auth.users.
-            for (const char* whole : {"to_jsonb(a)", "to_json(a)", "row_to_json(a)", "a.*",
-                                      "to_jsonb(oa)", "to_jsonb(au)"}) {
+            for (const char* whole :
+                 {"to_jsonb(a)", "to_json(a)", "row_to_json(a)", "a.*", "to_jsonb(oa)", "to_jsonb(au)"}) {
                 EXPECT_TRUE(Lacks(sql, whole));
             }
         }
@@ -818,8 +774,7 @@ TEST(MappingSqlTest, KeysRowSetTakesATextArray) {
     const Catalog catalog = FullCatalog();
     for (const TableMapping& m : Mappings()) {
         SCOPED_TRACE(std::string(m.name));
-        const std::string keys =
-            MappedRowsSql(m, OddNames(), catalog, RowSet::kKeys, ParentMode::kTarget);
+        const std::string keys = MappedRowsSql(m, OddNames(), catalog, RowSet::kKeys, ParentMode::kTarget);
         EXPECT_TRUE(Contains(keys, "$1::text[]"));
         EXPECT_TRUE(Contains(MigrateSql(m, OddNames(), catalog, RowSet::kKeys, 3), "$1::text[]"));
         EXPECT_TRUE(Lacks(MigrateSql(m, OddNames(), catalog, RowSet::kPending, 3), "$1"));
@@ -847,8 +802,7 @@ TEST(MappingSqlTest, MigrateSqlRecordsRejectsAndRunId) {
         const std::string sql = MigrateSql(m, names, FullCatalog(), RowSet::kPending, 123456789012);
         EXPECT_TRUE(Contains(sql, "INSERT INTO " + names.target + ".migration_rejects"));
         EXPECT_TRUE(Contains(sql, "123456789012::bigint"));
-        for (const char* column :
-             {"rows_read", "rows_written", "rows_merged", "rows_rejected", "warnings"}) {
+        for (const char* column : {"rows_read", "rows_written", "rows_merged", "rows_rejected", "warnings"}) {
             EXPECT_TRUE(Contains(sql, column));
         }
     }
@@ -860,8 +814,7 @@ TEST(MappingSqlTest, PredictedParentsEmbedTheParentsMappedRows) {
     const std::string products = names.source + ".products";
     const std::string categories = names.source + ".categories";
 
-    const std::string target =
-        MappedRowsSql(Get("favorites"), names, catalog, RowSet::kPending, ParentMode::kTarget);
+    const std::string target = MappedRowsSql(Get("favorites"), names, catalog, RowSet::kPending, ParentMode::kTarget);
     const std::string predicted =
         MappedRowsSql(Get("favorites"), names, catalog, RowSet::kPending, ParentMode::kPredicted);
     EXPECT_TRUE(Lacks(target, products));
@@ -929,8 +882,7 @@ TEST(MappingSqlTest, QuotedNameInsideALiteralIsEscaped) {
     for (const char* mapping : {"categories", "products", "trending_ideas"}) {
         SCOPED_TRACE(mapping);
         const std::string sql = MigrateSql(Get(mapping), names, FullCatalog(), RowSet::kPending, 1);
-        EXPECT_TRUE(
-            Contains(sql, "'\"o''hara\"." + std::string(Get(mapping).target) + "'::regclass"));
+        EXPECT_TRUE(Contains(sql, "'\"o''hara\"." + std::string(Get(mapping).target) + "'::regclass"));
         EXPECT_TRUE(Lacks(sql, "'\"o'hara\""));
     }
 }
@@ -967,7 +919,6 @@ TEST(MappingSqlTest, SlugMappingsClaimWithTheirFallback) {
         }
     }
 }
-
 
 // --- Live sync -------------------------------------------------------------------------
 
@@ -1043,7 +994,8 @@ TEST(MappingSyncTest, MergingMappingsAreTakenApartThenWrittenAgain) {
         EXPECT_THROW(SyncUpdateSql(m, names, FullCatalog()), Error);
         // Fast paths: a new pair only (a known pair is a merge), a lone owner only.
         EXPECT_TRUE(Contains(SyncInsertSql(m, names, FullCatalog(), 5), "DO NOTHING"));
-        EXPECT_TRUE(Contains(SyncDeleteSql(m, names), "NOT EXISTS (SELECT 1 FROM " + names.target + ".migration_merges mm"));
+        EXPECT_TRUE(
+            Contains(SyncDeleteSql(m, names), "NOT EXISTS (SELECT 1 FROM " + names.target + ".migration_merges mm"));
     }
     EXPECT_THROW(UnlinkSql(Get("products"), names, FullCatalog(), 5), Error);
     EXPECT_THROW(SyncDeleteSql(Get("products"), names), Error);

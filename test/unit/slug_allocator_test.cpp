@@ -16,8 +16,8 @@
 namespace dskv2::core {
 namespace {
 
-std::vector<std::string> ClaimAll(SlugAllocator& allocator, const std::vector<std::string>& bases,
-                                  std::size_t begin, std::size_t end, const std::string& fallback) {
+std::vector<std::string> ClaimAll(SlugAllocator& allocator, const std::vector<std::string>& bases, std::size_t begin,
+                                  std::size_t end, const std::string& fallback) {
     std::vector<std::string> out;
     for (std::size_t i = begin; i < end; ++i) out.push_back(allocator.Claim(bases[i], fallback));
     return out;
@@ -26,10 +26,9 @@ std::vector<std::string> ClaimAll(SlugAllocator& allocator, const std::vector<st
 // 2,000 bases drawn (deterministically) from a small vocabulary, so that
 // natural slugs collide with each other and with other rows' suffixed slugs.
 std::vector<std::string> GeneratedBases() {
-    static const char* const kVocabulary[] = {
-        "pack",  "pack-2", "pack-3", "pack-2-2", "pack-10", "",        "x",
-        "x-2",   "x-2-2",  "idea",   "idea-1",   "idea-2",  "a",       "a-b",
-        "a-b-2", "b",      "pack-1", "pack-20",  "p",       "pack-2-3"};
+    static const char* const kVocabulary[] = {"pack",  "pack-2", "pack-3", "pack-2-2", "pack-10", "",        "x",
+                                              "x-2",   "x-2-2",  "idea",   "idea-1",   "idea-2",  "a",       "a-b",
+                                              "a-b-2", "b",      "pack-1", "pack-20",  "p",       "pack-2-3"};
     constexpr std::size_t kCount = sizeof(kVocabulary) / sizeof(kVocabulary[0]);
     std::vector<std::string> bases;
     std::uint32_t state = 12345;
@@ -184,8 +183,8 @@ TEST(SlugAllocatorTest, BatchingDoesNotChangeTheResult) {
     }
     EXPECT_GT(suffixed, 1500u);
 
-    for (std::size_t split : {std::size_t{1}, std::size_t{7}, std::size_t{500}, std::size_t{1000},
-                              std::size_t{1333}, std::size_t{1999}}) {
+    for (std::size_t split :
+         {std::size_t{1}, std::size_t{7}, std::size_t{500}, std::size_t{1000}, std::size_t{1333}, std::size_t{1999}}) {
         SCOPED_TRACE("split at " + std::to_string(split));
         SlugAllocator first;
         std::vector<std::string> got = ClaimAll(first, bases, 0, split, "pack");

@@ -104,8 +104,7 @@ const SlugCase kUnidecodeCases[] = {
     {"αβγδεζηθικλμνξοπρσςτυφχψω", "abgdezethiklmnksoprsstuphkhpso"},
     {"ϊ ΰ ώ ή", "i-u-o-e"},
     {"Пётр Чайковский", "piotr-chaikovskii"},
-    {"Съешь же ещё этих мягких французских булок",
-     "sesh-zhe-eshchio-etikh-miagkikh-frantsuzskikh-bulok"},
+    {"Съешь же ещё этих мягких французских булок", "sesh-zhe-eshchio-etikh-miagkikh-frantsuzskikh-bulok"},
     {"Санкт-Петербург", "sankt-peterburg"},
     {"Москва", "moskva"},
     {"Россия", "rossiia"},  // ь/ъ transliterate to nothing and join
@@ -286,8 +285,7 @@ const SlugCase kDeviationCases[] = {
 
 // --- Realistic French marketplace titles -------------------------------------
 const SlugCase kMarketplaceCases[] = {
-    {"Formation Complète : Créer son E-commerce (2024)",
-     "formation-complete-creer-son-e-commerce-2024"},
+    {"Formation Complète : Créer son E-commerce (2024)", "formation-complete-creer-son-e-commerce-2024"},
     {"L’IA pour les nuls", "l-ia-pour-les-nuls"},
     {"Les 10 clés du succès 🚀", "les-10-cles-du-succes"},
     {"Pâtisserie & Boulangerie", "patisserie-boulangerie"},
@@ -398,9 +396,7 @@ INSTANTIATE_TEST_SUITE_P(InvalidUtf8, SlugifyCase, ::testing::ValuesIn(kInvalidU
 
 std::vector<SlugCase> AllCases() {
     std::vector<SlugCase> all;
-    auto add = [&all](const auto& table) {
-        all.insert(all.end(), std::begin(table), std::end(table));
-    };
+    auto add = [&all](const auto& table) { all.insert(all.end(), std::begin(table), std::end(table)); };
     add(kPythonSlugifyCases);
     add(kUnidecodeCases);
     add(kLatinCases);
@@ -484,9 +480,7 @@ TEST(SlugifySeparator, MultiByteAndLiteral) {
 }
 
 // --- max_length: the longest whole-word prefix --------------------------------
-TEST(SlugifyMaxLength, NoLimit) {
-    EXPECT_EQ(Slugify("jaja---lol-méméméoo--a", "-", 0), "jaja-lol-mememeoo-a");
-}
+TEST(SlugifyMaxLength, NoLimit) { EXPECT_EQ(Slugify("jaja---lol-méméméoo--a", "-", 0), "jaja-lol-mememeoo-a"); }
 
 TEST(SlugifyMaxLength, ExactFit) {
     EXPECT_EQ(Slugify("jaja---lol-méméméoo--a", "-", 19), "jaja-lol-mememeoo-a");
@@ -538,8 +532,7 @@ TEST(SlugifyMaxLength, LongInput) {
 void ExpectInvalid(std::string_view separator, std::int64_t max_length) {
     try {
         (void)Slugify("x", separator, max_length);
-        ADD_FAILURE() << "no error for separator \"" << separator << "\", max_length "
-                      << max_length;
+        ADD_FAILURE() << "no error for separator \"" << separator << "\", max_length " << max_length;
     } catch (const Error& e) {
         EXPECT_EQ(e.code(), ErrorCode::kInvalidParameterValue);
         EXPECT_NE(std::string(e.what()).find("dskv2_slugify"), std::string::npos);
@@ -599,9 +592,8 @@ TEST(SlugifyInvariants, EveryCodePoint) {
 
 TEST(SlugifyInvariants, CoveredBlocksTransliterate) {
     // Letters of the covered blocks never vanish into a separator.
-    const std::uint32_t samples[] = {0x00E9, 0x0153, 0x01A1, 0x0250, 0x1EA1, 0x03B1,
-                                     0x1F00, 0x0430, 0x0456, 0x4E00, 0x9FA5, 0x3400,
-                                     0x3042, 0x30A2, 0xAC00, 0xD7A3, 0xFF21, 0x1D400};
+    const std::uint32_t samples[] = {0x00E9, 0x0153, 0x01A1, 0x0250, 0x1EA1, 0x03B1, 0x1F00, 0x0430, 0x0456,
+                                     0x4E00, 0x9FA5, 0x3400, 0x3042, 0x30A2, 0xAC00, 0xD7A3, 0xFF21, 0x1D400};
     for (std::uint32_t cp : samples) {
         const std::string out = Slugify(EncodeUtf8(cp));
         EXPECT_FALSE(out.empty()) << "U+" << std::hex << cp;
