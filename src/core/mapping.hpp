@@ -61,6 +61,7 @@ const TableMapping* FindMapping(std::string_view name);
 // plain data for its C-style body (docs/architecture.md, "The boundary").
 struct LegacyTriggerInfo {
     char mapping[64];  // the mapping the table feeds
+    char target[64];   // the V2 table it writes
     char key[64];      // the table's key column
     bool merging;      // the mapping merges rows (groups rebuilt one writer at a time)
     char pair_a[64];   // a by-pair merge: the legacy columns of the pair ("" otherwise)

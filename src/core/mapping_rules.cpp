@@ -289,6 +289,7 @@ bool DescribeLegacyTrigger(LegacySchema schema, const char* name, LegacyTriggerI
         if (m == nullptr) return false;
         const bool by_pair = m->merge == Merge::kByPair;
         CopyName(out->mapping, m->name);
+        CopyName(out->target, m->target);
         CopyName(out->key, t->key);
         out->merging = m->merge != Merge::kNone;
         CopyName(out->pair_a, by_pair ? HomeColumn(*m->table, m->table->pair.a) : std::string_view{});

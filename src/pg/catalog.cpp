@@ -29,11 +29,11 @@ using dskv2::pg::Call;
 using dskv2::pg::Invoke;
 namespace core = dskv2::core;
 
-void InitSrf(FunctionCallInfo fcinfo) { InitMaterializedSRF(fcinfo, 0); }
+void InitSrfUnsafe(FunctionCallInfo fcinfo) { InitMaterializedSRF(fcinfo, 0); }
 
-AttInMetadata* InMetadata(TupleDesc desc) { return TupleDescGetAttInMetadata(desc); }
+AttInMetadata* InMetadataUnsafe(TupleDesc desc) { return TupleDescGetAttInMetadata(desc); }
 
-void PutCStrings(ReturnSetInfo* rsinfo, AttInMetadata* meta, char** values) {
+void PutCStringsUnsafe(ReturnSetInfo* rsinfo, AttInMetadata* meta, char** values) {
     HeapTuple tuple = BuildTupleFromCStrings(meta, values);
     tuplestore_puttuple(rsinfo->setResult, tuple);
     heap_freetuple(tuple);
@@ -42,9 +42,9 @@ void PutCStrings(ReturnSetInfo* rsinfo, AttInMetadata* meta, char** values) {
 // Returns `rows` as the function's result set. The strings stay alive (in
 // `rows`) until every tuple is built; the C pointer array is a plain vector.
 Datum ReturnRows(FunctionCallInfo fcinfo, const std::vector<core::CatalogRow>& rows) {
-    Call(InitSrf, fcinfo);
+    Call(InitSrfUnsafe, fcinfo);
     auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-    AttInMetadata* meta = Call(InMetadata, rsinfo->setDesc);
+    AttInMetadata* meta = Call(InMetadataUnsafe, rsinfo->setDesc);
     const int natts = rsinfo->setDesc->natts;
     std::vector<char*> values(static_cast<size_t>(natts));
     for (const core::CatalogRow& row : rows) {
@@ -55,7 +55,7 @@ Datum ReturnRows(FunctionCallInfo fcinfo, const std::vector<core::CatalogRow>& r
             const auto& v = row[static_cast<size_t>(i)];
             values[static_cast<size_t>(i)] = v ? const_cast<char*>(v->c_str()) : nullptr;
         }
-        Call(PutCStrings, rsinfo, meta, values.data());
+        Call(PutCStringsUnsafe, rsinfo, meta, values.data());
     }
     return static_cast<Datum>(0);
 }

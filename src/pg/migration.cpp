@@ -41,10 +41,8 @@ using dskv2::pg::Call;
 using dskv2::pg::Invoke;
 namespace core = dskv2::core;
 
-std::string TextArg(FunctionCallInfo fcinfo, int n) {
-    text* t = PG_GETARG_TEXT_PP(n);
-    return std::string(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
-}
+// A detoasted text argument as a string (the detoasting was done before Invoke).
+std::string TextOf(const text* t) { return std::string(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)); }
 
 std::string QuoteIdent(const std::string& name) {
     return std::string(Call(quote_identifier, static_cast<const char*>(name.c_str())));
@@ -63,13 +61,13 @@ const core::TableMapping& MappingOrThrow(const std::string& name) {
     return *mapping;
 }
 
-int ExecuteWithText(const char* sql, const char* arg) {
+int ExecuteWithTextUnsafe(const char* sql, const char* arg) {
     Oid types[1] = {TEXTOID};
     Datum values[1] = {CStringGetTextDatum(arg)};
     return SPI_execute_with_args(sql, 1, types, values, nullptr, true, 0);
 }
 
-char* GetValue(HeapTuple tuple, TupleDesc desc, int column) { return SPI_getvalue(tuple, desc, column); }
+char* GetValueUnsafe(HeapTuple tuple, TupleDesc desc, int column) { return SPI_getvalue(tuple, desc, column); }
 
 // The legacy columns the mappings read, as the database has them: each
 // catalogue legacy table's columns (all of them: a dry run embeds the parents'
@@ -80,7 +78,7 @@ core::SourceColumns LoadSourceColumns(const std::string& source) {
     for (const core::LegacyTable& table : core::LegacyTables()) {
         const std::string qualified = QuoteIdent(table.schema == core::LegacySchema::kAuth ? "auth" : source) + "." +
                                       QuoteIdent(std::string(table.name));
-        int rc = Call(ExecuteWithText,
+        int rc = Call(ExecuteWithTextUnsafe,
                       static_cast<const char*>(
                           "SELECT pg_catalog.to_regclass($1) IS NOT NULL, a.attname::pg_catalog.text "
                           "FROM (SELECT 1) one LEFT JOIN pg_catalog.pg_attribute a "
@@ -92,9 +90,9 @@ core::SourceColumns LoadSourceColumns(const std::string& source) {
         std::vector<std::string> names;
         for (uint64 i = 0; i < SPI_processed; ++i) {
             HeapTuple tuple = SPI_tuptable->vals[i];
-            char* exists_text = Call(GetValue, tuple, SPI_tuptable->tupdesc, 1);
+            char* exists_text = Call(GetValueUnsafe, tuple, SPI_tuptable->tupdesc, 1);
             exists = exists_text != nullptr && exists_text[0] == 't';
-            char* column = Call(GetValue, tuple, SPI_tuptable->tupdesc, 2);
+            char* column = Call(GetValueUnsafe, tuple, SPI_tuptable->tupdesc, 2);
             if (column != nullptr) names.emplace_back(column);
         }
         if (exists) columns.emplace(table.Key(), std::move(names));
@@ -109,15 +107,15 @@ int TargetShape(const std::string& quoted_target) {
     if (Call(SPI_connect) != SPI_OK_CONNECT) throw core::Error(core::ErrorCode::kInternal, "SPI_connect failed");
     const std::string table = quoted_target + ".shape_steps";
     int shape = 1;
-    int rc = Call(ExecuteWithText, static_cast<const char*>("SELECT pg_catalog.to_regclass($1) IS NOT NULL"),
+    int rc = Call(ExecuteWithTextUnsafe, static_cast<const char*>("SELECT pg_catalog.to_regclass($1) IS NOT NULL"),
                   static_cast<const char*>(table.c_str()));
     if (rc != SPI_OK_SELECT) throw core::Error(core::ErrorCode::kInternal, "shape query failed");
-    char* exists = Call(GetValue, SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+    char* exists = Call(GetValueUnsafe, SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
     if (exists != nullptr && exists[0] == 't') {
         const std::string sql = "SELECT pg_catalog.max(step) FROM " + table;
         rc = Call(SPI_execute, static_cast<const char*>(sql.c_str()), true, static_cast<long>(0));
         if (rc != SPI_OK_SELECT) throw core::Error(core::ErrorCode::kInternal, "shape query failed");
-        char* value = Call(GetValue, SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+        char* value = Call(GetValueUnsafe, SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
         if (value != nullptr) shape = std::atoi(value);
     }
     Call(SPI_finish);
@@ -137,11 +135,11 @@ Datum TextDatum(const std::string& value) {
         Call(cstring_to_text_with_len, static_cast<const char*>(value.data()), static_cast<int>(value.size())));
 }
 
-void PutRow(ReturnSetInfo* rsinfo, Datum* values, bool* nulls) {
+void PutRowUnsafe(ReturnSetInfo* rsinfo, Datum* values, bool* nulls) {
     tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
-void InitSrf(FunctionCallInfo fcinfo) { InitMaterializedSRF(fcinfo, 0); }
+void InitSrfUnsafe(FunctionCallInfo fcinfo) { InitMaterializedSRF(fcinfo, 0); }
 
 Datum TextArray(const std::vector<std::string_view>& items) {
     std::vector<Datum> datums;
@@ -187,7 +185,7 @@ struct SlugList {
 
 // Copies the text column of the last SPI result out of SPI's memory, then
 // ends the SPI connection.
-SlugList* CopySlugsAndFinish() {
+SlugList* CopySlugsAndFinishUnsafe() {
     SlugList* list = static_cast<SlugList*>(SPI_palloc(sizeof(SlugList)));
     list->count = 0;
     list->slugs = static_cast<text**>(SPI_palloc(sizeof(text*) * (SPI_processed + 1)));
@@ -204,7 +202,7 @@ SlugList* CopySlugsAndFinish() {
     return list;
 }
 
-SlugList* LoadSlugs(Oid relid, const char* column) {
+SlugList* LoadSlugsUnsafe(Oid relid, const char* column) {
     StringInfoData sql;
     initStringInfo(&sql);
     appendStringInfo(&sql, "SELECT %s FROM %s WHERE %s IS NOT NULL", quote_identifier(column),
@@ -212,7 +210,7 @@ SlugList* LoadSlugs(Oid relid, const char* column) {
                      quote_identifier(column));
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     if (SPI_execute(sql.data, true, 0) != SPI_OK_SELECT) elog(ERROR, "could not read assigned slugs");
-    return CopySlugsAndFinish();
+    return CopySlugsAndFinishUnsafe();
 }
 
 // The slugs a stem can collide with: the stem itself and stem-... (slugs are
@@ -228,14 +226,14 @@ int stem_plan_count = 0;
 
 constexpr uint32 kStemLockSpace = 0x64736b73;  // "dsks"
 
-void LockStem(Oid relid, const char* stem, int stem_length) {
+void LockStemUnsafe(Oid relid, const char* stem, int stem_length) {
     LOCKTAG tag;
     const uint32 hash = DatumGetUInt32(hash_any(reinterpret_cast<const unsigned char*>(stem), stem_length));
     SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, kStemLockSpace ^ relid, hash, 2);
     (void)LockAcquire(&tag, ExclusiveLock, false, false);
 }
 
-SlugList* LoadStemSlugs(Oid relid, const char* column, const char* stem, int stem_length, bool latest) {
+SlugList* LoadStemSlugsUnsafe(Oid relid, const char* column, const char* stem, int stem_length, bool latest) {
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     SPIPlanPtr plan = nullptr;
     for (int i = 0; i < stem_plan_count; ++i) {
@@ -267,10 +265,10 @@ SlugList* LoadStemSlugs(Oid relid, const char* column, const char* stem, int ste
         latest ? SPI_execute_snapshot(plan, values, nullptr, GetLatestSnapshot(), InvalidSnapshot, true, false, 0)
                : SPI_execute_plan(plan, values, nullptr, true, 0);
     if (rc != SPI_OK_SELECT) elog(ERROR, "could not read assigned slugs");
-    return CopySlugsAndFinish();
+    return CopySlugsAndFinishUnsafe();
 }
 
-void FreeSlugList(SlugList* list) {
+void FreeSlugListUnsafe(SlugList* list) {
     for (uint64 i = 0; i < list->count; ++i) pfree(list->slugs[i]);
     pfree(list->slugs);
     pfree(list);
@@ -283,7 +281,7 @@ extern "C" {
 PG_FUNCTION_INFO_V1(dskv2_mapping_tables);
 Datum dskv2_mapping_tables(PG_FUNCTION_ARGS) {
     return Invoke(fcinfo, [&]() -> Datum {
-        Call(InitSrf, fcinfo);
+        Call(InitSrfUnsafe, fcinfo);
         auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
         int ord = 0;
         for (const core::TableMapping& m : core::Mappings()) {
@@ -293,7 +291,7 @@ Datum dskv2_mapping_tables(PG_FUNCTION_ARGS) {
             values[1] = TextDatum(std::string(m.name));
             values[2] = TextDatum(std::string(m.target));
             values[3] = TextArray(m.parents);
-            Call(PutRow, rsinfo, static_cast<Datum*>(values), static_cast<bool*>(nulls));
+            Call(PutRowUnsafe, rsinfo, static_cast<Datum*>(values), static_cast<bool*>(nulls));
         }
         return static_cast<Datum>(0);
     });
@@ -301,12 +299,14 @@ Datum dskv2_mapping_tables(PG_FUNCTION_ARGS) {
 
 PG_FUNCTION_INFO_V1(dskv2_source_drift);
 Datum dskv2_source_drift(PG_FUNCTION_ARGS) {
+    const text* table_arg = PG_GETARG_TEXT_PP(0);
+    const char* source_arg = NameStr(*PG_GETARG_NAME(1));
     return Invoke(fcinfo, [&]() -> Datum {
-        const std::string table = TextArg(fcinfo, 0);
-        const std::string source = NameStr(*PG_GETARG_NAME(1));
+        const std::string table = TextOf(table_arg);
+        const std::string source = source_arg;
         const core::TableMapping& mapping = MappingOrThrow(table);
         const core::SourceColumns columns = LoadSourceColumns(source);
-        Call(InitSrf, fcinfo);
+        Call(InitSrfUnsafe, fcinfo);
         auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
         for (const core::DriftItem& item : core::Drift(mapping, columns)) {
             static constexpr const char* kKinds[] = {"missing_table", "missing_required", "missing_optional",
@@ -316,7 +316,7 @@ Datum dskv2_source_drift(PG_FUNCTION_ARGS) {
             values[0] = TextDatum(item.relation);
             values[1] = item.column.empty() ? static_cast<Datum>(0) : TextDatum(item.column);
             values[2] = TextDatum(kKinds[static_cast<int>(item.kind)]);
-            Call(PutRow, rsinfo, static_cast<Datum*>(values), static_cast<bool*>(nulls));
+            Call(PutRowUnsafe, rsinfo, static_cast<Datum*>(values), static_cast<bool*>(nulls));
         }
         return static_cast<Datum>(0);
     });
@@ -330,13 +330,18 @@ Datum dskv2_source_drift(PG_FUNCTION_ARGS) {
 // 'quarantined', 'staged', 'sync'), for the target's shape.
 PG_FUNCTION_INFO_V1(dskv2_mapping_sql);
 Datum dskv2_mapping_sql(PG_FUNCTION_ARGS) {
+    const text* table_arg = PG_GETARG_TEXT_PP(0);
+    const text* purpose_arg = PG_GETARG_TEXT_PP(1);
+    const char* source_arg = NameStr(*PG_GETARG_NAME(2));
+    const char* target_arg = NameStr(*PG_GETARG_NAME(3));
+    const std::int64_t run_id = PG_GETARG_INT64(4);
+    const text* rows_arg = PG_GETARG_TEXT_PP(5);
     return Invoke(fcinfo, [&]() -> Datum {
-        const std::string table = TextArg(fcinfo, 0);
-        const std::string purpose = TextArg(fcinfo, 1);
-        const std::string source = NameStr(*PG_GETARG_NAME(2));
-        const std::string target = NameStr(*PG_GETARG_NAME(3));
-        const std::int64_t run_id = PG_GETARG_INT64(4);
-        const std::string rows_name = TextArg(fcinfo, 5);
+        const std::string table = TextOf(table_arg);
+        const std::string purpose = TextOf(purpose_arg);
+        const std::string source = source_arg;
+        const std::string target = target_arg;
+        const std::string rows_name = TextOf(rows_arg);
         const core::TableMapping& mapping = MappingOrThrow(table);
         core::RowSet rows = core::RowSet::kPending;
         if (!core::RowSetFromName(rows_name, &rows)) {
@@ -388,12 +393,12 @@ Datum dskv2_claim_slug(PG_FUNCTION_ARGS) {
                 const text* t = assigned->slugs[i];
                 slot->allocator.MarkTaken(std::string_view(VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t)));
             }
-            Call(FreeSlugList, assigned);
+            Call(FreeSlugListUnsafe, assigned);
         };
         if (slot->lxid != lxid || slot->command != command) {
             slot->allocator.Clear();
             slot->lxid = InvalidLocalTransactionId;
-            if (!lazy) mark_taken(Call(LoadSlugs, relid, static_cast<const char*>(column)));
+            if (!lazy) mark_taken(Call(LoadSlugsUnsafe, relid, static_cast<const char*>(column)));
             slot->lxid = lxid;
             slot->command = command;
         }
@@ -405,8 +410,9 @@ Datum dskv2_claim_slug(PG_FUNCTION_ARGS) {
             // Live sync: one transaction at a time per stem (the lock lasts until
             // commit), reading the latest committed slugs, so two concurrent
             // rows of the same title get distinct suffixes at any isolation level.
-            if (serialize) Call(LockStem, relid, static_cast<const char*>(stem.data()), static_cast<int>(stem.size()));
-            mark_taken(Call(LoadStemSlugs, relid, static_cast<const char*>(column),
+            if (serialize)
+                Call(LockStemUnsafe, relid, static_cast<const char*>(stem.data()), static_cast<int>(stem.size()));
+            mark_taken(Call(LoadStemSlugsUnsafe, relid, static_cast<const char*>(column),
                             static_cast<const char*>(stem.data()), static_cast<int>(stem.size()), serialize));
             slot->allocator.MarkStemLoaded(stem);
         }
@@ -488,8 +494,9 @@ extern "C" {
 // this version makes (docs/architecture.md, "Target shape versions").
 PG_FUNCTION_INFO_V1(dskv2_target_shape);
 Datum dskv2_target_shape(PG_FUNCTION_ARGS) {
-    const std::string target = NameStr(*PG_GETARG_NAME(0));
+    const char* target_arg = NameStr(*PG_GETARG_NAME(0));
     return Invoke(fcinfo, [&]() -> Datum {
+        const std::string target = target_arg;
         TupleDesc desc = nullptr;
         if (Call(get_call_result_type, fcinfo, static_cast<Oid*>(nullptr), &desc) != TYPEFUNC_COMPOSITE) {
             throw core::Error(core::ErrorCode::kInternal, "dskv2_target_shape must return a row");

@@ -19,7 +19,7 @@ namespace {
 using dskv2::pg::Call;
 using dskv2::pg::Invoke;
 
-Datum ParseInt4(const char* input) { return DirectFunctionCall1(int4in, CStringGetDatum(input)); }
+Datum ParseInt4Unsafe(const char* input) { return DirectFunctionCall1(int4in, CStringGetDatum(input)); }
 
 // The selftest's work: owns heap objects while failing, as real code does.
 Datum RunSelftest(const std::string& mode) {
@@ -38,11 +38,11 @@ Datum RunSelftest(const std::string& mode) {
     if (mode == "unknown_exception") throw 42;
     if (mode == "pg_error") {
         // A real PostgreSQL ERROR (22P02 from int4in) raised under guarded C++.
-        Datum value = Call(ParseInt4, static_cast<const char*>("not a number"));
+        Datum value = Call(ParseInt4Unsafe, static_cast<const char*>("not a number"));
         return value;
     }
     if (mode == "pg_ok") {
-        Datum value = Call(ParseInt4, static_cast<const char*>("42"));
+        Datum value = Call(ParseInt4Unsafe, static_cast<const char*>("42"));
         return PointerGetDatum(
             Call(cstring_to_text, static_cast<const char*>(DatumGetInt32(value) == 42 ? "42" : "?")));
     }

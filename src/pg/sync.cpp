@@ -93,7 +93,10 @@ void LockPair(uint32 mapping_key, uint32 pair_hash) {
 // ---------------------------------------------------------------------------
 // Per-trigger state, cached per backend.
 
-constexpr int kMaxRelations = 2;
+// The legacy relations a mapping reads, and the V2 table it writes: a
+// relcache invalidation of any of them (a legacy table altered, a shape step)
+// drops the entry, and the statements are generated again.
+constexpr int kMaxRelations = 3;
 
 struct SyncEntry {
     Oid tgoid;  // hash key
@@ -396,9 +399,10 @@ SyncEntry* DescribeSync(TriggerData* td) {
     strlcpy(entry->mapping, info.mapping, NAMEDATALEN);
     // The relations the mapping reads: this one, and the other ones of its mapping.
     memset(entry->relids, 0, sizeof(entry->relids));
-    for (int i = 0; i < info.nrelations && i < kMaxRelations; ++i) {
+    for (int i = 0; i < info.nrelations && i < kMaxRelations - 1; ++i) {
         entry->relids[i] = RelidOf(info.relations[i].auth ? "auth" : entry->source, info.relations[i].name);
     }
+    entry->relids[kMaxRelations - 1] = RelidOf(entry->target, info.target);
     entry->merging = info.merging;
     entry->pair_attnums[0] = entry->pair_attnums[1] = 0;
     if (info.pair_a[0] != '\0') {

@@ -35,7 +35,7 @@ const char* ToUtf8(const text* value, int* length) {
     return converted;
 }
 
-text* TextFromUtf8(const char* data, int length) {
+text* TextFromUtf8Unsafe(const char* data, int length) {
     if (!DatabaseIsUtf8Compatible()) {
         char* converted = pg_any_to_server(data, length, PG_UTF8);
         if (converted != data) length = static_cast<int>(strlen(converted));
@@ -62,7 +62,7 @@ Datum dskv2_slugify(PG_FUNCTION_ARGS) {
         std::string slug = dskv2::core::Slugify(std::string_view(input, input_length),
                                                 std::string_view(separator, separator_length), max_length);
         return PointerGetDatum(
-            Call(TextFromUtf8, static_cast<const char*>(slug.data()), static_cast<int>(slug.size())));
+            Call(TextFromUtf8Unsafe, static_cast<const char*>(slug.data()), static_cast<int>(slug.size())));
     });
 }
 
