@@ -233,6 +233,19 @@ std::vector<Case> MagicCases() {
         {"zip_refined_by_ooxml_mime", {}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", PlainZip(), T::kDocument},
         {"zip_refined_by_epub_mime", {}, "application/epub+zip", PlainZip(), T::kEbook},
         {"zip_generic_mime_then_extension", "cours.pptx", "application/zip", PlainZip(), T::kPresentation},
+        // A zip head is refined by a compatible specific MIME first, then by the
+        // extension (README, Sample types): the MIME wins when both are compatible.
+        {"zip_docx_mime_beats_xlsx_extension", "report.xlsx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", PlainZip(), T::kDocument},
+        {"zip_xlsx_mime_beats_docx_extension", "rapport.docx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", PlainZip(), T::kSpreadsheet},
+        {"zip_pptx_mime_beats_docx_extension", "deck.docx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", PlainZip(), T::kPresentation},
+        {"zip_odt_mime_beats_xlsx_extension", "lettre.xlsx", "application/vnd.oasis.opendocument.text", PlainZip(), T::kDocument},
+        {"zip_ods_mime_beats_docx_extension", "comptes.docx", "application/vnd.oasis.opendocument.spreadsheet", PlainZip(), T::kSpreadsheet},
+        {"zip_epub_mime_beats_zip_extension", "livre.zip", "application/epub+zip", PlainZip(), T::kEbook},
+        {"zip_epub_mime_beats_pptx_extension", "livre.pptx", "application/epub+zip", PlainZip(), T::kEbook},
+        // A MIME the container cannot carry does not refine it: the extension does.
+        {"zip_incompatible_pdf_mime_then_docx_extension", "cours.docx", "application/pdf", PlainZip(), T::kDocument},
+        {"zip_incompatible_video_mime_alone_stays_archive", {}, "video/mp4", PlainZip(), T::kArchive},
+        {"zip_incompatible_mime_and_extension_stays_archive", "guide.pdf", "audio/mpeg", PlainZip(), T::kArchive},
         {"ooxml_word_without_extension", {}, {}, Ooxml("word"), T::kDocument},
         {"ooxml_xl_without_extension", {}, {}, Ooxml("xl"), T::kSpreadsheet},
         {"ooxml_ppt_without_extension", {}, {}, Ooxml("ppt"), T::kPresentation},
