@@ -23,6 +23,36 @@ SELECT source_table, target_table, rows_read, rows_written, rows_merged, rows_re
 FROM dskv2_migrate_all();
 SELECT source_table, reason, count(*) FROM dropskills_v2.migration_rejects GROUP BY 1, 2 ORDER BY 1, 2;
 SELECT mode, status FROM dropskills_v2.migration_runs;
+-- Slugs, pinned: in processing order (created_at NULLS LAST, id) the first row
+-- of a stem keeps it, the next ones get -2, -3, ... the first free suffix; an
+-- empty stem falls back to pack / category / idea; a suffixed slug can collide
+-- with a natural one (pack-2 taken by the second "pack", so "Pack 2" gets pack-2-2).
+CREATE TEMP VIEW slug_rows AS
+SELECT 'packs'::text AS tbl, p.id::text AS id, p.slug, COALESCE(NULLIF(dskv2_slugify(l.title), ''), 'pack') AS stem,
+       l.created_at, row_number() OVER (ORDER BY l.created_at NULLS LAST, l.id) AS ord
+  FROM dropskills_v2.packs p JOIN public.products l ON l.id = p.id
+UNION ALL
+SELECT 'categories', c.id::text, c.slug, COALESCE(NULLIF(dskv2_slugify(l.name), ''), 'category'),
+       l.created_at, row_number() OVER (ORDER BY l.created_at NULLS LAST, l.id)
+  FROM dropskills_v2.categories c JOIN public.categories l ON l.id = c.id
+UNION ALL
+SELECT 'trending_ideas', t.id::text, t.slug, COALESCE(NULLIF(dskv2_slugify(l.title), ''), 'idea'),
+       l.created_at, row_number() OVER (ORDER BY l.created_at NULLS LAST, l.id)
+  FROM dropskills_v2.trending_ideas t JOIN public.trending_ideas l ON l.id = t.id;
+-- Every stem that more than one row wants, the natural slugs shaped like one
+-- of its suffixes (pack-3 from "Pack 3"), and stems another row's suffix took.
+SELECT r.tbl, r.stem, r.slug, r.ord AS processing_order
+  FROM slug_rows r
+ WHERE r.stem IN (SELECT x.stem FROM slug_rows x WHERE x.tbl = r.tbl GROUP BY x.stem HAVING count(*) > 1)
+    OR r.stem IN (SELECT x.slug FROM slug_rows x WHERE x.tbl = r.tbl AND x.slug <> x.stem)
+    OR EXISTS (SELECT 1 FROM slug_rows x WHERE x.tbl = r.tbl AND x.slug <> x.stem AND r.slug ~ ('^' || x.stem || '-[0-9]+$'))
+ ORDER BY r.tbl, regexp_replace(r.stem, '(-[0-9]+)+$', ''), r.ord;
+-- Tags: one per distinct slug (rows whose names slugify alike share it), named
+-- by the first accepted row's trimmed name; never suffixed.
+SELECT t.slug, t.name, count(pt.tag_id) AS pack_tags
+  FROM dropskills_v2.tags t LEFT JOIN dropskills_v2.pack_tags pt ON pt.tag_id = t.id
+ GROUP BY t.id, t.slug, t.name ORDER BY t.slug;
+SELECT count(*) AS tags, count(DISTINCT slug) AS distinct_slugs, min(id) AS first_id, max(id) AS last_id FROM dropskills_v2.tags;
 -- The plan now agrees with what happened: nothing left to migrate.
 SELECT source_table, predicted_rejects, notes FROM dskv2_plan();
 -- Verification: every check true after a clean migration.
@@ -50,6 +80,11 @@ CALL dskv2_migrate('public', 'v2_batched', 500);
 SELECT table_name, rows_done, rows_total, percent FROM dskv2_progress_of('v2_batched');
 SELECT (SELECT count(*) FROM v2_batched.packs) = (SELECT count(*) FROM dropskills_v2.packs) AS same_packs,
        (SELECT count(*) FROM v2_batched.migration_rejects) = (SELECT count(*) FROM dropskills_v2.migration_rejects) AS same_rejects;
+-- ... and the same slugs, and tag ids, as the one-transaction run.
+SELECT (SELECT count(*) FROM v2_batched.packs b JOIN dropskills_v2.packs a USING (id) WHERE a.slug = b.slug) AS same_pack_slugs,
+       (SELECT count(*) FROM v2_batched.categories b JOIN dropskills_v2.categories a USING (id) WHERE a.slug = b.slug) AS same_category_slugs,
+       (SELECT count(*) FROM v2_batched.trending_ideas b JOIN dropskills_v2.trending_ideas a USING (id) WHERE a.slug = b.slug) AS same_idea_slugs,
+       (SELECT count(*) FROM v2_batched.tags b JOIN dropskills_v2.tags a USING (id) WHERE a.slug = b.slug) AS same_tag_ids;
 
 -- Errors (SPEC §6).
 \set VERBOSITY sqlstate

@@ -68,6 +68,21 @@ FROM (VALUES
     ('empty head',       NULL, NULL, ''::bytea)
 ) AS h(name, source, hint, head);
 
+-- A generic zip head is refined by a compatible specific MIME first, then by the
+-- extension: the MIME wins over a compatible extension of another type.
+SELECT name, dskv2_detect_sample_type(source, hint, '\x504b0304140000000800'::bytea) AS type
+FROM (VALUES
+    ('docx mime, xlsx name', 'report.xlsx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'),
+    ('xlsx mime, docx name', 'rapport.docx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+    ('pptx mime, docx name', 'deck.docx', 'application/vnd.openxmlformats-officedocument.presentationml.presentation'),
+    ('odt mime, xlsx name',  'lettre.xlsx', 'application/vnd.oasis.opendocument.text'),
+    ('ods mime, docx name',  'comptes.docx', 'application/vnd.oasis.opendocument.spreadsheet'),
+    ('epub mime, zip name',  'livre.zip', 'application/epub+zip'),
+    ('pdf mime, docx name',  'cours.docx', 'application/pdf'),
+    ('video mime, no name',  NULL, 'video/mp4'),
+    ('zip mime, pptx name',  'cours.pptx', 'application/zip')
+) AS z(name, source, hint);
+
 -- Not STRICT: NULLs are answers, not errors.
 SELECT dskv2_detect_sample_type(NULL) AS all_null,
        dskv2_detect_sample_type(NULL, NULL, NULL) AS three_nulls;

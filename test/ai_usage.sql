@@ -4,7 +4,7 @@
 -- per transaction and tool without one, the acting user, the source record).
 -- The race of concurrent sessions is test/scenarios/ai_quota.sh.
 \ir legacy_setup.psql
-SELECT plan(43);
+SELECT plan(49);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 SELECT count(*) FROM dskv2_migrate_all();
 
@@ -86,20 +86,59 @@ SELECT is((SELECT array_agg(used ORDER BY day) FROM dropskills_v2.ai_usage_daily
 ROLLBACK TO SAVEPOINT prune;
 
 -- A hostile search_path: an `=` on text that is always true, a count() that
--- always says 0. The metering's statements name pg_catalog's own.
+-- always says 0, a `*` on numeric that gives 0, a `<` of bigint and integer
+-- that is always true. The metering's statements name pg_catalog's own. The
+-- calls run under that search_path and their results go to psql variables;
+-- the assertions run once it is reset (pgTAP's own functions would pick up the
+-- hostile operators too, and could then never fail).
 SAVEPOINT hostile;
 CREATE SCHEMA evil;
 CREATE FUNCTION evil.always(text, text) RETURNS boolean LANGUAGE sql AS $$ SELECT true $$;
 CREATE OPERATOR evil.= (LEFTARG = text, RIGHTARG = text, FUNCTION = evil.always);
 CREATE FUNCTION evil.zero_sfunc(bigint) RETURNS bigint LANGUAGE sql AS $$ SELECT 0::bigint $$;
 CREATE AGGREGATE evil.count(*) (SFUNC = evil.zero_sfunc, STYPE = bigint, INITCOND = '0');
+CREATE FUNCTION evil.times(numeric, numeric) RETURNS numeric LANGUAGE sql AS $$ SELECT 0::numeric $$;
+CREATE OPERATOR evil.* (LEFTARG = numeric, RIGHTARG = numeric, FUNCTION = evil.times);
+CREATE FUNCTION evil.below(bigint, integer) RETURNS boolean LANGUAGE sql AS $$ SELECT true $$;
+CREATE OPERATOR evil.< (LEFTARG = bigint, RIGHTARG = integer, FUNCTION = evil.below);
+-- What a one-value statement returns, or 'error <SQLSTATE>' (it runs with the
+-- caller's search_path).
+CREATE FUNCTION pg_temp.try(sql text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+    r text;
+BEGIN
+    EXECUTE sql INTO r;
+    RETURN r;
+EXCEPTION WHEN OTHERS THEN
+    RETURN 'error ' || SQLSTATE;
+END $$;
+-- user_a has one 'resume' request today (quota 3); without its ledger row the
+-- metering counts the day's rows from ai_usage.
+DELETE FROM dropskills_v2.ai_usage_daily;
 SET search_path = evil, pg_catalog, public;
-SELECT isnt(dskv2_track_ai_usage('libre', :'user_b', 1, 1, 'req-hostile'), :first_id::bigint,
-            'under a hostile search_path, a new request id is not taken for another one');
-SELECT count(*) FROM (SELECT dskv2_track_ai_usage('resume', :'user_a', 1, 1) FROM generate_series(1, 2)) fill;
-SELECT throws_ok(format($$SELECT dskv2_track_ai_usage('resume', %L, 10, 10)$$, :'user_a'), 'PT429', NULL,
-                 '... and the quota is still counted');
+SELECT pg_temp.try(format($$SELECT dskv2_track_ai_usage('libre', %L, 1000, 1000, 'req-hostile')$$, :'user_b')) AS hostile_id \gset
+SELECT pg_temp.try(format($$SELECT dskv2_track_ai_usage('libre', %L, 5, 5, 'req-hostile')$$, :'user_b')) AS hostile_replay_id \gset
+SELECT pg_temp.try(format($$SELECT dskv2_track_ai_usage('resume', %L, 1, 1)$$, :'user_a')) AS hostile_fill_1 \gset
+SELECT pg_temp.try(format($$SELECT dskv2_track_ai_usage('resume', %L, 1, 1)$$, :'user_a')) AS hostile_fill_2 \gset
+SELECT pg_temp.try(format($$SELECT dskv2_track_ai_usage('resume', %L, 10, 10)$$, :'user_a')) AS hostile_over_quota \gset
 RESET search_path;
+CREATE FUNCTION pg_temp.id_of(v text) RETURNS bigint LANGUAGE sql AS $$ SELECT CASE WHEN v ~ '^[0-9]+$' THEN v::bigint END $$;
+SELECT ok(pg_temp.id_of(:'hostile_id') IS NOT NULL AND pg_temp.id_of(:'hostile_id') <> :first_id,
+          format('under a hostile search_path, a new request id is not taken for another one (%s)', :'hostile_id'));
+SELECT is((SELECT format('%s %s %s', u.request_id, t.slug, u.cost) FROM dropskills_v2.ai_usage u
+             JOIN dropskills_v2.ai_tools t ON t.id = u.tool_id WHERE u.id = pg_temp.id_of(:'hostile_id')),
+          'req-hostile libre 0.8000', '... it is recorded under its own request id, for its tool, at its cost');
+SELECT is(:'hostile_replay_id'::text, :'hostile_id'::text, '... and its replay returns it');
+SELECT is((SELECT count(*) FROM dropskills_v2.ai_usage WHERE request_id = 'req-hostile'), 1::bigint, '... without a second row');
+SELECT ok(pg_temp.id_of(:'hostile_fill_1') > pg_temp.id_of(:'hostile_id') AND pg_temp.id_of(:'hostile_fill_2') > pg_temp.id_of(:'hostile_fill_1'),
+          format('... the second and third requests of the day pass (%s, %s)', :'hostile_fill_1', :'hostile_fill_2'));
+SELECT is(:'hostile_over_quota'::text, 'error PT429', '... and the fourth raises PT429: the quota is still counted');
+SELECT is((SELECT count(*) FROM dropskills_v2.ai_usage u JOIN dropskills_v2.ai_tools t ON t.id = u.tool_id
+            WHERE u.user_id = :'user_a' AND t.slug = 'resume' AND u.created_at >= date_trunc('day', now())),
+          3::bigint, '... which leaves exactly 3 of the user''s requests today');
+SELECT is((SELECT used FROM dropskills_v2.ai_usage_daily l JOIN dropskills_v2.ai_tools t ON t.id = l.tool_id
+            WHERE l.user_key = :'user_a' AND t.slug = 'resume'),
+          3::bigint, '... and the ledger says 3');
 ROLLBACK TO SAVEPOINT hostile;
 
 -- Errors.

@@ -4,7 +4,7 @@
 -- DEFINER function under a hostile search_path, TRUNCATE, the migration's
 -- suppression and its one row per table, enable/disable and re-attachment.
 \ir legacy_setup.psql
-SELECT plan(57);
+SELECT plan(81);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 SELECT count(*) FROM dskv2_migrate_all();
 
@@ -156,6 +156,75 @@ UPDATE dropskills_v2.packs SET title = 'Par SQL' WHERE id = :'pack_id';
 SELECT is((SELECT reviewed || ' ' || (new_data->>'title') FROM dropskills_v2.admin_logs ORDER BY id DESC LIMIT 1),
           'à revoir Par SQL', 'a changed admin_logs is written through SQL, its defaults applied');
 ROLLBACK TO SAVEPOINT spi;
+
+-- The SQL path writes every field as the direct insert does. The same changes
+-- (an UPDATE with claims, an INSERT, a composite-key DELETE, a TRUNCATE)
+-- first through the direct insert, their rows kept in psql variables, then,
+-- undone, again through the SQL path: field by field, then row by row.
+SELECT title AS fb_old_title FROM dropskills_v2.packs WHERE id = :'pack_id' \gset
+SELECT COALESCE(max(id), 0) AS fb_max_id FROM dropskills_v2.admin_logs \gset
+SAVEPOINT fb;
+SELECT dskv2_audit_enable('dropskills_v2.user_packs');
+SET LOCAL request.jwt.claims = '{"sub": "c3333333-3333-4333-8333-333333333333", "role": "authenticated"}';
+UPDATE dropskills_v2.packs SET title = 'Deux chemins' WHERE id = :'pack_id';
+SET LOCAL request.jwt.claims = '';
+INSERT INTO dropskills_v2.tags (id, name, slug) VALUES (990001, 'Chemins', 'chemins-audit');
+INSERT INTO dropskills_v2.pack_tags (pack_id, tag_id) VALUES (:'pack_id', 990001);
+DELETE FROM dropskills_v2.pack_tags WHERE pack_id = :'pack_id' AND tag_id = 990001;
+TRUNCATE dropskills_v2.user_packs;
+SELECT jsonb_agg(to_jsonb(l) - 'id' ORDER BY l.id) AS fb_direct_rows FROM dropskills_v2.admin_logs l WHERE l.id > :fb_max_id \gset
+ROLLBACK TO SAVEPOINT fb;
+SAVEPOINT fb;
+SELECT dskv2_audit_enable('dropskills_v2.user_packs');
+ALTER TABLE dropskills_v2.admin_logs ADD COLUMN reviewed text DEFAULT 'à revoir';
+SELECT COALESCE(max(id), 0) AS fb_max_id FROM dropskills_v2.admin_logs \gset
+SET LOCAL request.jwt.claims = '{"sub": "c3333333-3333-4333-8333-333333333333", "role": "authenticated"}';
+UPDATE dropskills_v2.packs SET title = 'Deux chemins' WHERE id = :'pack_id';
+SET LOCAL request.jwt.claims = '';
+CREATE TEMP TABLE fb_update AS SELECT * FROM dropskills_v2.admin_logs WHERE id > :fb_max_id;
+SELECT is((SELECT count(*) FROM fb_update), 1::bigint, 'the SQL path: an UPDATE writes one row');
+SELECT is((SELECT id > :fb_max_id FROM fb_update), true, '... id from the identity');
+SELECT is((SELECT actor_id FROM fb_update), 'c3333333-3333-4333-8333-333333333333'::uuid, '... actor_id from the claims'' sub');
+SELECT is((SELECT actor_role FROM fb_update), 'authenticated', '... actor_role from the claims'' role');
+SELECT is((SELECT action FROM fb_update), 'UPDATE', '... action UPDATE');
+SELECT is((SELECT table_name FROM fb_update), 'packs', '... table_name the bare V2 table name');
+SELECT is((SELECT record_id FROM fb_update), :'pack_id', '... record_id the primary key as text');
+SELECT is((SELECT old_data FROM fb_update), jsonb_build_object('title', :'fb_old_title'), '... old_data: the changed column''s old value only');
+SELECT is((SELECT new_data FROM fb_update), '{"title": "Deux chemins"}'::jsonb, '... new_data: its new value only');
+SELECT is((SELECT details FROM fb_update), NULL, '... details NULL');
+SELECT is((SELECT txid FROM fb_update), txid_current(), '... txid the (top-level) transaction''s id, inside a savepoint too');
+SELECT is((SELECT source FROM fb_update), 'trigger', '... source trigger');
+SELECT is((SELECT created_at FROM fb_update), now(), '... created_at the transaction''s start (now())');
+SELECT is((SELECT legacy FROM fb_update), NULL, '... legacy NULL');
+SELECT is((SELECT migration_run_id FROM fb_update), NULL, '... migration_run_id NULL');
+SELECT is((SELECT reviewed FROM fb_update), 'à revoir', '... and the DBA''s column takes its default');
+INSERT INTO dropskills_v2.tags (id, name, slug) VALUES (990001, 'Chemins', 'chemins-audit');
+INSERT INTO dropskills_v2.pack_tags (pack_id, tag_id) VALUES (:'pack_id', 990001);
+DELETE FROM dropskills_v2.pack_tags WHERE pack_id = :'pack_id' AND tag_id = 990001;
+TRUNCATE dropskills_v2.user_packs;
+SELECT is((SELECT string_agg(action || ' ' || table_name || ' ' || COALESCE(record_id, '-') || ' ' || COALESCE(actor_role, '-')
+                             || ' ' || COALESCE(actor_id::text, '-'), '; ' ORDER BY id)
+             FROM dropskills_v2.admin_logs WHERE id > :fb_max_id),
+          format('UPDATE packs %s authenticated c3333333-3333-4333-8333-333333333333; INSERT tags 990001 %s -; '
+                 'INSERT pack_tags ["%s","990001"] %s -; DELETE pack_tags ["%s","990001"] %s -; TRUNCATE user_packs - %s -',
+                 :'pack_id', current_user, :'pack_id', current_user, :'pack_id', current_user, current_user),
+          'the SQL path: INSERT, composite-key DELETE and TRUNCATE rows, no claims: actor_id NULL, the session''s role');
+SELECT is((SELECT new_data FROM dropskills_v2.admin_logs WHERE id > :fb_max_id AND action = 'INSERT' AND table_name = 'tags'),
+          '{"id": 990001, "name": "Chemins", "slug": "chemins-audit", "migration_run_id": null}'::jsonb,
+          '... an INSERT''s new_data is the whole row');
+SELECT is((SELECT old_data FROM dropskills_v2.admin_logs WHERE id > :fb_max_id AND action = 'DELETE'),
+          jsonb_build_object('pack_id', :'pack_id', 'tag_id', 990001, 'legacy', NULL, 'legacy_id', NULL, 'migration_run_id', NULL),
+          '... a DELETE''s old_data is the whole row');
+SELECT is((SELECT count(*) FROM dropskills_v2.admin_logs WHERE id > :fb_max_id AND action = 'TRUNCATE'
+              AND old_data IS NULL AND new_data IS NULL AND record_id IS NULL), 1::bigint,
+          '... a TRUNCATE has no record_id, old_data nor new_data');
+SELECT is((SELECT jsonb_agg(to_jsonb(l) - 'id' - 'reviewed' ORDER BY l.id) FROM dropskills_v2.admin_logs l WHERE l.id > :fb_max_id),
+          :'fb_direct_rows'::jsonb, 'the SQL path writes exactly the rows the direct insert writes (id aside)');
+SELECT is((SELECT bool_and(reviewed = 'à revoir') FROM dropskills_v2.admin_logs WHERE id > :fb_max_id), true,
+          '... every one with the DBA''s default');
+ROLLBACK TO SAVEPOINT fb;
+SELECT is(jsonb_array_length(:'fb_direct_rows'::jsonb), 5, 'the direct insert wrote those five rows');
+SELECT is((:'fb_direct_rows'::jsonb) -> 0 -> 'created_at', to_jsonb(now()), '... its created_at is the transaction''s start too');
 UPDATE dropskills_v2.packs SET title = 'Direct' WHERE id = :'pack_id';
 SELECT is((pg_temp.last_log()).new_data->>'title', 'Direct', '... and the direct insert resumes once it is back');
 

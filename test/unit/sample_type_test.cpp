@@ -31,8 +31,8 @@ struct Case {
 void PrintTo(const Case& c, std::ostream* os) {
     *os << c.name << " {source=" << (c.source ? "\"" + c.source->substr(0, 80) + "\"" : "NULL")
         << ", hint=" << (c.hint ? "\"" + *c.hint + "\"" : "NULL")
-        << ", head=" << (c.head ? std::to_string(c.head->size()) + " bytes" : "NULL")
-        << "} -> " << SampleTypeName(c.expected);
+        << ", head=" << (c.head ? std::to_string(c.head->size()) + " bytes" : "NULL") << "} -> "
+        << SampleTypeName(c.expected);
 }
 
 std::optional<std::string_view> View(const Opt& o) {
@@ -67,9 +67,8 @@ std::string Be32(std::uint32_t v) {
 
 // A ZIP local file header followed by its data (APPNOTE.TXT §4.3.7).
 std::string ZipEntry(const std::string& name, const std::string& data, bool stored = true) {
-    return Raw("PK\x03\x04") + Le16(20) + Le16(0) + Le16(stored ? 0 : 8) + Le16(0) + Le16(0) +
-           Le32(0) + Le32(static_cast<std::uint32_t>(data.size())) +
-           Le32(static_cast<std::uint32_t>(data.size())) +
+    return Raw("PK\x03\x04") + Le16(20) + Le16(0) + Le16(stored ? 0 : 8) + Le16(0) + Le16(0) + Le32(0) +
+           Le32(static_cast<std::uint32_t>(data.size())) + Le32(static_cast<std::uint32_t>(data.size())) +
            Le16(static_cast<std::uint32_t>(name.size())) + Le16(0) + name + data;
 }
 
@@ -122,7 +121,9 @@ std::string Ole(std::initializer_list<const char*> streams = {}) {
 std::string Tar() {
     std::string s = "cours/chapitre1.pdf";
     s.resize(257, '\0');
-    s += Raw("ustar\x00" "00");
+    s +=
+        Raw("ustar\x00"
+            "00");
     s.resize(1024, '\0');
     return s;
 }
@@ -137,7 +138,9 @@ std::string Mobi() {
 
 std::string Iso9660() {
     std::string s(32768, '\0');
-    s += Raw("\x01" "CD001\x01");
+    s +=
+        Raw("\x01"
+            "CD001\x01");
     s.resize(34816, '\0');
     return s;
 }
@@ -208,7 +211,11 @@ std::vector<Case> MagicCases() {
         {"quicktime_moov_without_ftyp", {}, {}, Be32(108) + "moov" + Be32(100) + "mvhd", T::kVideo},
         {"matroska", {}, {}, Raw("\x1A\x45\xDF\xA3\x9F\x42\x86\x81\x01matroska"), T::kVideo},
         {"webm_refined_by_weba", "voix.weba", {}, Raw("\x1A\x45\xDF\xA3\x9F\x42\x86\x81\x01webm"), T::kAudio},
-        {"webm_refined_by_audio_webm_mime", {}, "audio/webm", Raw("\x1A\x45\xDF\xA3\x9F\x42\x86\x81\x01webm"), T::kAudio},
+        {"webm_refined_by_audio_webm_mime",
+         {},
+         "audio/webm",
+         Raw("\x1A\x45\xDF\xA3\x9F\x42\x86\x81\x01webm"),
+         T::kAudio},
         {"mka_extension", "album.mka", {}, Raw("\x1A\x45\xDF\xA3\x9F\x42\x86\x81\x01matroska"), T::kAudio},
         {"avi_riff", {}, {}, Riff("AVI "), T::kVideo},
         {"flv", {}, {}, Raw("FLV\x01\x05\0\0\0\x09"), T::kVideo},
@@ -230,16 +237,46 @@ std::vector<Case> MagicCases() {
         {"zip_named_key", "keynote.key", {}, PlainZip(), T::kPresentation},
         {"zip_named_apk", "app.apk", {}, PlainZip(), T::kUnknown},
         {"zip_named_pdf_stays_archive", "guide.pdf", {}, PlainZip(), T::kArchive},
-        {"zip_refined_by_ooxml_mime", {}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", PlainZip(), T::kDocument},
+        {"zip_refined_by_ooxml_mime",
+         {},
+         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         PlainZip(),
+         T::kDocument},
         {"zip_refined_by_epub_mime", {}, "application/epub+zip", PlainZip(), T::kEbook},
         {"zip_generic_mime_then_extension", "cours.pptx", "application/zip", PlainZip(), T::kPresentation},
+        // A zip head is refined by a compatible specific MIME first, then by the
+        // extension (README, Sample types): the MIME wins when both are compatible.
+        {"zip_docx_mime_beats_xlsx_extension", "report.xlsx",
+         "application/vnd.openxmlformats-officedocument.wordprocessingml.document", PlainZip(), T::kDocument},
+        {"zip_xlsx_mime_beats_docx_extension", "rapport.docx",
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", PlainZip(), T::kSpreadsheet},
+        {"zip_pptx_mime_beats_docx_extension", "deck.docx",
+         "application/vnd.openxmlformats-officedocument.presentationml.presentation", PlainZip(), T::kPresentation},
+        {"zip_odt_mime_beats_xlsx_extension", "lettre.xlsx", "application/vnd.oasis.opendocument.text", PlainZip(),
+         T::kDocument},
+        {"zip_ods_mime_beats_docx_extension", "comptes.docx", "application/vnd.oasis.opendocument.spreadsheet",
+         PlainZip(), T::kSpreadsheet},
+        {"zip_epub_mime_beats_zip_extension", "livre.zip", "application/epub+zip", PlainZip(), T::kEbook},
+        {"zip_epub_mime_beats_pptx_extension", "livre.pptx", "application/epub+zip", PlainZip(), T::kEbook},
+        // A MIME the container cannot carry does not refine it: the extension does.
+        {"zip_incompatible_pdf_mime_then_docx_extension", "cours.docx", "application/pdf", PlainZip(), T::kDocument},
+        {"zip_incompatible_video_mime_alone_stays_archive", {}, "video/mp4", PlainZip(), T::kArchive},
+        {"zip_incompatible_mime_and_extension_stays_archive", "guide.pdf", "audio/mpeg", PlainZip(), T::kArchive},
         {"ooxml_word_without_extension", {}, {}, Ooxml("word"), T::kDocument},
         {"ooxml_xl_without_extension", {}, {}, Ooxml("xl"), T::kSpreadsheet},
         {"ooxml_ppt_without_extension", {}, {}, Ooxml("ppt"), T::kPresentation},
         {"ooxml_word_beats_zip_extension", "download.zip", {}, Ooxml("word"), T::kDocument},
         {"odf_text_mimetype", {}, {}, MimetypeZip("application/vnd.oasis.opendocument.text"), T::kDocument},
-        {"odf_spreadsheet_mimetype", {}, {}, MimetypeZip("application/vnd.oasis.opendocument.spreadsheet"), T::kSpreadsheet},
-        {"odf_presentation_mimetype", {}, {}, MimetypeZip("application/vnd.oasis.opendocument.presentation"), T::kPresentation},
+        {"odf_spreadsheet_mimetype",
+         {},
+         {},
+         MimetypeZip("application/vnd.oasis.opendocument.spreadsheet"),
+         T::kSpreadsheet},
+        {"odf_presentation_mimetype",
+         {},
+         {},
+         MimetypeZip("application/vnd.oasis.opendocument.presentation"),
+         T::kPresentation},
         {"epub_mimetype", "download", {}, MimetypeZip("application/epub+zip"), T::kEbook},
         {"ole2_named_doc", "ancien.doc", {}, Ole(), T::kDocument},
         {"ole2_named_xls", "ancien.xls", {}, Ole(), T::kSpreadsheet},
@@ -258,13 +295,23 @@ std::vector<Case> MagicCases() {
         {"gzip", "cours.pdf.gz", {}, Raw("\x1F\x8B\x08\0\0\0\0\0"), T::kArchive},
         {"gzip_named_svgz_is_image", "logo.svgz", {}, Raw("\x1F\x8B\x08\0\0\0\0\0"), T::kImage},
         {"bzip2", {}, {}, "BZh91AY&SY", T::kArchive},
-        {"xz", {}, {}, Raw("\xFD" "7zXZ\0\0\x04"), T::kArchive},
+        {"xz",
+         {},
+         {},
+         Raw("\xFD"
+             "7zXZ\0\0\x04"),
+         T::kArchive},
         {"zstd", {}, {}, Raw("\x28\xB5\x2F\xFD\x04\0"), T::kArchive},
         {"tar_ustar_at_257", {}, {}, Tar(), T::kArchive},
         {"mobi_bookmobi_at_60", {}, {}, Mobi(), T::kEbook},
         {"djvu", {}, {}, "AT&TFORM" + Be32(100) + "DJVUINFO", T::kEbook},
         {"pe_executable", "guide.pdf", {}, Raw("MZ\x90\0\x03\0\0\0\x04\0\0\0\xFF\xFF"), T::kUnknown},
-        {"elf_executable", {}, {}, Raw("\x7F" "ELF\x02\x01\x01\0"), T::kUnknown},
+        {"elf_executable",
+         {},
+         {},
+         Raw("\x7F"
+             "ELF\x02\x01\x01\0"),
+         T::kUnknown},
         {"mach_o_executable", {}, {}, Raw("\xCF\xFA\xED\xFE\x07\0\0\x01"), T::kUnknown},
         {"debian_package", {}, {}, "!<arch>\ndebian-binary   ", T::kUnknown},
         {"sqlite_database", {}, {}, Raw("SQLite format 3\0\x10\0"), T::kUnknown},
@@ -319,7 +366,11 @@ std::vector<Case> HostCases() {
         {"dropbox_folder_scl", "https://www.dropbox.com/scl/fo/abc/xyz?rlkey=k&dl=0", {}, {}, T::kLink},
         {"dropbox_folder_sh", "https://www.dropbox.com/sh/abc/AAB?dl=0", {}, {}, T::kLink},
         {"dropbox_file_follows_extension", "https://www.dropbox.com/s/abc/Guide.pdf?dl=0", {}, {}, T::kPdf},
-        {"dropbox_scl_file_follows_extension", "https://www.dropbox.com/scl/fi/abc/Cours.MP4?rlkey=x&dl=1", {}, {}, T::kVideo},
+        {"dropbox_scl_file_follows_extension",
+         "https://www.dropbox.com/scl/fi/abc/Cours.MP4?rlkey=x&dl=1",
+         {},
+         {},
+         T::kVideo},
         {"wetransfer", "https://wetransfer.com/downloads/abc/def", {}, {}, T::kLink},
         {"wetransfer_short_beats_hint", "https://we.tl/t-AbCdEf", "PDF", {}, T::kLink},
         {"lookalike_host_is_not_youtube", "https://notyoutube.com/watch?v=x", {}, {}, T::kLink},
@@ -349,7 +400,11 @@ std::vector<Case> MimeCases() {
         {"text_xml", {}, "text/xml", {}, T::kText},
         {"docx_mime", {}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document", {}, T::kDocument},
         {"xlsx_mime", {}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {}, T::kSpreadsheet},
-        {"pptx_mime", {}, "application/vnd.openxmlformats-officedocument.presentationml.presentation", {}, T::kPresentation},
+        {"pptx_mime",
+         {},
+         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+         {},
+         T::kPresentation},
         {"msword", {}, "application/msword", {}, T::kDocument},
         {"ms_excel", {}, "application/vnd.ms-excel", {}, T::kSpreadsheet},
         {"ms_powerpoint", {}, "application/vnd.ms-powerpoint", {}, T::kPresentation},
@@ -424,7 +479,11 @@ std::vector<Case> ExtensionCases() {
         {"matrix_parameter_ignored", "https://example.com/a.pdf;jsessionid=123", {}, {}, T::kPdf},
         {"relative_url_with_query", "files/ebook.epub?dl=1", {}, {}, T::kEbook},
         {"schemeless_host_and_path", "example.com/media/podcast.mp3", {}, {}, T::kAudio},
-        {"signed_s3_url", "https://bucket.s3.eu-west-3.amazonaws.com/p/Extrait.mp4?X-Amz-Signature=abc&X-Amz-Expires=3600", {}, {}, T::kVideo},
+        {"signed_s3_url",
+         "https://bucket.s3.eu-west-3.amazonaws.com/p/Extrait.mp4?X-Amz-Signature=abc&X-Amz-Expires=3600",
+         {},
+         {},
+         T::kVideo},
         {"file_url", "file:///C:/Users/marie/Cours.pptx", {}, {}, T::kPresentation},
         {"ts_segment_is_video", "segment0001.ts", {}, {}, T::kVideo},
         {"ts_with_text_head_is_text", "app.ts", {}, "export const x = 1;\n", T::kText},
@@ -440,29 +499,24 @@ std::vector<Case> ExtensionCases() {
     // One case per extension of SPEC §5's table (plus common ones), as file
     // names: "sample.<ext>".
     const Ext exts[] = {
-        {"pdf", T::kPdf},           {"mp4", T::kVideo},         {"mov", T::kVideo},
-        {"mkv", T::kVideo},         {"webm", T::kVideo},        {"avi", T::kVideo},
-        {"m3u8", T::kVideo},        {"mpd", T::kVideo},         {"wmv", T::kVideo},
-        {"m4v", T::kVideo},         {"mp3", T::kAudio},         {"wav", T::kAudio},
-        {"ogg", T::kAudio},         {"flac", T::kAudio},        {"m4a", T::kAudio},
-        {"m4b", T::kAudio},         {"opus", T::kAudio},        {"aac", T::kAudio},
-        {"png", T::kImage},         {"jpeg", T::kImage},        {"jpg", T::kImage},
-        {"gif", T::kImage},         {"webp", T::kImage},        {"heic", T::kImage},
-        {"svg", T::kImage},         {"psd", T::kImage},         {"avif", T::kImage},
-        {"doc", T::kDocument},      {"docx", T::kDocument},     {"odt", T::kDocument},
-        {"rtf", T::kDocument},      {"pages", T::kDocument},    {"xls", T::kSpreadsheet},
-        {"xlsx", T::kSpreadsheet},  {"ods", T::kSpreadsheet},   {"numbers", T::kSpreadsheet},
-        {"csv", T::kSpreadsheet},   {"tsv", T::kSpreadsheet},   {"ppt", T::kPresentation},
-        {"pptx", T::kPresentation}, {"odp", T::kPresentation},  {"key", T::kPresentation},
-        {"zip", T::kArchive},       {"rar", T::kArchive},       {"7z", T::kArchive},
-        {"tar", T::kArchive},       {"bz2", T::kArchive},       {"xz", T::kArchive},
-        {"zst", T::kArchive},       {"epub", T::kEbook},        {"mobi", T::kEbook},
-        {"azw3", T::kEbook},        {"fb2", T::kEbook},         {"cbz", T::kEbook},
-        {"cbr", T::kEbook},         {"txt", T::kText},          {"md", T::kText},
-        {"json", T::kText},         {"xml", T::kText},          {"srt", T::kText},
-        {"vtt", T::kText},          {"yaml", T::kText},         {"htm", T::kLink},
-        {"aspx", T::kLink},         {"msi", T::kUnknown},       {"dmg", T::kUnknown},
-        {"iso", T::kUnknown},       {"apk", T::kUnknown},       {"deb", T::kUnknown},
+        {"pdf", T::kPdf},          {"mp4", T::kVideo},        {"mov", T::kVideo},        {"mkv", T::kVideo},
+        {"webm", T::kVideo},       {"avi", T::kVideo},        {"m3u8", T::kVideo},       {"mpd", T::kVideo},
+        {"wmv", T::kVideo},        {"m4v", T::kVideo},        {"mp3", T::kAudio},        {"wav", T::kAudio},
+        {"ogg", T::kAudio},        {"flac", T::kAudio},       {"m4a", T::kAudio},        {"m4b", T::kAudio},
+        {"opus", T::kAudio},       {"aac", T::kAudio},        {"png", T::kImage},        {"jpeg", T::kImage},
+        {"jpg", T::kImage},        {"gif", T::kImage},        {"webp", T::kImage},       {"heic", T::kImage},
+        {"svg", T::kImage},        {"psd", T::kImage},        {"avif", T::kImage},       {"doc", T::kDocument},
+        {"docx", T::kDocument},    {"odt", T::kDocument},     {"rtf", T::kDocument},     {"pages", T::kDocument},
+        {"xls", T::kSpreadsheet},  {"xlsx", T::kSpreadsheet}, {"ods", T::kSpreadsheet},  {"numbers", T::kSpreadsheet},
+        {"csv", T::kSpreadsheet},  {"tsv", T::kSpreadsheet},  {"ppt", T::kPresentation}, {"pptx", T::kPresentation},
+        {"odp", T::kPresentation}, {"key", T::kPresentation}, {"zip", T::kArchive},      {"rar", T::kArchive},
+        {"7z", T::kArchive},       {"tar", T::kArchive},      {"bz2", T::kArchive},      {"xz", T::kArchive},
+        {"zst", T::kArchive},      {"epub", T::kEbook},       {"mobi", T::kEbook},       {"azw3", T::kEbook},
+        {"fb2", T::kEbook},        {"cbz", T::kEbook},        {"cbr", T::kEbook},        {"txt", T::kText},
+        {"md", T::kText},          {"json", T::kText},        {"xml", T::kText},         {"srt", T::kText},
+        {"vtt", T::kText},         {"yaml", T::kText},        {"htm", T::kLink},         {"aspx", T::kLink},
+        {"msi", T::kUnknown},      {"dmg", T::kUnknown},      {"iso", T::kUnknown},      {"apk", T::kUnknown},
+        {"deb", T::kUnknown},
     };
     for (const Ext& e : exts) {
         cases.push_back({std::string("ext_") + e.ext, std::string("sample.") + e.ext, {}, {}, e.type});
@@ -483,14 +537,27 @@ std::vector<Case> WeakCases() {
         {"html_tag_with_leading_space", {}, {}, "  \n<html><head><title>x</title>", T::kLink},
         {"html_body_fragment", {}, {}, "<body><p>Bonjour</p></body>", T::kLink},
         {"xml_is_text", {}, {}, "<?xml version=\"1.0\"?>\n<catalogue><item/></catalogue>", T::kText},
-        {"xml_svg_is_image", {}, {}, "<?xml version=\"1.0\"?>\n<!-- Illustrator -->\n<svg xmlns=\"http://www.w3.org/2000/svg\">", T::kImage},
+        {"xml_svg_is_image",
+         {},
+         {},
+         "<?xml version=\"1.0\"?>\n<!-- Illustrator -->\n<svg xmlns=\"http://www.w3.org/2000/svg\">",
+         T::kImage},
         {"bare_svg_is_image", {}, {}, "<svg width=\"10\" height=\"10\"></svg>", T::kImage},
-        {"fictionbook_is_ebook", {}, {}, "<?xml version=\"1.0\" encoding=\"utf-8\"?><FictionBook xmlns=\"x\">", T::kEbook},
+        {"fictionbook_is_ebook",
+         {},
+         {},
+         "<?xml version=\"1.0\" encoding=\"utf-8\"?><FictionBook xmlns=\"x\">",
+         T::kEbook},
         {"dash_manifest_is_video", {}, {}, "<?xml version=\"1.0\"?><MPD xmlns=\"urn:mpeg:dash\">", T::kVideo},
         {"hls_playlist_is_video", {}, {}, "#EXTM3U\n#EXT-X-VERSION:3\n#EXTINF:10,\nseg0.ts\n", T::kVideo},
         {"m3u_playlist_is_audio", {}, {}, "#EXTM3U\n#EXTINF:123,Artiste - Titre\ntitre.mp3\n", T::kAudio},
         {"utf8_bom_text", {}, {}, "\xEF\xBB\xBFTitre;Prix\n", T::kText},
-        {"utf16le_bom_text", {}, {}, Raw("\xFF\xFE" "B\0o\0n\0j\0o\0u\0r\0"), T::kText},
+        {"utf16le_bom_text",
+         {},
+         {},
+         Raw("\xFF\xFE"
+             "B\0o\0n\0j\0o\0u\0r\0"),
+         T::kText},
         {"mp3_frame_sync_fffb", {}, {}, Bytes({0xFF, 0xFB, 0x90, 0x64, 0x00, 0x0F}), T::kAudio},
         {"mp3_frame_sync_fff3", {}, {}, Bytes({0xFF, 0xF3, 0x84, 0xC4, 0x00}), T::kAudio},
         {"aac_adts", {}, {}, Bytes({0xFF, 0xF1, 0x50, 0x80, 0x02, 0x1F, 0xFC}), T::kAudio},
@@ -603,8 +670,8 @@ INSTANTIATE_TEST_SUITE_P(SampleTypeFallback, SampleTypeDetect, ::testing::Values
 // ---------------------------------------------------------------------------
 
 constexpr SampleType kAllTypes[] = {
-    T::kPdf,         T::kVideo,        T::kAudio,   T::kImage, T::kDocument, T::kSpreadsheet,
-    T::kPresentation, T::kArchive,     T::kEbook,   T::kText,  T::kLink,     T::kUnknown,
+    T::kPdf,          T::kVideo,   T::kAudio, T::kImage, T::kDocument, T::kSpreadsheet,
+    T::kPresentation, T::kArchive, T::kEbook, T::kText,  T::kLink,     T::kUnknown,
 };
 
 bool IsValid(SampleType t) {
@@ -615,10 +682,8 @@ bool IsValid(SampleType t) {
 }
 
 TEST(SampleTypeName, CoversAllTwelveNames) {
-    const std::vector<std::string> expected = {"pdf",          "video",   "audio", "image",
-                                               "document",     "spreadsheet", "presentation",
-                                               "archive",      "ebook",   "text",  "link",
-                                               "unknown"};
+    const std::vector<std::string> expected = {"pdf",          "video",   "audio", "image", "document", "spreadsheet",
+                                               "presentation", "archive", "ebook", "text",  "link",     "unknown"};
     ASSERT_EQ(std::size(kAllTypes), expected.size());
     for (std::size_t i = 0; i < expected.size(); ++i) {
         EXPECT_EQ(SampleTypeName(kAllTypes[i]), expected[i]);
@@ -626,9 +691,8 @@ TEST(SampleTypeName, CoversAllTwelveNames) {
 }
 
 TEST(SampleTypeSuite, HasAtLeast150DetectionCases) {
-    const std::size_t total = MagicCases().size() + HostCases().size() + MimeCases().size() +
-                              ExtensionCases().size() + WeakCases().size() + WordCases().size() +
-                              FallbackCases().size();
+    const std::size_t total = MagicCases().size() + HostCases().size() + MimeCases().size() + ExtensionCases().size() +
+                              WeakCases().size() + WordCases().size() + FallbackCases().size();
     EXPECT_GE(total, 150u);
 }
 
@@ -657,8 +721,8 @@ TEST(SampleTypeRobustness, RandomBytesNeverMisbehave) {
         return state;
     };
     const std::string alphabet = Raw("htps:/.wyoucbePDFzipVde\xC3\xA9%?#;=&\0\xFF\x80 data,base64");
-    const std::string prefixes[] = {"", "https://", "data:", "www.", "PK\x03\x04", "%PDF-",
-                                    "<?xml ", "OggS", "RIFF", "\xD0\xCF\x11\xE0"};
+    const std::string prefixes[] = {"",      "https://", "data:", "www.", "PK\x03\x04",
+                                    "%PDF-", "<?xml ",   "OggS",  "RIFF", "\xD0\xCF\x11\xE0"};
     for (int i = 0; i < 20000; ++i) {
         Opt parts[3];
         for (Opt& p : parts) {
