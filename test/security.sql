@@ -172,7 +172,7 @@ SELECT p.tbl, r.who, o.op, o.n,
        (VALUES (1, 'anon'), (2, 'owner'), (3, 'other'), (4, 'admin'), (5, 'service')) AS r (k, who),
        (VALUES (1, 'SELECT'), (2, 'INSERT'), (3, 'UPDATE'), (4, 'DELETE')) AS o (n, op);
 
-SELECT plan((SELECT count(*)::int FROM cells) + 34);
+SELECT plan((SELECT count(*)::int FROM cells) + 38);
 
 -- The matrix: 20 tables x 5 roles x 4 commands.
 SELECT is(pg_temp.attempt(c.who, c.sql), c.expected, format('%s %s %s: %s', c.who, c.op, c.tbl, c.expected))
@@ -277,6 +277,18 @@ SELECT ok(has_function_privilege('anon', 'dskv2_pack_file_url(uuid, name)', 'EXE
           AND has_function_privilege('authenticated', 'dskv2_pack_file_url(uuid, name)', 'EXECUTE')
           AND has_function_privilege('service_role', 'dskv2_pack_file_url(uuid, name)', 'EXECUTE'),
           'API roles that appear after CREATE EXTENSION get dskv2_pack_file_url from dskv2_create_schema');
+
+-- A soft-deleted user (users.deleted_at set) is hidden from everyone but admins:
+-- from itself too, for reading and for updating its own row.
+UPDATE dropskills_v2.users SET deleted_at = now() WHERE id = :'other_id';
+SELECT is(pg_temp.attempt('other', format('SELECT count(*) FROM dropskills_v2.users WHERE id = %L', :'other_id')), 'denied',
+          'a soft-deleted user cannot read its own row');
+SELECT is(pg_temp.attempt('other', format('UPDATE dropskills_v2.users SET full_name = ''x'' WHERE id = %L', :'other_id')),
+          'denied', '... nor update it');
+SELECT is(pg_temp.attempt('admin', format('SELECT count(*) FROM dropskills_v2.users WHERE id = %L', :'other_id')), 'allowed',
+          '... while an admin reads it');
+SELECT is(pg_temp.attempt('owner', format('SELECT count(*) FROM dropskills_v2.users WHERE id = %L', :'owner_id')), 'allowed',
+          '... and a user not deleted reads its own');
 
 SELECT * FROM finish();
 ROLLBACK;

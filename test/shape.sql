@@ -6,7 +6,7 @@
 -- dskv2_create_schema brings it up to date. A target made before targets
 -- recorded their shape (no shape_steps) is at shape 1.
 \ir legacy_setup.psql
-SELECT plan(25);
+SELECT plan(32);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 
 SELECT is((SELECT shape FROM dskv2_target_shape('dropskills_v2')), NULL::int, 'no target yet: no shape');
@@ -59,6 +59,27 @@ SELECT is((SELECT count(*)::int FROM dskv2_verify_integrity() WHERE NOT ok), 0, 
 UPDATE public.products SET title = 'Titre après la mise à jour' WHERE id = (SELECT id FROM public.products WHERE price >= 0 ORDER BY id LIMIT 1);
 SELECT is((SELECT count(*)::int FROM dropskills_v2.packs WHERE title = 'Titre après la mise à jour'), 1,
           '... and live sync follows a legacy change on it');
+
+-- A target physically at shape 2: without users.deleted_at (step 3), its own-row
+-- policies as they were. Live sync writes its users without the column;
+-- dskv2_create_schema adds it and changes the policies.
+SELECT lives_ok($$SELECT dskv2_create_schema()$$, 'back to the current shape');
+DELETE FROM dropskills_v2.shape_steps WHERE step > 2;
+DROP POLICY users_read_own ON dropskills_v2.users;
+DROP POLICY users_update_own ON dropskills_v2.users;
+ALTER TABLE dropskills_v2.users DROP COLUMN deleted_at;
+CREATE POLICY users_update_own ON dropskills_v2.users FOR UPDATE TO authenticated
+    USING (id = (SELECT auth.uid())) WITH CHECK (id = (SELECT auth.uid()));
+CREATE POLICY users_read_own ON dropskills_v2.users FOR SELECT TO authenticated USING (id = (SELECT auth.uid()));
+INSERT INTO auth.users (id, email, created_at) VALUES ('00000000-0000-4000-8000-0000000000e1', 'forme-2@example.test', now());
+SELECT is((SELECT count(*)::int FROM dropskills_v2.users WHERE id = '00000000-0000-4000-8000-0000000000e1'), 1,
+          'live sync writes a sign-up into a target at shape 2 (without users.deleted_at)');
+SELECT is((SELECT count(*)::int FROM dskv2_verify_integrity() WHERE NOT ok), 0, '... which verifies on its shape');
+SELECT lives_ok($$SELECT dskv2_create_schema()$$, 'dskv2_create_schema runs step 3 on it');
+SELECT has_column('dropskills_v2', 'users', 'deleted_at', '... which adds users.deleted_at');
+SELECT ok((SELECT qual FROM pg_policies WHERE schemaname = 'dropskills_v2' AND policyname = 'users_read_own') ~ 'deleted_at IS NULL',
+          '... and hides soft-deleted users from their own-row policy');
+SELECT is((SELECT count(*)::int FROM dskv2_verify_integrity() WHERE NOT ok), 0, '... and the target verifies at the current shape');
 
 -- A target made before targets recorded their shape.
 DROP TABLE dropskills_v2.shape_steps;

@@ -152,14 +152,16 @@ std::vector<V2Table> BuildV2Tables() {
             Col("updated_at", "timestamptz").From("profiles.updated_at", "v.updated_at"),
             LegacyJson(),
             RunId(),
+            // A soft-deleted user (GoTrue sets auth.users.deleted_at): hidden from everyone but admins.
+            Col("deleted_at", "timestamptz").From("auth.users.deleted_at", "v.deleted_at", kAuth).Since(3),
         };
         t.indexes = {{"users_email_lower_key", true, "(lower(email))"}};
         t.foreign_keys = {{"id", "auth.users", "id", OnDelete::kCascade, false, "users_id_auth_fkey"}};
         t.provenance = "migration_run_id";
         t.audited = true;
-        t.policies = {{"users_read_own", "SELECT", "authenticated", "id = $uid", ""},
+        t.policies = {{"users_read_own", "SELECT", "authenticated", "id = $uid AND deleted_at IS NULL", ""},
                       {"users_admin_read", "SELECT", "authenticated", "$admin", ""},
-                      {"users_update_own", "UPDATE", "authenticated", "id = $uid", "id = $uid"},
+                      {"users_update_own", "UPDATE", "authenticated", "id = $uid AND deleted_at IS NULL", "id = $uid"},
                       {"users_admin_update", "UPDATE", "authenticated", "$admin", "$admin"},
                       {"users_admin_insert", "INSERT", "authenticated", "", "$admin"},
                       {"users_admin_delete", "DELETE", "authenticated", "$admin", ""}};
@@ -636,8 +638,14 @@ std::vector<Edge> BuildEdges() {
 
 std::vector<ShapeStep> BuildShapeSteps() {
     return {
-        {1, "base", "the tables of release 0.1.0", {}, {}},
-        {2, "shape_steps", "the target records the shape steps applied to it", {}, {}},
+        {1, "base", "the tables of release 0.1.0", {}, {}, {}},
+        {2, "shape_steps", "the target records the shape steps applied to it", {}, {}, {}},
+        {3,
+         "users_deleted_at",
+         "users.deleted_at; a soft-deleted user is hidden from everyone but admins",
+         {},
+         {},
+         {{"users", "users_read_own"}, {"users", "users_update_own"}}},
     };
 }
 

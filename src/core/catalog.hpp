@@ -11,6 +11,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace dskv2::core {
@@ -166,13 +167,15 @@ struct Edge {
 // One ordered, idempotent step of the target's shape (docs/architecture.md,
 // "Target shape versions"): the tables, columns and indexes whose `since` is
 // its number, then its own statements (data moves: `batch` ones are repeated
-// until they change no row).
+// until they change no row), and the policies whose expression it changes
+// (dropped, then created again from the catalogue by dskv2_apply_security).
 struct ShapeStep {
     int number;
     std::string_view name;
     std::string_view description;
     std::vector<std::string_view> statements;  // @{tgt}: the quoted target
     std::vector<std::string_view> batches;
+    std::vector<std::pair<std::string_view, std::string_view>> policies;  // (table, policy)
 };
 
 const std::vector<V2Table>& V2Tables();

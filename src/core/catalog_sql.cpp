@@ -181,6 +181,10 @@ std::vector<CatalogRow> TargetStepRows(const std::string& quoted_target) {
         for (std::string_view s : step.statements)
             add("statement", {}, {}, Replace(std::string(s), "@{tgt}", quoted_target));
         for (std::string_view s : step.batches) add("batch", {}, {}, Replace(std::string(s), "@{tgt}", quoted_target));
+        for (const auto& [table, policy] : step.policies) {
+            add("policy", table, policy,
+                "DROP POLICY IF EXISTS " + std::string(policy) + " ON " + tgt + std::string(table));
+        }
     }
     return rows;
 }

@@ -48,10 +48,12 @@ std::vector<CatalogRow> CatalogEdgeRows();
 std::vector<CatalogRow> CatalogMappingRows();
 
 // dskv2_target_steps(target): step, step_name, kind ('table', 'column',
-// 'index', 'statement', 'batch'), table_name, object_name, statement: every
-// shape step's DDL, in order, for the quoted target schema. 'table', 'column'
-// and 'index' statements are run when their object is missing; 'statement'
-// and 'batch' ones (data moves) only for steps the target has not recorded.
+// 'index', 'statement', 'batch', 'policy'), table_name, object_name,
+// statement: every shape step's DDL, in order, for the quoted target schema.
+// 'table', 'column' and 'index' statements are run when their object is
+// missing; 'statement', 'batch' and 'policy' ones only for steps the target
+// has not recorded ('policy' drops a policy dskv2_apply_security then creates
+// again from the catalogue).
 std::vector<CatalogRow> TargetStepRows(const std::string& quoted_target);
 
 }  // namespace dskv2::core

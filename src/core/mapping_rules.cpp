@@ -35,7 +35,7 @@ SELECT x._source, x._key,
        END AS _reason,
        x._warn, x._o1, x._o2,
        x.id, x.email, x.full_name, x.avatar_url, x.role, x.subscription_status, x.stripe_customer_id,
-       x.created_at, x.updated_at, x.legacy
+       x.created_at, x.updated_at, x.legacy, x.deleted_at
 FROM (
     SELECT 'auth.users'::text AS _source, a.id::text AS _key, false AS _orphan,
            @{c:a.deleted_at} AS _deleted_at,
@@ -54,13 +54,14 @@ FROM (
            NULLIF(COALESCE(@{legacy:p}, '{}'::jsonb)
                   || CASE WHEN @{c:p.role} IS NOT NULL AND lower(btrim(@{c:p.role}, E' \t\r\n\f')) NOT IN ('user', 'premium', 'admin')
                           THEN jsonb_build_object('role', @{c:p.role}) ELSE '{}'::jsonb END,
-                  '{}'::jsonb) AS legacy
+                  '{}'::jsonb) AS legacy,
+           @{c:a.deleted_at} AS deleted_at
     FROM auth.users a LEFT JOIN @{src}.profiles p ON p.id = a.id
     WHERE @{rows:auth.users:a.id}
     @{orphans:UNION ALL
     SELECT 'auth.users'::text, p.id::text, true, NULL::timestamptz, false, @{c:p.created_at}, p.id,
            p.id, NULL::text, NULL::text, NULL::text, 'user'::text, NULL::text, NULL::text,
-           @{c:p.created_at}, NULL::timestamptz, NULL::jsonb
+           @{c:p.created_at}, NULL::timestamptz, NULL::jsonb, NULL::timestamptz
     FROM @{src}.profiles p
     WHERE NOT EXISTS (SELECT 1 FROM auth.users oa WHERE oa.id = p.id) AND @{rows:auth.users:p.id}}
 ) x

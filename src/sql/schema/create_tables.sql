@@ -4,8 +4,10 @@
 -- index that is missing is created under a short lock_timeout with retries
 -- (an ALTER TABLE holds ACCESS EXCLUSIVE only for that instant); the
 -- statements and batches of the steps the target has not recorded run once
--- (a batch again until it changes no row); the steps are then recorded in
--- <target>.shape_steps. The foreign keys come from dskv2_add_constraints.
+-- (a batch again until it changes no row; a policy the step changes is
+-- dropped, and dskv2_apply_security creates it again from the catalogue); the
+-- steps are then recorded in <target>.shape_steps. The foreign keys come from
+-- dskv2_add_constraints.
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_create_tables(target pg_catalog.name)
 RETURNS void
 LANGUAGE plpgsql
