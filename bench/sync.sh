@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: the cost of live sync (SPEC §9) to the legacy application. The
+# Benchmark: the cost of live sync (docs/switch.md, "Live sync") to the legacy application. The
 # application's write workload (fixtures/legacy_app.pgbench, run as the role
 # legacy_app) on the M fixture migrated to V2, without live sync
 # (dskv2_sync_disable) and with it (dskv2_sync_enable: every legacy write is

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Benchmark: the native triggers (SPEC §7) under pgbench, in one run, as
+# Benchmark: the native triggers (docs/triggers.md) under pgbench, in one run, as
 # throughput against the same workload without them and with their PL/pgSQL
 # equivalents, all on the same database (the M fixture migrated to V2):
 #   A. audit: INSERT / UPDATE / DELETE on dropskills_v2.packs and favorites, one

@@ -1,5 +1,5 @@
 // libFuzzer harness of dskv2::core::ParseClaims and the other trigger helpers
-// (SPEC §7): arbitrary bytes as the request.jwt.claims setting must never crash
+// (docs/triggers.md, "Audit trail"): arbitrary bytes as the request.jwt.claims setting must never crash
 // or raise, and what is decoded must survive a round trip.
 //
 //   clang++ -std=c++17 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \

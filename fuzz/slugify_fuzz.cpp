@@ -1,4 +1,4 @@
-// libFuzzer harness of dskv2::core::Slugify (SPEC §5).
+// libFuzzer harness of dskv2::core::Slugify (docs/mapping.md, "Slugs").
 //
 // Byte 0 picks the separator (one in eight picks an invalid one on purpose),
 // byte 1 the max_length (0 = no limit half of the time); the rest is the

@@ -27,7 +27,7 @@ and hard signs: they join their neighbours, as in python-slugify).
 
 Sources, in order of precedence:
   1. hand-written tables below: Greek and Cyrillic base letters (from the
-     published romanisations quoted in SPEC section 5 / the slugify issue,
+     published romanisations of docs/mapping.md, "Slugs",
      which follow the common ELOT-743-like / BGN-like conventions), a few
      Latin letters, apostrophe-like characters (always a separator);
   2. Python's unicodedata: general category (symbols/punctuation/spaces are

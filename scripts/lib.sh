@@ -8,6 +8,7 @@ DSKV2_PACKAGES=(
     postgresql-15 postgresql-server-dev-15    # one command: server and headers match
     postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl
     make g++ cmake libgtest-dev clang-format
+    rsync patch                               # make mutationcheck
     clang libclang-rt-14-dev                  # libFuzzer, sanitizers, PGXS bitcode
 )
 

@@ -23,6 +23,17 @@ check() {
     local label=$1; shift
     if "$@"; then count 1 0 "$label"; else count 0 1 "$label"; fi
 }
+# tap_count LABEL OUTPUT: counts a TAP harness run (pg_prove, prove) from its summary.
+tap_count() {
+    local label=$1 out=$2 tests bad
+    echo "$out" | tail -25
+    tests=$(echo "$out" | sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p')
+    bad=$(echo "$out" | sed -n 's/.*Failed \([0-9]*\)\/[0-9]* subtests.*/\1/p' | awk '{s+=$1} END {print s+0}')
+    if [ -z "$tests" ] || ! echo "$out" | grep -q '^Result: PASS'; then
+        [ "$bad" -eq 0 ] && bad=1
+    fi
+    count $(( ${tests:-0} - bad < 0 ? 0 : ${tests:-0} - bad )) "$bad" "$label"
+}
 summary() {
     cluster_stop
     echo
@@ -38,6 +49,8 @@ log "version: META.json, control file, install script"
 check "version" make -s check-version
 log "format: make check-format (clang-format)"
 check "format" make -s check-format
+log "lint: docs references, no contract outside the repository (scripts/lint.sh)"
+tap_count "lint" "$(prove scripts/lint.sh 2>&1)"
 
 # ctest_layer LABEL BUILD_DIR CMAKE_ARGS...: build the core's unit tests and run them.
 ctest_layer() {
@@ -98,17 +111,6 @@ count "$ok" "$bad" "pg_regress"
 
 log "pgTAP: pg_prove test/"
 psql -qX -c "CREATE DATABASE dskv2_tap" >/dev/null && psql -qX -d dskv2_tap -c "CREATE EXTENSION pgtap" >/dev/null
-# tap_count LABEL OUTPUT: counts a TAP harness run (pg_prove, prove) from its summary.
-tap_count() {
-    local label=$1 out=$2 tests bad
-    echo "$out" | tail -25
-    tests=$(echo "$out" | sed -n 's/^Files=[0-9]*, Tests=\([0-9]*\),.*/\1/p')
-    bad=$(echo "$out" | sed -n 's/.*Failed \([0-9]*\)\/[0-9]* subtests.*/\1/p' | awk '{s+=$1} END {print s+0}')
-    if [ -z "$tests" ] || ! echo "$out" | grep -q '^Result: PASS'; then
-        [ "$bad" -eq 0 ] && bad=1
-    fi
-    count $(( ${tests:-0} - bad < 0 ? 0 : ${tests:-0} - bad )) "$bad" "$label"
-}
 tap_count "pgTAP" "$(PGDATABASE=dskv2_tap pg_prove --ext .sql test/ 2>&1)"
 
 log "scenarios: prove test/scenarios/ (top-level CALLs, kills, concurrent sessions)"

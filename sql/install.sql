@@ -13,7 +13,7 @@ FROM pg_proc p
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
 JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'dropskills_v2';
 
--- The public API (SPEC §5) with its signatures.
+-- The public API (docs/api.md, "Functions") with its signatures.
 SELECT p.proname, p.prokind, pg_get_function_arguments(p.oid) AS arguments
 FROM pg_proc p
 WHERE p.proname IN ('dskv2_slugify', 'dskv2_detect_sample_type', 'dskv2_create_schema', 'dskv2_plan',

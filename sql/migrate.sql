@@ -1,5 +1,5 @@
 -- The migration's SQL surface on the S fixture (deterministic data): dry run,
--- report, re-run, batched run, and every error of SPEC §6 with its SQLSTATE.
+-- report, re-run, batched run, and every error of docs/errors.md with its SQLSTATE.
 SET client_min_messages = warning;
 \set SHOW_CONTEXT never
 CREATE EXTENSION IF NOT EXISTS dropskills_v2;
@@ -86,7 +86,7 @@ SELECT (SELECT count(*) FROM v2_batched.packs b JOIN dropskills_v2.packs a USING
        (SELECT count(*) FROM v2_batched.trending_ideas b JOIN dropskills_v2.trending_ideas a USING (id) WHERE a.slug = b.slug) AS same_idea_slugs,
        (SELECT count(*) FROM v2_batched.tags b JOIN dropskills_v2.tags a USING (id) WHERE a.slug = b.slug) AS same_tag_ids;
 
--- Errors (SPEC §6).
+-- Errors (docs/errors.md).
 \set VERBOSITY sqlstate
 SELECT * FROM dskv2_migrate_all('no_such_schema');
 SELECT * FROM dskv2_migrate_all('public', 'public');

@@ -1,4 +1,4 @@
--- dskv2_detect_sample_type: the SQL-visible contract of SPEC §5.
+-- dskv2_detect_sample_type: the SQL-visible contract of docs/mapping.md, "Sample types".
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS dropskills_v2;
 RESET client_min_messages;

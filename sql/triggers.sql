@@ -1,4 +1,4 @@
--- The native triggers as SQL sees them (SPEC §7): the admin_logs rows of each
+-- The native triggers as SQL sees them (docs/triggers.md): the admin_logs rows of each
 -- kind of change, AI usage pricing and replays, attaching and detaching, and
 -- every error with its SQLSTATE. On an empty target made by dskv2_create_schema.
 SET client_min_messages = warning;

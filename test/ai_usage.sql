@@ -1,4 +1,4 @@
--- pgTAP: AI usage metering (SPEC §7): dskv2_track_ai_usage (cost, quota,
+-- pgTAP: AI usage metering (docs/triggers.md, "AI metering"): dskv2_track_ai_usage (cost, quota,
 -- PT429 with its detail, idempotent replays, unknown and inactive tools, who
 -- may call it) and the trigger dskv2_ai_track attaches (one row per request id,
 -- per transaction and tool without one, the acting user, the source record).

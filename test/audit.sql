@@ -1,4 +1,4 @@
--- pgTAP: the native audit trigger (SPEC §7): every admin_logs field, diff-only
+-- pgTAP: the native audit trigger (docs/triggers.md, "Audit trail"): every admin_logs field, diff-only
 -- updates, no-op and ignored-column updates, redaction, claims (valid,
 -- missing, malformed), an API role without rights on admin_logs, a SECURITY
 -- DEFINER function under a hostile search_path, TRUNCATE, the migration's

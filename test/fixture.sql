@@ -1,7 +1,7 @@
 -- pgTAP: the test fixture itself. fixtures/supabase.sql behaves like Supabase (roles, auth.*
--- functions, grants), fixtures/legacy_schema.sql is SPEC §2's schema with legacy RLS, and
+-- functions, grants), fixtures/legacy_schema.sql is the legacy schema of docs/mapping.md with legacy RLS, and
 -- dskv2_fixture.generate() is deterministic, sized as documented and contains every kind of mess
--- SPEC §2 lists. Loads the fixture files itself (twice: they must be idempotent) inside the
+-- docs/mapping.md, "The legacy schema", lists. Loads the fixture files itself (twice: they must be idempotent) inside the
 -- transaction, so nothing survives the ROLLBACK (roles included).
 \set ON_ERROR_STOP 1
 \set QUIET 1

@@ -1,4 +1,4 @@
--- pgTAP: schema drift, bad sources and targets, parents not migrated, legacy RLS (SPEC §2, §3, §4, §6).
+-- pgTAP: schema drift, bad sources and targets, parents not migrated, legacy RLS (docs/mapping.md, docs/errors.md).
 \ir legacy_setup.psql
 
 -- A little legacy data in every table.
@@ -135,7 +135,7 @@ SELECT is(ARRAY(SELECT t FROM unnest(ARRAY['users', 'categories', 'packs', 'samp
                                              'user_packs', 'pack_stats', 'ai_tools', 'ai_usage', 'admin_logs',
                                              'trending_ideas', 'migration_runs', 'migration_rejects']) t
                  WHERE to_regclass('dskv2_idem.' || t) IS NULL), '{}'::text[],
-          'dskv2_create_schema: every table of SPEC §3');
+          'dskv2_create_schema: every table of the V2 schema');
 SELECT is((SELECT count(*)::int FROM pg_depend d WHERE d.deptype = 'e' AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'dropskills_v2')
              AND d.classid = 'pg_class'::regclass
              AND d.objid IN (SELECT oid FROM pg_class WHERE relnamespace = 'dskv2_idem'::regnamespace)), 0,

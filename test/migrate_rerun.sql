@@ -1,5 +1,5 @@
 -- pgTAP: re-runs, catch-up runs, the quarantine across runs, dskv2_retry_rejects, and
--- dskv2_migrate_table table by table = dskv2_migrate_all (SPEC §4 "Re-runs", §5).
+-- dskv2_migrate_table table by table = dskv2_migrate_all (docs/mapping.md, "Re-runs").
 \ir legacy_setup.psql
 
 -- ---------------------------------------------------------------------------------------------

@@ -1,9 +1,9 @@
--- pgTAP: every mapping rule and reject reason of SPEC §4 on small hand-made messy legacy data,
+-- pgTAP: every mapping rule and reject reason of docs/mapping.md on small hand-made messy legacy data,
 -- with the exact V2 contents, the report counters, the quarantine, provenance, identities,
 -- foreign-key actions, and no auth.users secret anywhere in the target schema.
 \ir legacy_setup.psql
 
--- Unknown legacy columns (SPEC §2): their non-NULL values go into `legacy` under their name.
+-- Unknown legacy columns (docs/mapping.md, "Unknown columns"): their non-NULL values go into `legacy` under their name.
 ALTER TABLE public.products ADD COLUMN legacy_sku text;
 ALTER TABLE public.profiles ADD COLUMN website text;
 
@@ -180,7 +180,7 @@ SELECT id AS run_id FROM dropskills_v2.migration_runs \gset
 
 SELECT plan(68);
 
--- Report (SPEC §4): 9 rows in order, exact counters, conservation.
+-- Report (docs/mapping.md, "Report"): 9 rows in order, exact counters, conservation.
 SELECT results_eq(
     $$SELECT source_table, target_table, rows_read, rows_written, rows_merged, rows_rejected, warnings
         FROM report ORDER BY ordinality$$,
@@ -193,7 +193,7 @@ SELECT results_eq(
              ('product_stats', 'pack_stats', 5, 3, 0, 2, 1),
              ('trending_ideas', 'trending_ideas', 6, 6, 0, 0, 0),
              ('admin_logs', 'admin_logs', 5, 5, 0, 0, 0)$$,
-    'report: 9 rows in SPEC order with the exact counters');
+    'report: 9 rows in report order with the exact counters');
 SELECT is((SELECT count(*) FROM report WHERE rows_read <> rows_written + rows_merged + rows_rejected), 0::bigint,
           'report: rows_read = rows_written + rows_merged + rows_rejected for every table');
 SELECT ok((SELECT bool_and(duration_ms >= 0) FROM report), 'report: duration_ms filled');
@@ -253,7 +253,7 @@ SELECT is((SELECT reason FROM dropskills_v2.migration_rejects WHERE source_key =
 SELECT is((SELECT reason FROM dropskills_v2.migration_rejects WHERE source_key = 'aaaaaaaa-0000-0000-0000-000000000005'),
           'duplicate_email', 'users: a NULL created_at sorts last, so the dated duplicate is kept');
 SELECT is((SELECT reason FROM dropskills_v2.migration_rejects WHERE source_key = 'aaaaaaaa-0000-0000-0000-000000000016'),
-          'duplicate_email', 'users: a deleted duplicate gets duplicate_email (own checks in SPEC order), one reason');
+          'duplicate_email', 'users: a deleted duplicate gets duplicate_email (own checks in their order), one reason');
 SELECT ok(EXISTS (SELECT 1 FROM dropskills_v2.users WHERE id = 'aaaaaaaa-0000-0000-0000-000000000015'),
           'users: an older soft-deleted user does not hold the email: the live younger one is kept (implementation choice)');
 SELECT results_eq(
@@ -265,7 +265,7 @@ SELECT is((SELECT count(*) FROM dropskills_v2.migration_rejects, jsonb_object_ke
             WHERE source_table = 'auth.users'
               AND k NOT IN ('id', 'email', 'raw_user_meta_data', 'created_at', 'updated_at', 'last_sign_in_at',
                             'deleted_at', 'profile')), 0::bigint,
-          'users rejects: row_data carries only the auth.users columns of SPEC §2 (plus the profile)');
+          'users rejects: row_data carries only the auth.users columns the mapping reads (plus the profile)');
 SELECT is((SELECT sum(hits) FROM pg_temp.schema_text_matches('dropskills_v2',
               'SECRETX|encrypted_password|raw_app_meta_data|confirmation_token|recovery_token|email_change_token|reauthentication_token|phone')),
           0::numeric, 'no auth.users secret (hash, token, app metadata, phone) in any target table, legacy or quarantine');
@@ -429,7 +429,7 @@ SELECT is((SELECT count(*) FROM dropskills_v2.migration_rejects), (SELECT sum(ro
           'migration_rejects: one row per rejected legacy row (one reason each)');
 SELECT is((SELECT count(*) FROM dropskills_v2.migration_rejects
             WHERE reason NOT IN ('orphan_user', 'orphan_pack', 'negative_price', 'empty_tag', 'duplicate_email', 'deleted_user')),
-          0::bigint, 'migration_rejects: every reason is one of SPEC §4');
+          0::bigint, 'migration_rejects: every reason is a documented one');
 SELECT is((SELECT count(*) FROM dropskills_v2.migration_rejects
             WHERE run_id IS DISTINCT FROM :run_id OR created_at IS NULL OR row_data IS NULL), 0::bigint,
           'migration_rejects: run_id, created_at and row_data filled');

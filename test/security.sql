@@ -1,4 +1,4 @@
--- pgTAP: SPEC §8 on a migrated database. The role matrix (every V2 table x
+-- pgTAP: docs/security.md, "The role matrix", on a migrated database. The role matrix (every V2 table x
 -- anon / authenticated owner / authenticated other / admin / service_role x
 -- SELECT / INSERT / UPDATE / DELETE, each cell allowed or denied as the spec
 -- says), the hidden columns, dskv2_pack_file_url, privilege-escalation

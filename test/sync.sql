@@ -1,5 +1,5 @@
 -- pgTAP: live sync (dskv2_sync_enable / dskv2_sync_disable) and the switch
--- (dskv2_cutover), SPEC §9: every kind of legacy change reaches V2 through the
+-- (dskv2_cutover), docs/switch.md: every kind of legacy change reaches V2 through the
 -- migration's own rules in the same transaction, rejected changes are
 -- quarantined while V2 keeps the last good row, the switch refuses when
 -- verification fails, guards the legacy tables, keeps sign-ups flowing, and

@@ -12,7 +12,7 @@ SELECT is((SELECT count(*) FROM dskv2_verify_integrity()), 44::bigint, 'every ch
 SELECT is((SELECT count(*) FROM pg_temp.failing()), 0::bigint, 'every check is true after a clean migration');
 SELECT set_eq($$SELECT DISTINCT check_name FROM dskv2_verify_integrity()$$,
               ARRAY['conservation', 'content_checksum', 'fk_orphans', 'slug_unique', 'slug_format', 'email_unique', 'sequence'],
-              'the check names of SPEC §5');
+              'the check names of docs/verification.md');
 CREATE TEMP TABLE clean AS SELECT v.table_name, v.actual FROM dskv2_verify_integrity() v WHERE v.check_name = 'conservation';
 
 -- Tampering one compared column of one V2 row that came from legacy: the

@@ -2,7 +2,7 @@
 // PostgREST does, one transaction per request with SET LOCAL ROLE and the JWT
 // claims in request.jwt.claims (transaction-local).
 //
-// The policies (SPEC §8, created by dskv2_create_schema): an authenticated
+// The policies (docs/security.md, "The role matrix", created by dskv2_create_schema): an authenticated
 // user reads only their own favorites and their own users row, cannot update
 // another user's row, cannot read packs.file_url; anon cannot read users.
 import { test, before, after } from 'node:test';

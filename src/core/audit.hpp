@@ -1,4 +1,4 @@
-// Pure pieces of the native triggers (SPEC §7): who is acting, which columns
+// Pure pieces of the native triggers (docs/triggers.md, "Audit trail"): who is acting, which columns
 // hold secrets, how a primary key is written as record_id.
 #pragma once
 

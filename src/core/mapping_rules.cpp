@@ -68,7 +68,7 @@ FROM (
 WINDOW w AS (PARTITION BY x.email COLLATE "C" ORDER BY x._o1 NULLS LAST, x._o2 ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
 )SQL";
 
-// Only the columns SPEC §2 lists are ever read from auth.users: no password
+// Only the columns of docs/mapping.md, "What is read from auth.users", are ever read from auth.users: no password
 // hash or token reaches V2, the quarantine or a log.
 constexpr std::string_view kUsersRowData = R"SQL(
 (SELECT jsonb_build_object('id', a.id, 'email', a.email, 'raw_user_meta_data', @{c:a.raw_user_meta_data},

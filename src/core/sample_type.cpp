@@ -1,11 +1,11 @@
-// dskv2_detect_sample_type (SPEC §5): what a buyer will open.
+// dskv2_detect_sample_type (docs/mapping.md, "Sample types"): what a buyer will open.
 //
 // One pass over bounded views of the inputs: no allocation (stack buffers and
 // string_views only), no exception, no regex, sorted static tables searched
 // with binary search. Whatever the bytes, at most kMaxHead bytes of head,
 // kMaxSource of source and kMaxHint of hint are ever read.
 //
-// Precedence (SPEC, fixed):
+// Precedence (docs/mapping.md, "Sample types"):
 //   1. strong magic bytes of head (generic containers refined by MIME/extension)
 //   2. a host that determines the type
 //   3. a specific MIME type (hint, or the MIME of a data: URL)

@@ -1,4 +1,4 @@
-// dskv2_detect_sample_type (SPEC §5): what a buyer will open. Never throws
+// dskv2_detect_sample_type (docs/mapping.md, "Sample types"): what a buyer will open. Never throws
 // (except std::bad_alloc).
 #pragma once
 

@@ -1,4 +1,4 @@
-// The one slug allocator (SPEC §4): collisions get -2, -3, ... in processing
+// The one slug allocator (docs/mapping.md, "Slugs"): collisions get -2, -3, ... in processing
 // order, the first free suffix; a suffixed slug can itself collide with a
 // natural one ("pack-2" taken -> the next "Pack 2" gets "pack-2-2"). It gives
 // the same answer whether rows arrive all at once, in batches, or one by one,

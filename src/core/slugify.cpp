@@ -1,4 +1,4 @@
-// dskv2_slugify (SPEC §5): one pass over the UTF-8 input, writing the slug
+// dskv2_slugify (docs/mapping.md, "Slugs"): one pass over the UTF-8 input, writing the slug
 // straight into the output string.
 //
 // Convention: python-slugify's default output (NFKD, Unidecode-like

@@ -1,4 +1,4 @@
-// dskv2_slugify: text -> URL slug (SPEC §5). Pure C++, deterministic, own tables.
+// dskv2_slugify: text -> URL slug (docs/mapping.md, "Slugs"). Pure C++, deterministic, own tables.
 #pragma once
 
 #include "core/pg_free.hpp"

@@ -1,4 +1,4 @@
-// The C++/PostgreSQL boundary (STYLE.md "The boundary"), used by every entry point.
+// The C++/PostgreSQL boundary (docs/architecture.md, "The boundary"), used by every entry point.
 //
 // Two dangers meet here: a C++ exception escaping an extern "C" function aborts
 // the backend, and a PostgreSQL ERROR (a longjmp) skips C++ destructors. So:

@@ -1,4 +1,4 @@
-// Live transition (SPEC §9):
+// Live transition (docs/switch.md):
 //   dskv2_sync_trigger()    AFTER INSERT/UPDATE/DELETE FOR EACH ROW on a legacy table
 //                           (and auth.users): the same mapping, applied to V2 for the
 //                           changed keys, in the same transaction; BEFORE TRUNCATE: refused
@@ -16,7 +16,7 @@
 // Trigger arguments: the target schema (first, as for every dskv2 trigger: a
 // rollback finds them by it), the source schema, the sync run id.
 //
-// Trigger bodies are C-style (STYLE.md): no C++ object lives where PostgreSQL
+// Trigger bodies are C-style (docs/architecture.md, "The boundary"): no C++ object lives where PostgreSQL
 // may raise.
 #include <cstring>
 #include <utility>

@@ -1,10 +1,10 @@
-// The native triggers (SPEC §7):
+// The native triggers (docs/triggers.md):
 //   dskv2_audit_trigger()     admin_logs rows, diff-only, per row and on TRUNCATE
 //   dskv2_ai_usage_trigger()  ai_usage rows for writes made under dskv2.ai_tool
 //   dskv2_track_ai_usage()    the same metering, called directly by trusted code
 //   dskv2_audit_suppress()    the backend-local flag a migration sets
 //
-// Trigger bodies are C-style (STYLE.md): no C++ object lives where PostgreSQL
+// Trigger bodies are C-style (docs/architecture.md, "The boundary"): no C++ object lives where PostgreSQL
 // may raise. The pure helpers of core/audit.hpp run inside small noexcept
 // wrappers that hand back malloc'd C strings.
 //

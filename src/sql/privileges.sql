@@ -1,3 +1,9 @@
+-- The complete revoke/grant block, at the end of the install script and of
+-- every update script (docs/architecture.md, "The update chain"): EXECUTE on
+-- every member but the two text functions and dskv2_pack_file_url is revoked
+-- from PUBLIC and, explicitly, from Supabase's anon and authenticated (their
+-- default privileges would grant it); dskv2_pack_file_url is granted to the
+-- API roles that exist.
 DO $dskv2$
 DECLARE
     fn pg_catalog.regprocedure;

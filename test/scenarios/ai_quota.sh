@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# AI quota under concurrency (SPEC §7): 20 sessions released at once race for
+# AI quota under concurrency (docs/triggers.md, "AI metering"): 20 sessions released at once race for
 # the last 3 units of a user's daily quota; exactly 3 succeed, the others get
 # PT429, and the quota holds exactly, under READ COMMITTED and under
 # REPEATABLE READ. Then 20 sessions replay one request id at once: one row,

@@ -1,4 +1,4 @@
-// Unit tests of the pure trigger helpers (SPEC §7): claims, uuids, secret
+// Unit tests of the pure trigger helpers (docs/triggers.md, "Audit trail"): claims, uuids, secret
 // column names, record ids.
 #include "core/audit.hpp"
 

@@ -1,9 +1,9 @@
 // Unit tests of the V1 -> V2 mapping description (dskv2::core::Mappings and the
-// SQL it generates), against SPEC §2 (the legacy schema, required columns,
+// SQL it generates), against docs/mapping.md (the legacy schema, required columns,
 // auth.users secrecy, unknown columns to `legacy`), §3 (V2 targets) and §4
 // (report order, parents, slugs, rejects, re-runs).
 //
-// The expected legacy schema below is transcribed from SPEC §2, not from
+// The expected legacy schema below is transcribed from docs/mapping.md, "The legacy schema", not from
 // mapping.cpp, so a drift between the two shows up here.
 #include "core/mapping.hpp"
 
@@ -49,7 +49,7 @@ std::string_view SlugColumn(const TableMapping& m) { return m.table->slug_alloca
                                          << text.substr(from, 400 + needle.size()) << "...";
 }
 
-// --- SPEC §2, transcribed ------------------------------------------------------
+// --- The legacy schema, transcribed ---------------------------------------------
 
 struct SpecColumn {
     std::string name;
@@ -62,7 +62,7 @@ struct SpecRelation {
     std::vector<SpecColumn> columns;
 };
 
-constexpr bool R = true;   // required (SPEC §2 "Required columns")
+constexpr bool R = true;   // required (docs/mapping.md, "Required and optional columns")
 constexpr bool O = false;  // optional
 
 const std::vector<SpecRelation>& SpecSchema() {
@@ -147,7 +147,7 @@ const std::vector<SpecRelation>& SpecSchema() {
 const std::vector<std::string> kReportOrder = {"auth.users", "categories",    "products",       "samples",   "tags",
                                                "favorites",  "product_stats", "trending_ideas", "admin_logs"};
 
-// Columns a real Supabase auth.users has beyond SPEC §2's list: never read.
+// Columns a real Supabase auth.users has beyond the list of docs/mapping.md: never read.
 const std::vector<std::string> kAuthUsersExtras = {"instance_id",          "aud",
                                                    "encrypted_password",   "email_confirmed_at",
                                                    "invited_at",           "confirmation_token",
@@ -321,7 +321,7 @@ TEST(MappingTest, Parents) {
     EXPECT_EQ(Names(Get("products").parents), (std::vector<std::string>{"categories"}));
     EXPECT_EQ(Names(Get("samples").parents), (std::vector<std::string>{"products"}));
     EXPECT_EQ(Names(Get("tags").parents), (std::vector<std::string>{"products"}));
-    // Users are checked before packs (SPEC §4).
+    // Users are checked before packs (docs/mapping.md, "Rejects").
     EXPECT_EQ(Names(Get("favorites").parents), (std::vector<std::string>{"auth.users", "products"}));
     EXPECT_EQ(Names(Get("product_stats").parents), (std::vector<std::string>{"products"}));
     EXPECT_EQ(Names(Get("trending_ideas").parents), (std::vector<std::string>{"categories"}));
@@ -340,7 +340,7 @@ TEST(MappingTest, ParentsComeFirstInReportOrder) {
 }
 
 TEST(MappingTest, KeyTypesFollowLegacyPrimaryKeys) {
-    // SPEC §2: uuid PKs for auth.users, products, product_stats; serial elsewhere.
+    // The legacy schema: uuid PKs for auth.users, products, product_stats; serial elsewhere.
     const std::map<std::string, std::string> expected = {
         {"auth.users", "uuid"},    {"categories", "integer"},     {"products", "uuid"},
         {"samples", "integer"},    {"tags", "integer"},           {"favorites", "integer"},
@@ -351,7 +351,7 @@ TEST(MappingTest, KeyTypesFollowLegacyPrimaryKeys) {
 }
 
 TEST(MappingTest, WritersAndSlugs) {
-    // SPEC §4: tags and favorites merge; slugs on categories, packs, trending_ideas
+    // docs/mapping.md: tags and favorites merge; slugs on categories, packs, trending_ideas
     // with fallbacks category, pack, idea.
     for (const TableMapping& m : Mappings()) {
         SCOPED_TRACE(std::string(m.name));
@@ -430,7 +430,7 @@ TEST(MappingTest, ColumnsMatchSpecLegacySchema) {
 }
 
 TEST(MappingTest, RequiredColumnsAreExactlySpecList) {
-    // SPEC §2, "Required columns", verbatim.
+    // docs/mapping.md, "Required and optional columns", verbatim.
     const std::map<std::string, std::set<std::string>> expected = {{"auth.users", {"id", "email"}},
                                                                    {"profiles", {"id"}},
                                                                    {"categories", {"id", "name"}},
@@ -463,7 +463,7 @@ TEST(MappingTest, FindMapping) {
     EXPECT_EQ(FindMapping(""), nullptr);
     EXPECT_EQ(FindMapping("Products"), nullptr);
     EXPECT_EQ(FindMapping("products "), nullptr);
-    EXPECT_EQ(FindMapping("user_packs"), nullptr);  // starts empty (SPEC §4)
+    EXPECT_EQ(FindMapping("user_packs"), nullptr);  // starts empty (docs/mapping.md, "Mapping rules")
 }
 
 // --- Drift and CheckRunnable ---------------------------------------------------------
@@ -667,7 +667,7 @@ TEST(MappingSqlTest, MissingOptionalColumnReadsAsTypedNull) {
 }
 
 TEST(MappingSqlTest, EveryOptionalColumnIsReadOrNull) {
-    // SPEC §2: every other listed column is optional; when missing it reads as
+    // docs/mapping.md: every other listed column is optional; when missing it reads as
     // NULL. So each is read (alias."col") when present, and never when missing.
     const Catalog full = FullCatalog();
     for (const TableMapping& m : Mappings()) {
@@ -752,7 +752,7 @@ TEST(MappingSqlTest, EveryStatementRespectsTheArgumentLimit) {
 }
 
 TEST(MappingSqlTest, AuthUsersSecretsNeverAppear) {
-    // SPEC §2: from auth.users only the listed columns are ever read.
+    // docs/mapping.md: from auth.users only the listed columns are ever read.
     Catalog catalog = With(FullCatalog(), "auth.users", kAuthUsersExtras);
     catalog = With(catalog, "products", {"legacy_sku"});
     for (const TableMapping& m : Mappings()) {

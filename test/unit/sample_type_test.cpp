@@ -1,4 +1,4 @@
-// Unit tests for DetectSampleType (SPEC §5, dskv2_detect_sample_type).
+// Unit tests for DetectSampleType (docs/mapping.md, "Sample types").
 // Cases are grouped by precedence level, highest first:
 //   magic bytes > host > specific MIME > extension > weak sniffing > format word
 //   > link for web URLs > unknown.
@@ -321,7 +321,7 @@ std::vector<Case> MagicCases() {
 }
 
 // --- 2. A host that determines the type --------------------------------------
-// Hosts from SPEC §5's sample-type table; matching follows the URL Standard's
+// Hosts from the sample types of docs/mapping.md; matching follows the URL Standard's
 // host parsing (case-insensitive, subdomains, optional scheme and www.).
 std::vector<Case> HostCases() {
     return {
@@ -456,7 +456,7 @@ std::vector<Case> MimeCases() {
 }
 
 // --- 4. The path extension ----------------------------------------------------------
-// Extensions per SPEC §5's table and mime-db's extension lists; URL path
+// Extensions per the table of docs/mapping.md, "Sample types", and mime-db's extension lists; URL path
 // handling (last segment, query and fragment ignored, percent-decoding) per
 // the WHATWG URL Standard.
 std::vector<Case> ExtensionCases() {
@@ -496,7 +496,7 @@ std::vector<Case> ExtensionCases() {
         const char* ext;
         SampleType type;
     };
-    // One case per extension of SPEC §5's table (plus common ones), as file
+    // One case per extension of the sample types table (plus common ones), as file
     // names: "sample.<ext>".
     const Ext exts[] = {
         {"pdf", T::kPdf},          {"mp4", T::kVideo},        {"mov", T::kVideo},        {"mkv", T::kVideo},
@@ -626,7 +626,7 @@ std::vector<Case> WordCases() {
 
 // --- 7. link for any other web URL, 8. unknown -----------------------------------------------
 // The URL Standard's special schemes (http, https) and "www." hosts; any other
-// input with nothing usable is unknown (SPEC §5).
+// input with nothing usable is unknown (docs/mapping.md, "Sample types").
 std::vector<Case> FallbackCases() {
     return {
         {"https_page_is_link", "https://example.com/formation", {}, {}, T::kLink},

@@ -1,4 +1,4 @@
-// Unit tests of dskv2::core::SlugAllocator (SPEC §4, "Slugs"): collisions get
+// Unit tests of dskv2::core::SlugAllocator (docs/mapping.md, "Slugs"): collisions get
 // -2, -3, ... in processing order, the first free suffix; a suffixed slug can
 // itself collide with a natural one ("pack-2" taken -> the next "Pack 2" gets
 // "pack-2-2"); a slug once assigned never changes, and the result does not
@@ -65,7 +65,7 @@ TEST(SlugAllocatorTest, SuffixesPastNineAreDecimal) {
 }
 
 TEST(SlugAllocatorTest, SuffixedSlugCollidesWithNaturalOne) {
-    // SPEC §4: "pack-2" taken -> the next "Pack 2" gets "pack-2-2".
+    // docs/mapping.md: "pack-2" taken -> the next "Pack 2" gets "pack-2-2".
     SlugAllocator allocator;
     EXPECT_EQ(allocator.Claim("pack", "pack"), "pack");
     EXPECT_EQ(allocator.Claim("pack", "pack"), "pack-2");
@@ -168,7 +168,7 @@ TEST(SlugAllocatorTest, ClaimedSlugsAreUniqueAndFirstFree) {
 }
 
 TEST(SlugAllocatorTest, BatchingDoesNotChangeTheResult) {
-    // SPEC §4: an atomic run and a batched run give identical results, as long
+    // docs/mapping.md: an atomic run and a batched run give identical results, as long
     // as each batch's allocator is loaded with every slug already assigned.
     const std::vector<std::string> bases = GeneratedBases();
     ASSERT_EQ(bases.size(), 2000u);

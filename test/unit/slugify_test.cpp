@@ -1,4 +1,4 @@
-// Unit tests of dskv2::core::Slugify (SPEC §5, dskv2_slugify).
+// Unit tests of dskv2::core::Slugify (docs/mapping.md, "Slugs").
 //
 // Expected values follow python-slugify's default output (its README and its
 // test suite, test.py in github.com/un33k/python-slugify) and Unidecode's
@@ -195,7 +195,7 @@ const SlugCase kLatinCases[] = {
 
 // --- Cyrillic and Greek beyond Russian ---------------------------------------
 const SlugCase kMoreScriptsCases[] = {
-    {"Україна", "ukraina"},  // ї -> i (SPEC mapping; Unidecode gives "yi")
+    {"Україна", "ukraina"},  // ї -> i (our mapping; Unidecode gives "yi")
     {"Ґрунт Єва їжак", "grunt-ieva-izhak"},
     {"Київ", "kiiv"},
     {"Београд Љубав Њива", "beograd-ljubav-njiva"},

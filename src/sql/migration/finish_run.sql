@@ -1,3 +1,6 @@
+-- Closes a run in <target>.migration_runs (status, report, error) and, for a
+-- completed one, writes its audit rows: one MIGRATE row per legacy table it
+-- read rows of, after the legacy admin_logs rows. Internal.
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_finish_run(target pg_catalog.name, run_id pg_catalog.int8, status pg_catalog.text,
                                                         report pg_catalog.jsonb, error pg_catalog.text DEFAULT NULL)
 RETURNS void

@@ -1,4 +1,4 @@
--- Batched, resumable migration (SPEC §5): commits every batch together with
+-- Batched, resumable migration (docs/api.md, "Functions"): commits every batch together with
 -- its checkpoint, so a crash, cancel or kill loses at most one batch, and the
 -- next CALL resumes. No SET clause and not SECURITY DEFINER (either forbids
 -- COMMIT): it pins search_path itself in every transaction it runs and

@@ -1,3 +1,5 @@
+-- Migrates every legacy table in one transaction, all-or-nothing, in report
+-- order (docs/api.md, "Functions").
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_migrate_all(source pg_catalog.name DEFAULT 'public',
                                                          target pg_catalog.name DEFAULT 'dropskills_v2')
 RETURNS TABLE (source_table pg_catalog.text, target_table pg_catalog.text, rows_read pg_catalog.int8,

@@ -1,3 +1,5 @@
+-- Migrates one legacy table in one transaction; its parents must have been
+-- migrated before (55000 otherwise) (docs/api.md, "Functions").
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_migrate_table(source_table pg_catalog.text,
                                                            source pg_catalog.name DEFAULT 'public',
                                                            target pg_catalog.name DEFAULT 'dropskills_v2')

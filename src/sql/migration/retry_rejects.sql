@@ -1,3 +1,6 @@
+-- Re-evaluates the quarantined rows through the same mapping: rows that now
+-- pass move into V2 and leave the quarantine (docs/mapping.md, "Rejects and
+-- the quarantine").
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_retry_rejects(source pg_catalog.name DEFAULT 'public',
                                                            target pg_catalog.name DEFAULT 'dropskills_v2')
 RETURNS TABLE (source_table pg_catalog.text, target_table pg_catalog.text, rows_read pg_catalog.int8,

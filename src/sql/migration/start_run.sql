@@ -1,3 +1,5 @@
+-- Starts a run in <target>.migration_runs (after marking the runs of dead
+-- backends interrupted) and returns its id. Internal.
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_start_run(target pg_catalog.name, mode pg_catalog.text, params pg_catalog.jsonb)
 RETURNS pg_catalog.int8
 LANGUAGE plpgsql

@@ -1,6 +1,6 @@
 -- A pack's file_url, for whom may have it: anyone for a published pack that
 -- is not premium, its owners (a user_packs row) and admins for any pack; NULL
--- otherwise. The only way API users reach file_url (SPEC §8). SECURITY
+-- otherwise. The only way API users reach file_url (docs/security.md, "The role matrix"). SECURITY
 -- DEFINER: it reads the column API roles cannot; the caller's identity comes
 -- from the request's claims (auth.uid()).
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_pack_file_url(pack_id pg_catalog.uuid,

@@ -1,4 +1,4 @@
--- The switch (SPEC §9). In one transaction: the legacy tables locked (SHARE
+-- The switch (docs/switch.md, "The switch"). In one transaction: the legacy tables locked (SHARE
 -- ROW EXCLUSIVE, all at once, short lock_timeout with retries), the final
 -- catch-up, the verification; when a check fails, everything is undone and the
 -- failing checks are returned. Otherwise: guard triggers make the legacy

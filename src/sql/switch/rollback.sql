@@ -1,3 +1,7 @@
+-- Drops the target schema (and its marked <target>_private) when confirm is
+-- its name and dskv2 created it, after dropping the dskv2 triggers outside it
+-- (live sync, the guards); refuses when objects outside the target depend on
+-- it; legacy untouched; reports what it dropped (docs/switch.md, "Rollback").
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_rollback(target pg_catalog.name, confirm pg_catalog.text)
 RETURNS TABLE (object pg_catalog.text, action pg_catalog.text)
 LANGUAGE plpgsql

@@ -1,4 +1,4 @@
--- Live sync from `source` into `target` (SPEC §9). Attaches dskv2_sync (AFTER
+-- Live sync from `source` into `target` (docs/switch.md, "Live sync"). Attaches dskv2_sync (AFTER
 -- INSERT OR UPDATE OR DELETE FOR EACH ROW) and dskv2_sync_truncate (BEFORE
 -- TRUNCATE, refused) to every legacy table and auth.users, then catches up in
 -- the same transaction. Locks: SHARE ROW EXCLUSIVE on those tables until it

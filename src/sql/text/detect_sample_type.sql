@@ -1,3 +1,5 @@
+-- The sample type a buyer will open (docs/mapping.md, "Sample types"). Native;
+-- runs no SQL, so no SET clause (it would slow every call).
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_detect_sample_type(source pg_catalog.text,
                                                                 hint pg_catalog.text DEFAULT NULL,
                                                                 head pg_catalog.bytea DEFAULT NULL)

@@ -1,3 +1,5 @@
+-- The URL slug of a text (docs/mapping.md, "Slugs"). Native; runs no SQL, so
+-- no SET clause (it would slow every call, one per migrated row).
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_slugify(input pg_catalog.text,
                                                      separator pg_catalog.text DEFAULT '-',
                                                      max_length pg_catalog.int4 DEFAULT 0)

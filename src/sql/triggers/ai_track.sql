@@ -1,3 +1,6 @@
+-- Attaches the AI-usage trigger to a content table of a dskv2 target, and
+-- records it so that dskv2_create_schema re-attaches it (docs/triggers.md,
+-- "AI metering"). Not for the log or the metering table themselves (22023).
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_ai_track(tbl pg_catalog.regclass)
 RETURNS void
 LANGUAGE plpgsql

@@ -1,3 +1,5 @@
+-- Detaches the AI-usage trigger from a table, and records it so that
+-- dskv2_create_schema does not attach it again (docs/triggers.md, "AI metering").
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_ai_untrack(tbl pg_catalog.regclass)
 RETURNS void
 LANGUAGE plpgsql

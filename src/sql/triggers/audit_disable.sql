@@ -1,3 +1,5 @@
+-- Detaches the audit trigger from a table, and records it so that
+-- dskv2_create_schema does not attach it again (docs/triggers.md, "Audit trail").
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_audit_disable(tbl pg_catalog.regclass)
 RETURNS void
 LANGUAGE plpgsql

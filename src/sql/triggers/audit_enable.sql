@@ -1,3 +1,6 @@
+-- Attaches (or re-attaches with other ignored columns) the audit trigger on
+-- a table of a dskv2 target, and records it so that dskv2_create_schema
+-- re-attaches it (docs/triggers.md, "Audit trail"). Not for the log itself (22023).
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_audit_enable(tbl pg_catalog.regclass,
                                                           ignored_columns pg_catalog.text[] DEFAULT '{}')
 RETURNS void
