@@ -5,6 +5,7 @@
 #   make check-version                          control file agrees with META.json
 #   make upgradecheck                           the last release, live, upgraded to this build
 #   make format / make check-format             clang-format the C++ sources / check they are
+#   make mutationcheck                          every patch of test/mutations/ caught by its tests
 
 EXTENSION = dropskills_v2
 EXTVERSION := $(shell sed -n 's/^    "version": "\([^"]*\)".*/\1/p' META.json | head -n 1)
@@ -61,25 +62,31 @@ COMPILE.cxx.bc += $(PG_CXXFLAGS)
 
 $(OBJS): $(wildcard src/core/*.hpp src/core/*.inc src/pg/*.hpp)
 
-$(SQL_INSTALL): $(SQL_TYPES) $(SQL_ROUTINES) $(SQL_VIEWS) $(SQL_PRIVILEGES) META.json
+# The Makefile is a prerequisite too: a change of how they are assembled assembles them again.
+$(SQL_INSTALL): $(SQL_TYPES) $(SQL_ROUTINES) $(SQL_VIEWS) $(SQL_PRIVILEGES) META.json Makefile
 	{ printf -- '-- $(EXTENSION) $(EXTVERSION): install script, assembled from src/sql/ by the Makefile (do not edit).\n'; \
 	  printf '\\echo Use "CREATE EXTENSION $(EXTENSION)" to load this file. \\quit\n'; \
 	  for f in $(filter %.sql,$^); do printf '\n-- %s\n' "$$f"; sed 's/^CREATE OR REPLACE /CREATE /' "$$f"; done; } > $@
 
 define UPDATE_RULE
-extension/$(EXTENSION)--$(1)--$(EXTVERSION).sql: $(call CHANGES_FROM,$(1)) $(SQL_ROUTINES) $(SQL_VIEWS) $(SQL_PRIVILEGES) META.json
+extension/$(EXTENSION)--$(1)--$(EXTVERSION).sql: $(call CHANGES_FROM,$(1)) $(SQL_ROUTINES) $(SQL_VIEWS) $(SQL_PRIVILEGES) META.json Makefile
 	{ printf -- '-- $(EXTENSION) $(1) -> $(EXTVERSION): update script, assembled from src/sql/ by the Makefile (do not edit).\n'; \
 	  printf '\\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE TO '"'"'$(EXTVERSION)'"'"'" to load this file. \\quit\n'; \
 	  for f in $$(filter %.sql,$$^); do printf '\n-- %s\n' "$$$$f"; cat "$$$$f"; done; } > $$@
 endef
 $(foreach a,$(RELEASES),$(eval $(call UPDATE_RULE,$(a))))
 
-.PHONY: prove unit check-version format check-format upgradecheck
+.PHONY: prove unit check-version format check-format upgradecheck mutationcheck
 
 # The last release, live, upgraded to this build (test/upgrade/upgradecheck.sh);
 # needs the git history of that release.
 upgradecheck:
 	prove test/upgrade/upgradecheck.sh
+
+# Every deliberate bug of test/mutations/ is caught by the tests beside it
+# (test/mutations/run.sh); builds in build-mutation/, a private PostgreSQL.
+mutationcheck:
+	prove test/mutations/run.sh
 
 prove:
 	pg_prove --failures --ext .sql test/

@@ -64,6 +64,8 @@ SELECT is((SELECT count(*)::int FROM dropskills_v2.packs WHERE title = 'Titre ap
 -- policies as they were. Live sync writes its users without the column;
 -- dskv2_create_schema adds it and changes the policies.
 SELECT lives_ok($$SELECT dskv2_create_schema()$$, 'back to the current shape');
+-- A sign-up first: this session's live sync keeps statements for the current shape.
+INSERT INTO auth.users (id, email, created_at) VALUES ('00000000-0000-4000-8000-0000000000e0', 'forme-3@example.test', now());
 DELETE FROM dropskills_v2.shape_steps WHERE step > 2;
 DROP POLICY users_read_own ON dropskills_v2.users;
 DROP POLICY users_update_own ON dropskills_v2.users;
@@ -72,8 +74,9 @@ CREATE POLICY users_update_own ON dropskills_v2.users FOR UPDATE TO authenticate
     USING (id = (SELECT auth.uid())) WITH CHECK (id = (SELECT auth.uid()));
 CREATE POLICY users_read_own ON dropskills_v2.users FOR SELECT TO authenticated USING (id = (SELECT auth.uid()));
 INSERT INTO auth.users (id, email, created_at) VALUES ('00000000-0000-4000-8000-0000000000e1', 'forme-2@example.test', now());
-SELECT is((SELECT count(*)::int FROM dropskills_v2.users WHERE id = '00000000-0000-4000-8000-0000000000e1'), 1,
-          'live sync writes a sign-up into a target at shape 2 (without users.deleted_at)');
+SELECT is((SELECT count(*)::int FROM dropskills_v2.users WHERE id IN ('00000000-0000-4000-8000-0000000000e0',
+                                                                      '00000000-0000-4000-8000-0000000000e1')), 2,
+          'live sync writes a sign-up into a target at shape 2 (without users.deleted_at), its statements made again');
 SELECT is((SELECT count(*)::int FROM dskv2_verify_integrity() WHERE NOT ok), 0, '... which verifies on its shape');
 SELECT lives_ok($$SELECT dskv2_create_schema()$$, 'dskv2_create_schema runs step 3 on it');
 SELECT has_column('dropskills_v2', 'users', 'deleted_at', '... which adds users.deleted_at');

@@ -11,6 +11,7 @@ cd "$ROOT"
 RELEASES=$(sed -n 's/^\([0-9][0-9.]*\) .*/\1/p' extension/releases)
 CURRENT=$(sed -n 's/^    "version": "\([^"]*\)".*/\1/p' META.json | head -n 1)
 SHARE=$(pg_config --sharedir)/extension
+mkdir -p "$ROOT/.run"
 plan $(( 1 + 3 * $(echo "$RELEASES" | wc -w) ))
 
 # Statements outside dollar-quoted bodies and comments.
