@@ -2,8 +2,9 @@
 # Runs every test of dropskills_v2 on a Debian 12 machine (as root: installs what
 # it needs). Layers: version check, GoogleTest (plain and under ASan/UBSan),
 # libFuzzer harnesses (bounded), pg_regress (make installcheck) and pgTAP
-# (pg_prove), the upgrade from the last release (make upgradecheck) against
-# real, throwaway PostgreSQL 15 clusters.
+# (pg_prove), the upgrade from the last release (make upgradecheck) and the
+# mutation check (make mutationcheck) against real, throwaway PostgreSQL 15
+# clusters.
 # Ends with one line: "N passed, N failed".
 #   DSKV2_FUZZ_SECONDS  seconds per fuzzer (default 60)
 set -uo pipefail
@@ -118,6 +119,9 @@ tap_count "scenarios" "$(prove test/scenarios/*.sh 2>&1)"
 
 log "upgrade: make upgradecheck (the last release, live, upgraded to this build)"
 tap_count "upgrade" "$(make -s upgradecheck 2>&1)"
+
+log "mutations: make mutationcheck (every deliberate bug caught by its tests)"
+tap_count "mutations" "$(make -s mutationcheck 2>&1)"
 
 log "clients: Prisma and node-postgres against a migrated database (clients/run.sh)"
 psql -qX -c "CREATE DATABASE dskv2_clients" >/dev/null

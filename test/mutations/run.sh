@@ -71,11 +71,11 @@ run_test() {
 
 # The tests must pass on the unmutated tree, or a kill means nothing.
 baseline_failed=""
-for test in $(cat test/mutations/*.tests | sort -u | tr ' ' '='); do
-    kind=${test%%=*} arg=${test#*=}
-    run_test "$kind" "$arg" >"$LOGS/baseline-$kind-$(basename "$arg" | tr -c 'A-Za-z0-9_.\n-' _).log" 2>&1 \
+while read -r kind arg; do
+    [ -n "$kind" ] || continue
+    run_test "$kind" "$arg" >"$LOGS/baseline-$kind-$(basename "$arg" | tr -c 'A-Za-z0-9_.-' _).log" 2>&1 \
         || baseline_failed="$baseline_failed $kind:$arg"
-done
+done < <(cat test/mutations/*.tests | sort -u)
 is "$baseline_failed" "" "every test a patch names passes on the unmutated tree"
 
 for name in "${patches[@]}"; do
