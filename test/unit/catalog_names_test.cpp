@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <regex>
+#include <cctype>
 #include <set>
 #include <sstream>
 #include <string>
@@ -64,6 +64,19 @@ std::string WithoutComments(const std::string& text, bool sql) {
     return out;
 }
 
+bool WordChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+
+// How many times `word` stands in `text` as a whole word (letters, digits, _).
+int WholeWords(const std::string& text, const std::string& word) {
+    int n = 0;
+    for (std::size_t at = text.find(word); at != std::string::npos; at = text.find(word, at + 1)) {
+        const bool starts = at == 0 || !WordChar(text[at - 1]);
+        const bool ends = at + word.size() == text.size() || !WordChar(text[at + word.size()]);
+        if (starts && ends) ++n;
+    }
+    return n;
+}
+
 std::set<std::string> TableNames() {
     std::set<std::string> names;
     for (const V2Table& t : V2Tables()) names.emplace(t.name);
@@ -85,10 +98,7 @@ std::map<std::pair<std::string, std::string>, int> Occurrences() {
         if (kCatalogueFiles.count(rel)) continue;
         const std::string text = WithoutComments(Read(p), p.extension() == ".sql");
         for (const std::string& name : names) {
-            const std::regex word("(^|[^A-Za-z0-9_])" + name + "($|[^A-Za-z0-9_])");
-            int n = 0;
-            for (auto it = std::sregex_iterator(text.begin(), text.end(), word); it != std::sregex_iterator(); ++it)
-                ++n;
+            const int n = WholeWords(text, name);
             if (n > 0) found[{rel, name}] = n;
         }
     }

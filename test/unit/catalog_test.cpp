@@ -86,7 +86,9 @@ TEST(CatalogTest, IdentitiesSlugsAndMerges) {
     std::map<std::string, std::string> legacy_ids;
     std::map<std::string, std::string> slugs;
     for (const V2Table& t : V2Tables()) {
-        if (!t.identity.empty()) EXPECT_NE(t.Column(t.identity), nullptr) << t.name;
+        if (!t.identity.empty()) {
+            EXPECT_NE(t.Column(t.identity), nullptr) << t.name;
+        }
         if (!t.identity_legacy.empty()) {
             legacy_ids[std::string(t.name)] = std::string(t.identity_legacy);
             EXPECT_NE(FindLegacyTable(t.identity_legacy), nullptr) << t.identity_legacy;
@@ -101,7 +103,9 @@ TEST(CatalogTest, IdentitiesSlugsAndMerges) {
             EXPECT_EQ(t.Column(t.pair.a)->type, t.pair.a_type) << t.name;
             EXPECT_EQ(t.Column(t.pair.b)->type, t.pair.b_type) << t.name;
         }
-        if (!t.provenance.empty()) EXPECT_NE(t.Column(t.provenance), nullptr) << t.name;
+        if (!t.provenance.empty()) {
+            EXPECT_NE(t.Column(t.provenance), nullptr) << t.name;
+        }
     }
     // docs/mapping.md: these tables keep their legacy ids (the identity stays above them).
     EXPECT_EQ(legacy_ids, (std::map<std::string, std::string>{{"categories", "categories"},
@@ -218,9 +222,15 @@ TEST(CatalogTest, StepDdlCreatesEachObjectOnceAtItsStep) {
         const std::string& kind = *r[2];
         const std::string& sql = *r[5];
         EXPECT_NE(sql.find("\"tgt\"."), std::string::npos) << sql;
-        if (kind == "table") EXPECT_TRUE(tables.emplace(*r[3], step).second) << *r[3];
-        if (kind == "column") EXPECT_TRUE(columns.emplace(*r[3] + "." + *r[4], step).second) << *r[4];
-        if (kind == "index") EXPECT_TRUE(indexes.emplace(*r[4], step).second) << *r[4];
+        if (kind == "table") {
+            EXPECT_TRUE(tables.emplace(*r[3], step).second) << *r[3];
+        }
+        if (kind == "column") {
+            EXPECT_TRUE(columns.emplace(*r[3] + "." + *r[4], step).second) << *r[4];
+        }
+        if (kind == "index") {
+            EXPECT_TRUE(indexes.emplace(*r[4], step).second) << *r[4];
+        }
     }
     for (const V2Table& t : V2Tables()) {
         ASSERT_EQ(tables.count(std::string(t.name)), 1u) << t.name;
