@@ -14,7 +14,9 @@
 # Before every run, measured or not, the same treatment for both configurations:
 # the toggle (enabling also catches up on what changed while sync was off; that
 # is outside the measured window), VACUUM ANALYZE of the tables the workload
-# and the sync write, then CHECKPOINT.
+# and the sync write, then CHECKPOINT. The last release (bench/release.sh)
+# runs in the same rounds, on a copy of the same data (configurations off_rel
+# and on_rel): this build's figures with sync over the release's.
 #   DSKV2_BENCH_ROUNDS       rounds (default 7: the machines are noisy)
 #   DSKV2_BENCH_SECONDS      seconds of pgbench per configuration and round (default 12)
 #   DSKV2_BENCH_WARMUP       seconds of the unmeasured warm-up run of each configuration (default 3; 0: none)
@@ -24,9 +26,11 @@
 # Run as root on Debian 12: bash bench/sync.sh (writes bench/results/sync.txt)
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
+source "$(dirname "$0")/release.sh"
 cd "$DSKV2_ROOT"
 install_deps
 build_extension
+mkdir -p build-bench && release_install
 ROUNDS=${DSKV2_BENCH_ROUNDS:-7}
 RUN_SECS=${DSKV2_BENCH_SECONDS:-12}
 WARMUP_SECS=${DSKV2_BENCH_WARMUP:-3}
@@ -43,7 +47,7 @@ LOGS=$DSKV2_RUN_DIR/pgbench-logs
 : >"$REPORT"
 mkdir -p "$LOGS"
 report() { tee -a "$REPORT"; }  # the lines that go into $RESULTS
-q() { psql -qXAt -v ON_ERROR_STOP=1 -d "$DB" -c "$1"; }
+q() { psql -qXAt -v ON_ERROR_STOP=1 -d "${QDB:-$DB}" -c "$1"; }  # QDB: another database than $DB
 calc() { awk "BEGIN {print $*}"; }
 median() { tr ' ' '\n' | awk NF | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 start_time=$(date +%s)
@@ -53,20 +57,26 @@ start_time=$(date +%s)
         "$(awk '/^MemTotal:/ {printf "%.0f", $2 / 1048576}' /proc/meminfo) GiB"
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); PostgreSQL $(pg_config --version | awk '{print $2}'); rounds: $ROUNDS;" \
         "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "this build: $(sed -n 's/^    "version": "\([^"]*\)".*/\1/p' META.json | head -n 1) ($(git rev-parse --short HEAD));" \
+        "release: $RELEASE_VERSION ($(echo "$RELEASE_COMMIT" | cut -c1-7)) as off_rel / on_rel, side by side"
 } | report
 
-log "loading the M fixture, migrating it, setting up the legacy application"
-psql -qX -d postgres -c "CREATE DATABASE $DB" >/dev/null
-psql -qX -v ON_ERROR_STOP=1 -d "$DB" -f fixtures/supabase.sql -f fixtures/legacy_schema.sql -f fixtures/generate.sql \
-    -c "SELECT count(*) FROM dskv2_fixture.generate('M')" -c "CREATE EXTENSION dropskills_v2" \
-    -c "SET client_min_messages = warning" -c "SELECT count(*) FROM dskv2_migrate_all()" >/dev/null
-if [ "$(q "SELECT to_regprocedure('dskv2_sync_enable(name, name)') IS NOT NULL
-               AND to_regprocedure('dskv2_sync_disable(name, name)') IS NOT NULL")" != t ]; then
-    echo "the installed dropskills_v2 lacks dskv2_sync_enable or dskv2_sync_disable" >&2
-    exit 1
-fi
-psql -qX -v ON_ERROR_STOP=1 -d "$DB" -c "SET client_min_messages = warning" -f fixtures/legacy_app_setup.sql >/dev/null
-q "VACUUM ANALYZE" >/dev/null
+log "loading the M fixture, migrating it with this build and with the release, setting up the legacy application"
+psql -qX -d postgres -c "CREATE DATABASE ${DB}_base" >/dev/null
+psql -qX -v ON_ERROR_STOP=1 -d "${DB}_base" -f fixtures/supabase.sql -f fixtures/legacy_schema.sql -f fixtures/generate.sql \
+    -c "SELECT count(*) FROM dskv2_fixture.generate('M')" >/dev/null
+copy_db "$DB" "${DB}_base" dropskills_v2
+copy_db "${DB}_rel" "${DB}_base" "$RELEASE_EXT"
+for db in "$DB" "${DB}_rel"; do
+    psql -qX -v ON_ERROR_STOP=1 -d "$db" -c "SET client_min_messages = warning" -c "SELECT count(*) FROM dskv2_migrate_all()" >/dev/null
+    if [ "$(QDB=$db q "SELECT to_regprocedure('dskv2_sync_enable(name, name)') IS NOT NULL
+                   AND to_regprocedure('dskv2_sync_disable(name, name)') IS NOT NULL")" != t ]; then
+        echo "$db: the installed extension lacks dskv2_sync_enable or dskv2_sync_disable" >&2
+        exit 1
+    fi
+    psql -qX -v ON_ERROR_STOP=1 -d "$db" -c "SET client_min_messages = warning" -f fixtures/legacy_app_setup.sql >/dev/null
+    QDB=$db q "VACUUM ANALYZE" >/dev/null
+done
 nusers=$(q "SELECT count(*) FROM legacy_app.users")
 nproducts=$(q "SELECT count(*) FROM legacy_app.products")
 # The tables the workload writes (legacy) and those the sync writes into (V2):
@@ -84,16 +94,18 @@ vacuum_tables+=$(q "SELECT string_agg(', ' || format('%I.%I', schemaname, relnam
     echo "latency: per transaction (BEGIN .. COMMIT), from pgbench's transaction log; p95 = the ceil(0.95 N)-th smallest"
 } | report
 
-# sync_config off|on: live sync turned off or on, and checked.
+# sync_config off|on[_rel]: live sync turned off or on (in the release's
+# database for *_rel), and checked.
 sync_config() {
-    local triggers
-    if [ "$1" = on ]; then
+    local triggers QDB=$DB
+    case $1 in *_rel) QDB=${DB}_rel ;; esac
+    if [ "${1%_rel}" = on ]; then
         q "SET client_min_messages = warning; SELECT dskv2_sync_enable()" >/dev/null
     else
         q "SET client_min_messages = warning; SELECT dskv2_sync_disable()" >/dev/null
     fi
     triggers=$(q "SELECT count(*) FROM pg_trigger WHERE tgname = 'dskv2_sync'")
-    if { [ "$1" = on ] && [ "$triggers" -eq 0 ]; } || { [ "$1" = off ] && [ "$triggers" -ne 0 ]; }; then
+    if { [ "${1%_rel}" = on ] && [ "$triggers" -eq 0 ]; } || { [ "${1%_rel}" = off ] && [ "$triggers" -ne 0 ]; }; then
         echo "sync $1: $triggers dskv2_sync triggers" >&2
         exit 1
     fi
@@ -109,14 +121,16 @@ children_ticks() { awk '{print $16 + $17}' "/proc/$postmaster/stat"; }
 # run_tps, run_mean (ms), run_p95 (ms), run_n (transactions), run_failed and
 # run_cpu (backend CPU microseconds per transaction).
 run() {
-    local config=$1 secs=$2 name=$3 out=$LOGS/$3.out dir=$LOGS/$3 t0 t1
+    local config=$1 secs=$2 name=$3 out=$LOGS/$3.out dir=$LOGS/$3 t0 t1 db=$DB
+    case $config in *_rel) db=${DB}_rel ;; esac
+    local QDB=$db
     sync_config "$config"
     q "VACUUM ANALYZE $vacuum_tables" >/dev/null
     q "CHECKPOINT" >/dev/null
     mkdir -p "$dir"
     sleep 0.2; t0=$(children_ticks)
     "$PGBENCH" -n -U legacy_app -c "$CLIENTS" -j "$CLIENTS" -T "$secs" -D nusers="$nusers" -D nproducts="$nproducts" \
-        -l --log-prefix="$dir/tx" -f "$WORKLOAD" "$DB" >"$out" 2>&1 \
+        -l --log-prefix="$dir/tx" -f "$WORKLOAD" "$db" >"$out" 2>&1 \
         || { echo "pgbench failed ($config, $name):" >&2; cat "$out" >&2; exit 1; }
     sleep 0.2; t1=$(children_ticks)
     run_tps=$(awk '/^tps = / {print $3}' "$out")
@@ -136,13 +150,12 @@ failed_runs=0
 verify_failed=""
 if [ "$WARMUP_SECS" -gt 0 ]; then
     log "warm-up"
-    run off "$WARMUP_SECS" warmup-off
-    run on "$WARMUP_SECS" warmup-on
+    for config in off on off_rel on_rel; do run "$config" "$WARMUP_SECS" "warmup-$config"; done
 fi
 printf '\n%-6s %-4s %9s %9s %9s %9s %9s %7s\n' round sync tps mean_ms p95_ms cpu_us xacts failed | report
 for round in $(seq 1 "$ROUNDS"); do
     log "round $round/$ROUNDS"
-    if [ $((round % 2)) -eq 1 ]; then order="off on"; else order="on off"; fi
+    if [ $((round % 2)) -eq 1 ]; then order="off on off_rel on_rel"; else order="on_rel off_rel on off"; fi
     for config in $order; do
         run "$config" "$RUN_SECS" "round$round-$config"
         tps[$config]+=" $run_tps"; mean[$config]+=" $run_mean"; p95[$config]+=" $run_p95"; cpu[$config]+=" $run_cpu"
@@ -166,7 +179,7 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 declare -A m_tps m_mean m_p95 m_cpu
-for config in off on; do
+for config in off on off_rel on_rel; do
     m_tps[$config]=$(echo "${tps[$config]}" | median)
     m_mean[$config]=$(echo "${mean[$config]}" | median)
     m_p95[$config]=$(echo "${p95[$config]}" | median)
@@ -191,7 +204,7 @@ r_cpu_all=$(calc "${m_cpu[on]} / ${m_cpu[off]}")
     if [ "$total_failed" -eq 0 ]; then
         echo "failed transactions: 0 in every run (pgbench)"
     else
-        echo "failed transactions: $total_failed, in $failed_runs of $((2 * ROUNDS)) measured runs (NOT 0; see the failed column)"
+        echo "failed transactions: $total_failed, in $failed_runs of $((4 * ROUNDS)) measured runs (NOT 0; see the failed column)"
     fi
     if [ "$verify_failed" = 0 ]; then
         echo "dskv2_verify_integrity() after the last run with sync on: 0 failing checks"
@@ -199,6 +212,11 @@ r_cpu_all=$(calc "${m_cpu[on]} / ${m_cpu[off]}")
         echo "dskv2_verify_integrity() after the last run with sync on: NOT 0 failing checks: $verify_failed (expected 0)"
         printf '%s\n' "$verify_details" | sed 's/^/  /'
     fi
+    printf '  release %s with sync: %.1f tps, mean latency %.3f ms, p95 latency %.3f ms, backend CPU %.1f us (without: p95 %.3f ms)\n' \
+        "$RELEASE_VERSION" "${m_tps[on_rel]}" "${m_mean[on_rel]}" "${m_p95[on_rel]}" "${m_cpu[on_rel]}" "${m_p95[off_rel]}"
+    printf 'this build / release %s with sync on (target: within 10%%): p95 latency %.2fx, mean latency %.2fx, throughput %.2fx, backend CPU %.2fx\n' \
+        "$RELEASE_VERSION" "$(calc "${m_p95[on]} / ${m_p95[on_rel]}")" "$(calc "${m_mean[on]} / ${m_mean[on_rel]}")" \
+        "$(calc "${m_tps[on]} / ${m_tps[on_rel]}")" "$(calc "${m_cpu[on]} / ${m_cpu[on_rel]}")"
     echo
     printf 'sync: p95 latency %.2fx, mean latency %.2fx, throughput %.2fx (median of %d rounds, %d clients)\n' \
         "$r_p95_all" "$r_mean_all" "$r_tps_all" "$ROUNDS" "$CLIENTS"

@@ -8,6 +8,9 @@
 #   B. AI usage: dskv2_track_ai_usage() against a plain INSERT of the same
 #      ai_usage row and a PL/pgSQL function doing the same steps.
 # Medians of rounds in which the configurations' pgbench runs are interleaved.
+# The last release (bench/release.sh) runs its native trigger and function in
+# the same rounds, on a copy of the same data: configuration native_rel, and
+# this build's native figures over the release's.
 # Besides tps, the backends' CPU time per pgbench transaction (read from the
 # postmaster's reaped-children times): a figure the other tenants of a shared
 # machine disturb much less than wall-clock throughput.
@@ -22,9 +25,11 @@
 # Run as root on Debian 12: bash bench/triggers.sh (writes bench/results/triggers.txt)
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"
+source "$(dirname "$0")/release.sh"
 cd "$DSKV2_ROOT"
 install_deps
 build_extension
+mkdir -p build-bench && release_install
 ROUNDS=${DSKV2_BENCH_ROUNDS:-5}
 RUN_SECS=${DSKV2_BENCH_SECONDS:-12}
 CLIENTS=${DSKV2_BENCH_CLIENTS:-2}
@@ -37,31 +42,37 @@ RESULTS=bench/results/triggers.txt
 REPORT=$DSKV2_RUN_DIR/triggers.txt
 : >"$REPORT"
 report() { tee -a "$REPORT"; }  # the lines that go into $RESULTS
-q() { psql -qXAt -v ON_ERROR_STOP=1 -d "$DB" -c "$1"; }
+q() { psql -qXAt -v ON_ERROR_STOP=1 -d "${QDB:-$DB}" -c "$1"; }  # QDB: another database than $DB
 calc() { awk "BEGIN {print $*}"; }
 median() { tr ' ' '\n' | awk NF | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
 {
     echo "machine: $(uname -m), $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/^Mem:/ {print $2}') GiB"
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); PostgreSQL $(pg_config --version | awk '{print $2}'); rounds: $ROUNDS"
+    echo "this build: $(sed -n 's/^    "version": "\([^"]*\)".*/\1/p' META.json | head -n 1) ($(git rev-parse --short HEAD));" \
+        "release: $RELEASE_VERSION ($(echo "$RELEASE_COMMIT" | cut -c1-7)) as configuration native_rel, side by side"
 } | report
 
-log "loading the M fixture and migrating it"
-psql -qX -d postgres -c "CREATE DATABASE $DB" >/dev/null
-psql -qX -v ON_ERROR_STOP=1 -d "$DB" -f fixtures/supabase.sql -f fixtures/legacy_schema.sql -f fixtures/generate.sql \
-    -c "SELECT sum(row_count) FROM dskv2_fixture.generate('M')" -c "CREATE EXTENSION dropskills_v2" \
-    -c "SET client_min_messages = warning" -c "SELECT count(*) FROM dskv2_migrate_all()" >/dev/null
-if [ "$(q "SELECT to_regprocedure('dskv2_audit_enable(regclass, text[])') IS NOT NULL
-               AND to_regprocedure('dskv2_audit_disable(regclass)') IS NOT NULL
-               AND to_regprocedure('dskv2_track_ai_usage(text, uuid, integer, integer, text, jsonb, name)') IS NOT NULL")" != t ]; then
-    echo "the installed dropskills_v2 lacks dskv2_audit_enable, dskv2_audit_disable or dskv2_track_ai_usage" >&2
-    exit 1
-fi
-psql -qX -v ON_ERROR_STOP=1 -d "$DB" -f bench/triggers/setup.sql >/dev/null
-# Every session acts for a user, as PostgREST sets it: both audit triggers parse the claims on every row.
-actor=$(q "SELECT id FROM bench.users WHERE n = 1")
-q "ALTER DATABASE $DB SET \"request.jwt.claims\" TO '{\"sub\": \"$actor\", \"role\": \"authenticated\"}'" >/dev/null
-q "VACUUM ANALYZE" >/dev/null
+log "loading the M fixture and migrating it, with this build and with the release"
+psql -qX -d postgres -c "CREATE DATABASE ${DB}_base" >/dev/null
+psql -qX -v ON_ERROR_STOP=1 -d "${DB}_base" -f fixtures/supabase.sql -f fixtures/legacy_schema.sql -f fixtures/generate.sql \
+    -c "SELECT sum(row_count) FROM dskv2_fixture.generate('M')" >/dev/null
+copy_db "$DB" "${DB}_base" dropskills_v2
+copy_db "${DB}_rel" "${DB}_base" "$RELEASE_EXT"
+for db in "$DB" "${DB}_rel"; do
+    psql -qX -v ON_ERROR_STOP=1 -d "$db" -c "SET client_min_messages = warning" -c "SELECT count(*) FROM dskv2_migrate_all()" >/dev/null
+    if [ "$(QDB=$db q "SELECT to_regprocedure('dskv2_audit_enable(regclass, text[])') IS NOT NULL
+                   AND to_regprocedure('dskv2_audit_disable(regclass)') IS NOT NULL
+                   AND to_regprocedure('dskv2_track_ai_usage(text, uuid, integer, integer, text, jsonb, name)') IS NOT NULL")" != t ]; then
+        echo "$db: the installed extension lacks dskv2_audit_enable, dskv2_audit_disable or dskv2_track_ai_usage" >&2
+        exit 1
+    fi
+    psql -qX -v ON_ERROR_STOP=1 -d "$db" -f bench/triggers/setup.sql >/dev/null
+    # Every session acts for a user, as PostgREST sets it: both audit triggers parse the claims on every row.
+    actor=$(QDB=$db q "SELECT id FROM bench.users WHERE n = 1")
+    QDB=$db q "ALTER DATABASE $db SET \"request.jwt.claims\" TO '{\"sub\": \"$actor\", \"role\": \"authenticated\"}'" >/dev/null
+    QDB=$db q "VACUUM ANALYZE" >/dev/null
+done
 npacks=$(q "SELECT count(*) FROM bench.packs")
 nfav=$(q "SELECT count(*) FROM bench.favorites")
 nusers=$(q "SELECT count(*) FROM bench.users")
@@ -74,8 +85,14 @@ cost=$(q "SELECT 120 * input_price_per_1k * 0.001 + 480 * output_price_per_1k * 
     psql -qXAt -v ON_ERROR_STOP=1 -d "$DB" -f bench/triggers/check.sql
 } | report
 
-# audit_config none|native|plpgsql: the audit trigger on packs and favorites.
+# audit_config none|native|plpgsql|native_rel: the audit trigger on packs and
+# favorites (native_rel: the release's native one, in its database).
 audit_config() {
+    if [ "$1" = native_rel ]; then
+        QDB=${DB}_rel q "SET client_min_messages = warning;
+            SELECT dskv2_audit_enable('dropskills_v2.packs'), dskv2_audit_enable('dropskills_v2.favorites')" >/dev/null
+        return
+    fi
     local sql="SET client_min_messages = warning;
         DROP TRIGGER IF EXISTS bench_audit ON dropskills_v2.packs;
         DROP TRIGGER IF EXISTS bench_audit ON dropskills_v2.favorites;"
@@ -109,13 +126,15 @@ children_ticks() { awk '{print $16 + $17}' "/proc/$postmaster/stat"; }
 # per-script latencies weighted by transactions. Fails on any failed transaction.
 declare -A n_sum secs_sum ticks_sum rows_sum latp_sum latf_sum
 slice() {
-    local key=$1,$2 table log=$DSKV2_RUN_DIR/pgbench-$1-$2.log t0 t1 m0 written n tps_i; shift 2
+    local key=$1,$2 table log=$DSKV2_RUN_DIR/pgbench-$1-$2.log t0 t1 m0 written n tps_i db=$DB; shift 2
     case $key in audit,*) table=admin_logs ;; *) table=ai_usage ;; esac
+    case $key in *,native_rel) db=${DB}_rel ;; esac
+    local QDB=$db
     m0=$(q "SELECT coalesce(max(id), 0) FROM dropskills_v2.$table")
     sleep 0.2; t0=$(children_ticks)
     "$PGBENCH" -n -M prepared -c "$CLIENTS" -j "$CLIENTS" -T "$SLICE_SECS" \
         -D npacks="$npacks" -D clients="$CLIENTS" -D fav_per_client=$((nfav / CLIENTS)) \
-        -D nusers="$nusers" -D tool_id="$tool_id" -D cost="$cost" "$@" "$DB" >"$log" 2>&1 \
+        -D nusers="$nusers" -D tool_id="$tool_id" -D cost="$cost" "$@" "$db" >"$log" 2>&1 \
         || { cat "$log" >&2; exit 1; }
     sleep 0.2; t1=$(children_ticks)
     grep -q '^number of failed transactions: 0 ' "$log" || { cat "$log" >&2; exit 1; }
@@ -141,8 +160,8 @@ script_latency() { awk -v n="$2" '/^SQL script / {s++} s == n && /- latency aver
 SLICES=${DSKV2_BENCH_SLICES:-3}
 SLICE_SECS=$(( RUN_SECS / SLICES > 0 ? RUN_SECS / SLICES : 1 ))
 declare -A tps cpu lat_packs lat_fav
-audit_configs=(none native plpgsql)
-ai_configs=(insert native plpgsql)
+audit_configs=(none native plpgsql native_rel)
+ai_configs=(insert native plpgsql native_rel)
 {
     echo "each round: per configuration $SLICES pgbench runs of $SLICE_SECS s, interleaved with the others'"
     printf '\n%-6s %-9s %-8s %9s %8s %9s %12s %10s\n' round workload config tps cpu_us packs_ms favorites_ms rows/stmt
@@ -150,22 +169,22 @@ ai_configs=(insert native plpgsql)
 for round in $(seq 1 "$ROUNDS"); do
     log "round $round/$ROUNDS"
     n_sum=(); secs_sum=(); ticks_sum=(); rows_sum=(); latp_sum=(); latf_sum=()
-    psql -qX -v ON_ERROR_STOP=1 -d "$DB" -f bench/triggers/reset.sql >/dev/null
+    for db in "$DB" "${DB}_rel"; do psql -qX -v ON_ERROR_STOP=1 -d "$db" -f bench/triggers/reset.sql >/dev/null; done
     for s in $(seq 0 $((SLICES - 1))); do
-        for i in 0 1 2; do
-            config=${audit_configs[$(((i + round + s) % 3))]}
+        for i in 0 1 2 3; do
+            config=${audit_configs[$(((i + round + s) % 4))]}
             audit_config "$config"
             slice audit "$config" -f bench/triggers/audit_packs.sql@1 -f bench/triggers/audit_favorites.sql@1
         done
     done
-    psql -qX -v ON_ERROR_STOP=1 -d "$DB" -f bench/triggers/reset.sql >/dev/null
+    for db in "$DB" "${DB}_rel"; do psql -qX -v ON_ERROR_STOP=1 -d "$db" -f bench/triggers/reset.sql >/dev/null; done
     for s in $(seq 0 $((SLICES - 1))); do
-        for i in 0 1 2; do
-            config=${ai_configs[$(((i + round + s) % 3))]}
-            slice ai "$config" -f "bench/triggers/ai_$config.sql"
+        for i in 0 1 2 3; do
+            config=${ai_configs[$(((i + round + s) % 4))]}
+            slice ai "$config" -f "bench/triggers/ai_${config%_rel}.sql"
         done
     done
-    for key in audit,none audit,native audit,plpgsql ai,insert ai,native ai,plpgsql; do
+    for key in audit,none audit,native audit,plpgsql audit,native_rel ai,insert ai,native ai,plpgsql ai,native_rel; do
         t=$(calc "${n_sum[$key]} / ${secs_sum[$key]}")
         c=$(calc "${ticks_sum[$key]} * 1000000 / $ticks_per_s / ${n_sum[$key]}")
         tps[$key]+=" $t"; cpu[$key]+=" $c"
@@ -205,7 +224,7 @@ summary() {
     echo
     echo "A. audit trigger, packs and favorites scripts mixed 1:1 (tps: scripts per second; 3 statements, one transaction each):"
     summary audit none "no trigger"
-    for config in none native plpgsql; do
+    for config in none native plpgsql native_rel; do
         lp=$(echo "${lat_packs[$config]}" | median); lf=$(echo "${lat_fav[$config]}" | median)
         printf '  %-8s median script latency: packs %.3f ms (%+.1f%%) | favorites %.3f ms (%+.1f%%)\n' "$config" \
             "$lp" "$(calc "100 * ($lp / $(echo "${lat_packs[none]}" | median) - 1)")" \
@@ -214,6 +233,13 @@ summary() {
     echo
     echo "B. AI usage, one call or insert per transaction (quota $(q "SELECT daily_quota FROM dropskills_v2.ai_tools WHERE id = $tool_id") a day, checked on every call):"
     summary ai insert "plain INSERT"
+    echo
+    echo "C. this build against release $RELEASE_VERSION, the same rounds (target: within 10%):"
+    for w in audit ai; do
+        printf '  %-5s native: tps %.2fx the release'"'"'s, backend CPU per transaction %.2fx\n' "$w" \
+            "$(calc "$(echo "${tps[$w,native]}" | median) / $(echo "${tps[$w,native_rel]}" | median)")" \
+            "$(calc "$(echo "${cpu[$w,native]}" | median) / $(echo "${cpu[$w,native_rel]}" | median)")"
+    done
 } | report
 mkdir -p bench/results
 cp "$REPORT" "$RESULTS"

@@ -135,6 +135,7 @@ struct LegacyColumn {
     bool nullable = true;
 };
 
+// Every legacy table is read by the migration and watched by live sync.
 struct LegacyTable {
     std::string_view name;  // bare: "users" (in auth), "profiles", "products" ...
     LegacySchema schema;
