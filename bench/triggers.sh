@@ -34,7 +34,7 @@ ROUNDS=${DSKV2_BENCH_ROUNDS:-5}
 RUN_SECS=${DSKV2_BENCH_SECONDS:-12}
 CLIENTS=${DSKV2_BENCH_CLIENTS:-2}
 SYNC_COMMIT=${DSKV2_BENCH_SYNC_COMMIT:-off}
-DSKV2_PGPORT=54332 cluster_start benchtrig shared_buffers=1GB jit=off max_wal_size=8GB checkpoint_timeout=30min \
+DSKV2_PGPORT=54335 cluster_start benchtrig shared_buffers=1GB jit=off max_wal_size=8GB checkpoint_timeout=30min \
     "synchronous_commit=$SYNC_COMMIT"
 DB=dskv2_bench
 PGBENCH=$(pg_bindir)/pgbench
@@ -57,9 +57,13 @@ log "loading the M fixture and migrating it, with this build and with the releas
 psql -qX -d postgres -c "CREATE DATABASE ${DB}_base" >/dev/null
 psql -qX -v ON_ERROR_STOP=1 -d "${DB}_base" -f fixtures/supabase.sql -f fixtures/legacy_schema.sql -f fixtures/generate.sql \
     -c "SELECT sum(row_count) FROM dskv2_fixture.generate('M')" >/dev/null
+# The native trigger of this build and the release's each get a database of
+# their own, written only by them: the same history of rows and dead rows on
+# both sides. The other configurations share a third one.
 copy_db "$DB" "${DB}_base" dropskills_v2
+copy_db "${DB}_cur" "${DB}_base" dropskills_v2
 copy_db "${DB}_rel" "${DB}_base" "$RELEASE_EXT"
-for db in "$DB" "${DB}_rel"; do
+for db in "$DB" "${DB}_cur" "${DB}_rel"; do
     psql -qX -v ON_ERROR_STOP=1 -d "$db" -c "SET client_min_messages = warning" -c "SELECT count(*) FROM dskv2_migrate_all()" >/dev/null
     if [ "$(QDB=$db q "SELECT to_regprocedure('dskv2_audit_enable(regclass, text[])') IS NOT NULL
                    AND to_regprocedure('dskv2_audit_disable(regclass)') IS NOT NULL
@@ -86,21 +90,18 @@ cost=$(q "SELECT 120 * input_price_per_1k * 0.001 + 480 * output_price_per_1k * 
 } | report
 
 # audit_config none|native|plpgsql|native_rel: the audit trigger on packs and
-# favorites (native_rel: the release's native one, in its database).
+# favorites (native and native_rel: this build's or the release's native one,
+# each in its own database, where it stays on).
 audit_config() {
-    if [ "$1" = native_rel ]; then
-        QDB=${DB}_rel q "SET client_min_messages = warning;
+    if [ "$1" = native ] || [ "$1" = native_rel ]; then
+        QDB=$(db_of "$1") q "SET client_min_messages = warning;
             SELECT dskv2_audit_enable('dropskills_v2.packs'), dskv2_audit_enable('dropskills_v2.favorites')" >/dev/null
         return
     fi
     local sql="SET client_min_messages = warning;
         DROP TRIGGER IF EXISTS bench_audit ON dropskills_v2.packs;
         DROP TRIGGER IF EXISTS bench_audit ON dropskills_v2.favorites;"
-    if [ "$1" = native ]; then
-        sql+="SELECT dskv2_audit_enable('dropskills_v2.packs'), dskv2_audit_enable('dropskills_v2.favorites');"
-    else
-        sql+="SELECT dskv2_audit_disable('dropskills_v2.packs'), dskv2_audit_disable('dropskills_v2.favorites');"
-    fi
+    sql+="SELECT dskv2_audit_disable('dropskills_v2.packs'), dskv2_audit_disable('dropskills_v2.favorites');"
     if [ "$1" = plpgsql ]; then
         sql+="CREATE TRIGGER bench_audit AFTER INSERT OR UPDATE OR DELETE ON dropskills_v2.packs
                   FOR EACH ROW EXECUTE FUNCTION bench.audit_trigger('id');
@@ -125,10 +126,11 @@ children_ticks() { awk '{print $16 + $17}' "/proc/$postmaster/stat"; }
 # tps, without connection time), backend CPU ticks, side rows written, and the
 # per-script latencies weighted by transactions. Fails on any failed transaction.
 declare -A n_sum secs_sum ticks_sum rows_sum latp_sum latf_sum
+db_of() { case $1 in native) echo "${DB}_cur" ;; native_rel) echo "${DB}_rel" ;; *) echo "$DB" ;; esac; }
 slice() {
     local key=$1,$2 table log=$DSKV2_RUN_DIR/pgbench-$1-$2.log t0 t1 m0 written n tps_i db=$DB; shift 2
     case $key in audit,*) table=admin_logs ;; *) table=ai_usage ;; esac
-    case $key in *,native_rel) db=${DB}_rel ;; esac
+    db=$(db_of "$2")
     local QDB=$db
     m0=$(q "SELECT coalesce(max(id), 0) FROM dropskills_v2.$table")
     sleep 0.2; t0=$(children_ticks)
@@ -169,7 +171,7 @@ ai_configs=(insert native plpgsql native_rel)
 for round in $(seq 1 "$ROUNDS"); do
     log "round $round/$ROUNDS"
     n_sum=(); secs_sum=(); ticks_sum=(); rows_sum=(); latp_sum=(); latf_sum=()
-    for db in "$DB" "${DB}_rel"; do psql -qX -v ON_ERROR_STOP=1 -d "$db" -f bench/triggers/reset.sql >/dev/null; done
+    for db in "$DB" "${DB}_cur" "${DB}_rel"; do psql -qX -v ON_ERROR_STOP=1 -d "$db" -f bench/triggers/reset.sql >/dev/null; done
     for s in $(seq 0 $((SLICES - 1))); do
         for i in 0 1 2 3; do
             config=${audit_configs[$(((i + round + s) % 4))]}
@@ -177,7 +179,7 @@ for round in $(seq 1 "$ROUNDS"); do
             slice audit "$config" -f bench/triggers/audit_packs.sql@1 -f bench/triggers/audit_favorites.sql@1
         done
     done
-    for db in "$DB" "${DB}_rel"; do psql -qX -v ON_ERROR_STOP=1 -d "$db" -f bench/triggers/reset.sql >/dev/null; done
+    for db in "$DB" "${DB}_cur" "${DB}_rel"; do psql -qX -v ON_ERROR_STOP=1 -d "$db" -f bench/triggers/reset.sql >/dev/null; done
     for s in $(seq 0 $((SLICES - 1))); do
         for i in 0 1 2 3; do
             config=${ai_configs[$(((i + round + s) % 4))]}
