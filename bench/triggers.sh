@@ -57,13 +57,14 @@ log "loading the M fixture and migrating it, with this build and with the releas
 psql -qX -d postgres -c "CREATE DATABASE ${DB}_base" >/dev/null
 psql -qX -v ON_ERROR_STOP=1 -d "${DB}_base" -f fixtures/supabase.sql -f fixtures/legacy_schema.sql -f fixtures/generate.sql \
     -c "SELECT sum(row_count) FROM dskv2_fixture.generate('M')" >/dev/null
-# The native trigger of this build and the release's each get a database of
-# their own, written only by them: the same history of rows and dead rows on
-# both sides. The other configurations share a third one.
+# Every configuration gets a database of its own, written only by its runs:
+# the same history of rows and dead rows for each (db_of below).
 copy_db "$DB" "${DB}_base" dropskills_v2
 copy_db "${DB}_cur" "${DB}_base" dropskills_v2
+copy_db "${DB}_plpgsql" "${DB}_base" dropskills_v2
 copy_db "${DB}_rel" "${DB}_base" "$RELEASE_EXT"
-for db in "$DB" "${DB}_cur" "${DB}_rel"; do
+DBS=("$DB" "${DB}_cur" "${DB}_plpgsql" "${DB}_rel")
+for db in "${DBS[@]}"; do
     psql -qX -v ON_ERROR_STOP=1 -d "$db" -c "SET client_min_messages = warning" -c "SELECT count(*) FROM dskv2_migrate_all()" >/dev/null
     if [ "$(QDB=$db q "SELECT to_regprocedure('dskv2_audit_enable(regclass, text[])') IS NOT NULL
                    AND to_regprocedure('dskv2_audit_disable(regclass)') IS NOT NULL
@@ -89,12 +90,17 @@ cost=$(q "SELECT 120 * input_price_per_1k * 0.001 + 480 * output_price_per_1k * 
     psql -qXAt -v ON_ERROR_STOP=1 -d "$DB" -f bench/triggers/check.sql
 } | report
 
+# db_of CONFIG: the database of a configuration (none and insert: $DB).
+db_of() {
+    case $1 in native) echo "${DB}_cur" ;; plpgsql) echo "${DB}_plpgsql" ;; native_rel) echo "${DB}_rel" ;; *) echo "$DB" ;; esac
+}
 # audit_config none|native|plpgsql|native_rel: the audit trigger on packs and
-# favorites (native and native_rel: this build's or the release's native one,
-# each in its own database, where it stays on).
+# favorites, in the configuration's database (native and native_rel: this
+# build's or the release's native one, which stays on there).
 audit_config() {
+    local QDB; QDB=$(db_of "$1")
     if [ "$1" = native ] || [ "$1" = native_rel ]; then
-        QDB=$(db_of "$1") q "SET client_min_messages = warning;
+        q "SET client_min_messages = warning;
             SELECT dskv2_audit_enable('dropskills_v2.packs'), dskv2_audit_enable('dropskills_v2.favorites')" >/dev/null
         return
     fi
@@ -126,7 +132,6 @@ children_ticks() { awk '{print $16 + $17}' "/proc/$postmaster/stat"; }
 # tps, without connection time), backend CPU ticks, side rows written, and the
 # per-script latencies weighted by transactions. Fails on any failed transaction.
 declare -A n_sum secs_sum ticks_sum rows_sum latp_sum latf_sum
-db_of() { case $1 in native) echo "${DB}_cur" ;; native_rel) echo "${DB}_rel" ;; *) echo "$DB" ;; esac; }
 slice() {
     local key=$1,$2 table log=$DSKV2_RUN_DIR/pgbench-$1-$2.log t0 t1 m0 written n tps_i db=$DB; shift 2
     case $key in audit,*) table=admin_logs ;; *) table=ai_usage ;; esac
@@ -171,7 +176,7 @@ ai_configs=(insert native plpgsql native_rel)
 for round in $(seq 1 "$ROUNDS"); do
     log "round $round/$ROUNDS"
     n_sum=(); secs_sum=(); ticks_sum=(); rows_sum=(); latp_sum=(); latf_sum=()
-    for db in "$DB" "${DB}_cur" "${DB}_rel"; do psql -qX -v ON_ERROR_STOP=1 -d "$db" -f bench/triggers/reset.sql >/dev/null; done
+    for db in "${DBS[@]}"; do psql -qX -v ON_ERROR_STOP=1 -d "$db" -f bench/triggers/reset.sql >/dev/null; done
     for s in $(seq 0 $((SLICES - 1))); do
         for i in 0 1 2 3; do
             config=${audit_configs[$(((i + round + s) % 4))]}
@@ -179,7 +184,7 @@ for round in $(seq 1 "$ROUNDS"); do
             slice audit "$config" -f bench/triggers/audit_packs.sql@1 -f bench/triggers/audit_favorites.sql@1
         done
     done
-    for db in "$DB" "${DB}_cur" "${DB}_rel"; do psql -qX -v ON_ERROR_STOP=1 -d "$db" -f bench/triggers/reset.sql >/dev/null; done
+    for db in "${DBS[@]}"; do psql -qX -v ON_ERROR_STOP=1 -d "$db" -f bench/triggers/reset.sql >/dev/null; done
     for s in $(seq 0 $((SLICES - 1))); do
         for i in 0 1 2 3; do
             config=${ai_configs[$(((i + round + s) % 4))]}
