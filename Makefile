@@ -1,6 +1,6 @@
 # dropskills_v2: the PGXS build (the canonical one for the extension).
 #   make && make install && make installcheck   pg_regress on sql/ + expected/
-#   make prove                                  the pgTAP scenarios in test/ (pg_prove)
+#   make prove                                  the pgTAP scenarios in test/ and test/attacks/
 #   make unit                                   the pure C++ core's GoogleTest suite (CMake/CTest)
 #   make check-version                          control file agrees with META.json
 #   make upgradecheck                           the last release, live, upgraded to this build
@@ -25,7 +25,7 @@ OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 #                 since A (src/sql/updates/), then every routine and view again
 #                 (OR REPLACE: each gets its latest body), then the privileges
 RELEASES := $(shell sed -n 's/^\([0-9][0-9.]*\) .*/\1/p' extension/releases)
-SQL_DIRS = text catalog schema migration verification triggers switch security
+SQL_DIRS = settings text catalog schema migration verification triggers switch security
 SQL_OBJECTS := $(foreach d,$(SQL_DIRS),$(sort $(wildcard src/sql/$(d)/*.sql)))
 # A SQL-language function is checked against the objects it calls when it is
 # created, so those come after the rest.
@@ -89,8 +89,8 @@ mutationcheck:
 	prove test/mutations/run.sh
 
 prove:
-	pg_prove --failures --ext .sql test/
-	prove test/scenarios/*.sh
+	pg_prove --failures --ext .sql test/ test/attacks/
+	prove test/scenarios/*.sh test/attacks/*.sh
 
 unit:
 	cmake -S . -B build-unit -DCMAKE_BUILD_TYPE=RelWithDebInfo

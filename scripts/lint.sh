@@ -5,12 +5,14 @@
 #     `[..](<file>.md#<anchor>)` names an existing file and heading;
 #   - nothing refers to a contract outside the repository;
 #   - every SQL source starts with a comment saying what its object is;
-#   - no absolute path of a machine in a tracked file.
+#   - no absolute path of a machine in a tracked file;
+#   - procedures call nothing by search_path and pin their settings after
+#     every COMMIT (scripts/lint_procedures.pl).
 # The released install scripts of extension/ are left as released.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source test/scenarios/tap.bash
-plan 5
+plan 6
 
 files=$(git ls-files | grep -v '^extension/dropskills_v2--[0-9.]*\.sql$' | grep -v 'package-lock.json')
 # shellcheck disable=SC2086
@@ -53,4 +55,9 @@ is "$uncommented" "" "every SQL source starts with a comment saying what its obj
 paths=$(grep -nE '(^|[^A-Za-z0-9_.])/(work|root)/' $files | grep -v '^scripts/lint.sh:')
 is "$paths" "" "no absolute machine path in a tracked file"
 [ -n "$paths" ] && echo "$paths" | head -10 | sed 's/^/# /'
+
+# shellcheck disable=SC2086
+unpinned=$(perl scripts/lint_procedures.pl $(echo "$files" | grep '^src/sql/.*\.sql$'))
+is "$unpinned" "" "procedures pin their settings after every COMMIT and call nothing by search_path"
+[ -n "$unpinned" ] && echo "$unpinned" | head -20 | sed 's/^/# /'
 finish

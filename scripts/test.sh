@@ -110,12 +110,12 @@ bad=$(echo "$out" | grep -cE '\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ ')
 [ $((ok + bad)) -eq 0 ] && bad=1
 count "$ok" "$bad" "pg_regress"
 
-log "pgTAP: pg_prove test/"
+log "pgTAP: pg_prove test/ test/attacks/"
 psql -qX -c "CREATE DATABASE dskv2_tap" >/dev/null && psql -qX -d dskv2_tap -c "CREATE EXTENSION pgtap" >/dev/null
-tap_count "pgTAP" "$(PGDATABASE=dskv2_tap pg_prove --ext .sql test/ 2>&1)"
+tap_count "pgTAP" "$(PGDATABASE=dskv2_tap pg_prove --ext .sql test/ test/attacks/ 2>&1)"
 
-log "scenarios: prove test/scenarios/ (top-level CALLs, kills, concurrent sessions)"
-tap_count "scenarios" "$(prove test/scenarios/*.sh 2>&1)"
+log "scenarios: prove test/scenarios/ test/attacks/ (top-level CALLs, kills, concurrent sessions, attacks)"
+tap_count "scenarios" "$(prove test/scenarios/*.sh test/attacks/*.sh 2>&1)"
 
 log "upgrade: make upgradecheck (the last release, live, upgraded to this build)"
 tap_count "upgrade" "$(make -s upgradecheck 2>&1)"

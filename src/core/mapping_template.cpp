@@ -5,6 +5,7 @@
 #include "core/errors.hpp"
 #include "core/mapping.hpp"
 #include "core/mapping_internal.hpp"
+#include "core/quoting.hpp"
 
 #include <algorithm>
 
@@ -201,25 +202,9 @@ std::string RowsPredicate(const Context& ctx, std::string_view key) {
     return "false";
 }
 
-std::string QuoteIdent(std::string_view name) {
-    std::string out = "\"";
-    for (char c : name) {
-        if (c == '"') out.push_back('"');
-        out.push_back(c);
-    }
-    out.push_back('"');
-    return out;
-}
+std::string QuoteIdent(std::string_view name) { return core::QuoteIdent(name); }
 
-std::string QuoteLiteral(std::string_view text) {
-    std::string out = "'";
-    for (char c : text) {
-        if (c == '\'') out.push_back('\'');
-        out.push_back(c);
-    }
-    out.push_back('\'');
-    return out;
-}
+std::string QuoteLiteral(std::string_view text) { return core::QuoteLiteral(text); }
 
 std::string Run(std::int64_t run_id) { return std::to_string(run_id) + "::bigint"; }
 

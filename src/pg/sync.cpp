@@ -23,6 +23,7 @@
 
 #include "core/mapping.hpp"
 #include "pg/flags.hpp"
+#include "pg/settings.hpp"
 
 extern "C" {
 #include "postgres.h"
@@ -714,12 +715,11 @@ Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
     const int nest = NewGUCNestLevel();
     PG_TRY();
     {
-        // As the target's owner, with the migration's settings; V2 writes are
-        // not audited per row.
+        // As the target's owner, with the pinned settings (whatever the legacy
+        // writer's session says, session_replication_role included); V2 writes
+        // are not audited per row.
         SetUserIdAndSecContext(owner, saved_context | SECURITY_LOCAL_USERID_CHANGE);
-        (void)set_config_option("search_path", "pg_catalog, pg_temp", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true,
-                                0, false);
-        (void)set_config_option("row_security", "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+        dskv2::pg::PinSettings(dskv2::pg::Pin::kOwner, GUC_ACTION_SAVE);
         dskv2::pg::audit_suppressed = true;
         dskv2::pg::sync_writing = true;
         SyncEntry* entry = DescribeSync(td);

@@ -20,6 +20,7 @@
 
 #include "core/audit.hpp"
 #include "pg/flags.hpp"
+#include "pg/settings.hpp"
 
 extern "C" {
 #include "postgres.h"
@@ -210,17 +211,24 @@ Oid TargetOwner(const char* target) {
 struct AsOwner {
     Oid saved_user;
     int saved_context;
+    int guc_level;
 };
 
-// An error on the way is fine: (sub)transaction abort restores the user id.
+// As the target's owner, with the pinned settings at a GUC nest level of its
+// own (docs/security.md, "Pinned settings"). An error on the way is fine:
+// (sub)transaction abort restores the user id and the settings.
 AsOwner BecomeOwner(Oid owner) {
     AsOwner as;
     GetUserIdAndSecContext(&as.saved_user, &as.saved_context);
     SetUserIdAndSecContext(owner, as.saved_context | SECURITY_LOCAL_USERID_CHANGE);
+    as.guc_level = dskv2::pg::PinnedNestLevel(dskv2::pg::Pin::kOwner);
     return as;
 }
 
-void RestoreUser(const AsOwner& as) { SetUserIdAndSecContext(as.saved_user, as.saved_context); }
+void RestoreUser(const AsOwner& as) {
+    AtEOXact_GUC(true, as.guc_level);
+    SetUserIdAndSecContext(as.saved_user, as.saved_context);
+}
 
 // ---------------------------------------------------------------------------
 // Prepared statements, one per backend, purpose and target schema.

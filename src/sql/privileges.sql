@@ -1,9 +1,10 @@
 -- The complete revoke/grant block, at the end of the install script and of
--- every update script (docs/architecture.md, "The update chain"): EXECUTE on
--- every member but the two text functions and dskv2_pack_file_url is revoked
--- from PUBLIC and, explicitly, from Supabase's anon and authenticated (their
--- default privileges would grant it); dskv2_pack_file_url is granted to the
--- API roles that exist.
+-- every update script (docs/architecture.md, "The update chain"; the list of
+-- docs/security.md, "Who may execute what"): EXECUTE on every member but the
+-- two text functions and dskv2_pack_file_url is revoked from PUBLIC and,
+-- explicitly, from Supabase's anon, authenticated and service_role (the
+-- default privileges of Supabase's extensions schema grant it to all three);
+-- dskv2_pack_file_url is granted to the API roles that exist.
 DO $dskv2$
 DECLARE
     fn pg_catalog.regprocedure;
@@ -17,7 +18,7 @@ BEGIN
                WHERE p.proname NOT IN ('dskv2_slugify', 'dskv2_detect_sample_type', 'dskv2_pack_file_url') LOOP
         EXECUTE pg_catalog.format('REVOKE ALL ON %s %s FROM PUBLIC',
             CASE WHEN (SELECT prokind FROM pg_catalog.pg_proc WHERE oid = fn) = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, fn);
-        FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated'] LOOP
+        FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
             IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = api_role) THEN
                 EXECUTE pg_catalog.format('REVOKE ALL ON %s %s FROM %I',
                     CASE WHEN (SELECT prokind FROM pg_catalog.pg_proc WHERE oid = fn) = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
@@ -25,7 +26,7 @@ BEGIN
             END IF;
         END LOOP;
     END LOOP;
-    FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated'] LOOP
+    FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
         IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = api_role) THEN
             EXECUTE pg_catalog.format('REVOKE ALL ON @extschema@.dskv2_progress FROM %I', api_role);
         END IF;

@@ -711,6 +711,18 @@ TEST(MappingSqlTest, UnknownColumnNamesAreQuoted) {
     EXPECT_TRUE(Contains(sql, "'we\"ird col', s.\"we\"\"ird col\""));
 }
 
+// A column name with a backslash cannot end its literal early, even where
+// standard_conforming_strings is off: the literal is E'...' with the backslash
+// doubled (docs/security.md, "Generated SQL").
+TEST(MappingSqlTest, BackslashInAColumnNameStaysInsideItsLiteral) {
+    const std::string evil = "\\', public.pwn())),NULL) AS legacy --";
+    const Catalog catalog = With(FullCatalog(), "profiles", {evil});
+    const std::string sql =
+        MappedRowsSql(Get("auth.users"), OddNames(), catalog, RowSet::kPending, ParentMode::kTarget);
+    EXPECT_TRUE(Contains(sql, "E'\\\\'', public.pwn())),NULL) AS legacy --', p.\"" + evil + "\""));
+    EXPECT_TRUE(Lacks(sql, "'\\''"));
+}
+
 TEST(MappingSqlTest, ManyUnknownColumnsAreSplitUnderTheArgumentLimit) {
     struct Case {
         int unknown;

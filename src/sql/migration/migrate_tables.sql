@@ -16,6 +16,8 @@ DECLARE
     report pg_catalog.jsonb := '[]';
     fresh pg_catalog.bool;
 BEGIN
+    PERFORM @extschema@.dskv2_require_origin(CASE mode WHEN 'retry' THEN 'dskv2_retry_rejects'
+        WHEN 'atomic' THEN 'dskv2_migrate_all' ELSE 'dskv2_migrate_table' END);
     PERFORM @extschema@.dskv2_take_lock(target, false);
     PERFORM @extschema@.dskv2_check_source(source, target, tables);
     fresh := pg_catalog.to_regnamespace(pg_catalog.quote_ident(target)) IS NULL;

@@ -7,6 +7,14 @@ RETURNS TABLE (source_table pg_catalog.text, target_table pg_catalog.text, sourc
                predicted_rejects pg_catalog.int8, reject_reasons pg_catalog.jsonb, notes pg_catalog.text)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET standard_conforming_strings = on
+SET transform_null_equals = off
+SET array_nulls = on
+SET TimeZone = 'UTC'
+SET DateStyle = 'ISO, MDY'
+SET IntervalStyle = postgres
+SET bytea_output = hex
+SET extra_float_digits = 1
 SET row_security = off
 AS $$
 DECLARE
@@ -18,6 +26,7 @@ DECLARE
     relation_name pg_catalog.text;
     qualified pg_catalog.text;
 BEGIN
+    PERFORM @extschema@.dskv2_require_origin('dskv2_plan');
     IF source IS NULL OR pg_catalog.to_regnamespace(pg_catalog.quote_ident(source)) IS NULL THEN
         RAISE EXCEPTION 'dskv2: source schema "%" does not exist', source USING ERRCODE = '3F000';
     END IF;

@@ -5,6 +5,14 @@ RETURNS TABLE (table_name pg_catalog.text, rows_done pg_catalog.int8, rows_total
                percent pg_catalog.numeric, rows_per_second pg_catalog.numeric, eta pg_catalog.interval)
 LANGUAGE plpgsql STABLE
 SET search_path = pg_catalog, pg_temp
+SET standard_conforming_strings = on
+SET transform_null_equals = off
+SET array_nulls = on
+SET TimeZone = 'UTC'
+SET DateStyle = 'ISO, MDY'
+SET IntervalStyle = postgres
+SET bytea_output = hex
+SET extra_float_digits = 1
 AS $$
 BEGIN
     IF pg_catalog.to_regclass(pg_catalog.format('%I.migration_state', target)) IS NULL THEN

@@ -6,8 +6,17 @@ CREATE OR REPLACE FUNCTION @extschema@.dskv2_create_schema(target pg_catalog.nam
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET standard_conforming_strings = on
+SET transform_null_equals = off
+SET array_nulls = on
+SET TimeZone = 'UTC'
+SET DateStyle = 'ISO, MDY'
+SET IntervalStyle = postgres
+SET bytea_output = hex
+SET extra_float_digits = 1
 AS $$
 BEGIN
+    PERFORM @extschema@.dskv2_require_origin('dskv2_create_schema');
     PERFORM @extschema@.dskv2_create_tables(target);
     PERFORM @extschema@.dskv2_add_constraints(target);
     PERFORM @extschema@.dskv2_attach_triggers(target);

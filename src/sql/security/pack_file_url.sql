@@ -8,6 +8,14 @@ CREATE OR REPLACE FUNCTION @extschema@.dskv2_pack_file_url(pack_id pg_catalog.uu
 RETURNS pg_catalog.text
 LANGUAGE plpgsql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
+SET standard_conforming_strings = on
+SET transform_null_equals = off
+SET array_nulls = on
+SET TimeZone = 'UTC'
+SET DateStyle = 'ISO, MDY'
+SET IntervalStyle = postgres
+SET bytea_output = hex
+SET extra_float_digits = 1
 AS $$
 DECLARE
     uid pg_catalog.uuid;

@@ -13,6 +13,14 @@ CREATE OR REPLACE FUNCTION @extschema@.dskv2_cutover(source pg_catalog.name DEFA
 RETURNS TABLE (step pg_catalog.text, ok pg_catalog.bool, detail pg_catalog.text)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET standard_conforming_strings = on
+SET transform_null_equals = off
+SET array_nulls = on
+SET TimeZone = 'UTC'
+SET DateStyle = 'ISO, MDY'
+SET IntervalStyle = postgres
+SET bytea_output = hex
+SET extra_float_digits = 1
 AS $$
 DECLARE
     r record;
@@ -29,6 +37,7 @@ DECLARE
     actor pg_catalog.text := NULLIF(pg_catalog.current_setting('dskv2.actor', true), '');
     holder pg_catalog.text;
 BEGIN
+    PERFORM @extschema@.dskv2_require_origin('dskv2_cutover');
     PERFORM @extschema@.dskv2_check_source(source, target);
     IF pg_catalog.to_regnamespace(pg_catalog.quote_ident(target)) IS NULL THEN
         RAISE EXCEPTION 'dskv2: target schema "%" does not exist', target USING ERRCODE = '3F000',

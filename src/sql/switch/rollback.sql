@@ -6,6 +6,14 @@ CREATE OR REPLACE FUNCTION @extschema@.dskv2_rollback(target pg_catalog.name, co
 RETURNS TABLE (object pg_catalog.text, action pg_catalog.text)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET standard_conforming_strings = on
+SET transform_null_equals = off
+SET array_nulls = on
+SET TimeZone = 'UTC'
+SET DateStyle = 'ISO, MDY'
+SET IntervalStyle = postgres
+SET bytea_output = hex
+SET extra_float_digits = 1
 AS $$
 DECLARE
     dependents pg_catalog.text;
@@ -16,6 +24,7 @@ DECLARE
     locked pg_catalog.bool := false;
     rels pg_catalog.text;
 BEGIN
+    PERFORM @extschema@.dskv2_require_origin('dskv2_rollback');
     IF confirm IS DISTINCT FROM target::pg_catalog.text THEN
         RAISE EXCEPTION 'dskv2: rollback of "%" needs confirm => ''%''', target, target
             USING ERRCODE = '22023',

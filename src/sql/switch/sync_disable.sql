@@ -6,11 +6,20 @@ CREATE OR REPLACE FUNCTION @extschema@.dskv2_sync_disable(source pg_catalog.name
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET standard_conforming_strings = on
+SET transform_null_equals = off
+SET array_nulls = on
+SET TimeZone = 'UTC'
+SET DateStyle = 'ISO, MDY'
+SET IntervalStyle = postgres
+SET bytea_output = hex
+SET extra_float_digits = 1
 AS $$
 DECLARE
     r record;
     rels pg_catalog.text;
 BEGIN
+    PERFORM @extschema@.dskv2_require_origin('dskv2_sync_disable');
     IF source IS NULL OR pg_catalog.to_regnamespace(pg_catalog.quote_ident(source)) IS NULL THEN
         RAISE EXCEPTION 'dskv2: source schema "%" does not exist', source USING ERRCODE = '3F000';
     END IF;

@@ -8,6 +8,14 @@ CREATE OR REPLACE FUNCTION @extschema@.dskv2_sync_enable(source pg_catalog.name 
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET standard_conforming_strings = on
+SET transform_null_equals = off
+SET array_nulls = on
+SET TimeZone = 'UTC'
+SET DateStyle = 'ISO, MDY'
+SET IntervalStyle = postgres
+SET bytea_output = hex
+SET extra_float_digits = 1
 AS $$
 DECLARE
     r record;
@@ -15,6 +23,7 @@ DECLARE
     run_id pg_catalog.int8;
     other pg_catalog.text;
 BEGIN
+    PERFORM @extschema@.dskv2_require_origin('dskv2_sync_enable');
     PERFORM @extschema@.dskv2_check_source(source, target);
     IF pg_catalog.to_regnamespace(pg_catalog.quote_ident(target)) IS NULL THEN
         PERFORM @extschema@.dskv2_create_schema(target);

@@ -5,10 +5,19 @@ CREATE OR REPLACE FUNCTION @extschema@.dskv2_ai_track(tbl pg_catalog.regclass)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET standard_conforming_strings = on
+SET transform_null_equals = off
+SET array_nulls = on
+SET TimeZone = 'UTC'
+SET DateStyle = 'ISO, MDY'
+SET IntervalStyle = postgres
+SET bytea_output = hex
+SET extra_float_digits = 1
 AS $$
 DECLARE
     t record;
 BEGIN
+    PERFORM @extschema@.dskv2_require_origin('dskv2_ai_track');
     t := @extschema@.dskv2_trigger_table(tbl);
     IF EXISTS (SELECT 1 FROM @extschema@.dskv2_catalog_tables() c
                 WHERE c.table_name = t.table_name AND c.role IN ('log', 'metering')) THEN

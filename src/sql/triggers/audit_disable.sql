@@ -4,10 +4,19 @@ CREATE OR REPLACE FUNCTION @extschema@.dskv2_audit_disable(tbl pg_catalog.regcla
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET standard_conforming_strings = on
+SET transform_null_equals = off
+SET array_nulls = on
+SET TimeZone = 'UTC'
+SET DateStyle = 'ISO, MDY'
+SET IntervalStyle = postgres
+SET bytea_output = hex
+SET extra_float_digits = 1
 AS $$
 DECLARE
     t record;
 BEGIN
+    PERFORM @extschema@.dskv2_require_origin('dskv2_audit_disable');
     t := @extschema@.dskv2_trigger_table(tbl);
     -- Recorded, so that dskv2_create_schema does not attach it again.
     EXECUTE pg_catalog.format(

@@ -6,11 +6,20 @@ CREATE OR REPLACE FUNCTION @extschema@.dskv2_audit_enable(tbl pg_catalog.regclas
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET standard_conforming_strings = on
+SET transform_null_equals = off
+SET array_nulls = on
+SET TimeZone = 'UTC'
+SET DateStyle = 'ISO, MDY'
+SET IntervalStyle = postgres
+SET bytea_output = hex
+SET extra_float_digits = 1
 AS $$
 DECLARE
     t record;
     missing pg_catalog.text;
 BEGIN
+    PERFORM @extschema@.dskv2_require_origin('dskv2_audit_enable');
     t := @extschema@.dskv2_trigger_table(tbl);
     IF EXISTS (SELECT 1 FROM @extschema@.dskv2_catalog_tables() c WHERE c.table_name = t.table_name AND c.role = 'log') THEN
         RAISE EXCEPTION 'dskv2: % cannot audit itself', t.table_name USING ERRCODE = '22023';

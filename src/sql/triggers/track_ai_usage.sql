@@ -1,5 +1,5 @@
 -- Records one AI request: idempotent on request_id, quota-checked, priced.
--- For trusted callers (the owner, service_role): revoked from the API roles.
+-- DBA only: revoked from every API role (docs/security.md, "Who may execute what").
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_track_ai_usage(tool pg_catalog.text, user_id pg_catalog.uuid,
                                                             input_tokens pg_catalog.int4, output_tokens pg_catalog.int4,
                                                             request_id pg_catalog.text DEFAULT NULL,

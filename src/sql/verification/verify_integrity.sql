@@ -8,6 +8,14 @@ RETURNS TABLE (check_name pg_catalog.text, table_name pg_catalog.text, ok pg_cat
                expected pg_catalog.int8, actual pg_catalog.int8, detail pg_catalog.text)
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
+SET standard_conforming_strings = on
+SET transform_null_equals = off
+SET array_nulls = on
+SET TimeZone = 'UTC'
+SET DateStyle = 'ISO, MDY'
+SET IntervalStyle = postgres
+SET bytea_output = hex
+SET extra_float_digits = 1
 SET row_security = off
 SET jit = off
 SET max_parallel_workers_per_gather = 0
@@ -20,6 +28,7 @@ DECLARE
     statement pg_catalog.text;
     results @extschema@.dskv2_check[];
 BEGIN
+    PERFORM @extschema@.dskv2_require_origin('dskv2_verify_integrity');
     IF source IS NULL OR pg_catalog.to_regnamespace(pg_catalog.quote_ident(source)) IS NULL THEN
         RAISE EXCEPTION 'dskv2: source schema "%" does not exist', source USING ERRCODE = '3F000';
     END IF;
