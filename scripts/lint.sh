@@ -7,12 +7,14 @@
 #   - every SQL source starts with a comment saying what its object is;
 #   - no absolute path of a machine in a tracked file;
 #   - procedures call nothing by search_path and pin their settings after
-#     every COMMIT (scripts/lint_procedures.pl).
+#     every COMMIT (scripts/lint_procedures.pl);
+#   - every identity switch in C (SetUserIdAndSecContext) is listed, with its
+#     file and line, in docs/security.md, "Rights other than the caller's".
 # The released install scripts of extension/ are left as released.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source test/scenarios/tap.bash
-plan 6
+plan 7
 
 files=$(git ls-files | grep -v '^extension/dropskills_v2--[0-9.]*\.sql$' | grep -v 'package-lock.json')
 # shellcheck disable=SC2086
@@ -60,4 +62,10 @@ is "$paths" "" "no absolute machine path in a tracked file"
 unpinned=$(perl scripts/lint_procedures.pl $(echo "$files" | grep '^src/sql/.*\.sql$'))
 is "$unpinned" "" "procedures pin their settings after every COMMIT and call nothing by search_path"
 [ -n "$unpinned" ] && echo "$unpinned" | head -20 | sed 's/^/# /'
+# Each call's line must appear in the row of its file: "`src/pg/x.cpp` lines 12 and 40".
+unlisted=$(grep -n 'SetUserIdAndSecContext(' src/pg/*.cpp | grep -v '^[^:]*:[0-9]*: *//' | while IFS=: read -r file line _; do
+    grep -E "^\| \`$file\` .*lines? ([0-9]+(, | and ))*$line([^0-9]|$)" docs/security.md >/dev/null || echo "$file:$line"
+done)
+is "$unlisted" "" "every identity switch in C is listed with its file and line in docs/security.md"
+[ -n "$unlisted" ] && echo "$unlisted" | sed 's/^/# /'
 finish

@@ -15,7 +15,11 @@ SELECT dskv2_create_schema();
 SELECT count(*) AS tables, count(*) FILTER (WHERE relrowsecurity) AS with_rls
   FROM pg_class WHERE relnamespace = 'dropskills_v2'::regnamespace AND relkind = 'r';
 SELECT count(*) AS policies FROM pg_policies WHERE schemaname = 'dropskills_v2';
-SELECT count(*) AS private_schemas FROM pg_namespace WHERE nspname = 'dropskills_v2_private';
+-- <target>_private holds the owner's registrations everywhere; the admin
+-- helper only where Supabase's roles exist.
+SELECT count(*) AS private_schemas, count(p.oid) AS admin_helpers
+  FROM pg_namespace n LEFT JOIN pg_proc p ON p.pronamespace = n.oid AND p.proname = 'is_admin'
+ WHERE n.nspname = 'dropskills_v2_private';
 -- The owner works as usual; the triggers too.
 INSERT INTO dropskills_v2.categories (id, name, slug) VALUES (1, 'Marketing', 'marketing');
 SELECT action, table_name, record_id, actor_id, source FROM dropskills_v2.admin_logs;

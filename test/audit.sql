@@ -4,7 +4,7 @@
 -- DEFINER function under a hostile search_path, TRUNCATE, the migration's
 -- suppression and its one row per table, enable/disable and re-attachment.
 \ir legacy_setup.psql
-SELECT plan(81);
+SELECT plan(83);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 SELECT count(*) FROM dskv2_migrate_all();
 
@@ -249,8 +249,13 @@ SELECT ok(EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = 'dropskills_v2.sample
 -- The migration's flag is backend-local and lasts one transaction at most.
 SELECT is(dskv2_audit_suppress(true), false, 'the suppression flag is off outside a migration');
 SELECT is(dskv2_audit_suppress(false), true, '... and can be put back');
-SELECT throws_ok($$SELECT dskv2_track_ai_usage('x', NULL, 1, 1, target => 'public')$$, '42P01', NULL,
+CREATE SCHEMA no_metering;
+SELECT throws_ok($$SELECT dskv2_track_ai_usage('x', NULL, 1, 1, target => 'no_metering')$$, '42P01', NULL,
                  'metering into a schema without ai_usage fails cleanly');
+SELECT throws_ok($$SELECT dskv2_track_ai_usage('x', NULL, 1, 1, target => 'public')$$, '42501', NULL,
+                 '... and into a schema whose objects other roles own: 42501');
+SELECT throws_like($$SELECT dskv2_track_ai_usage('x', NULL, 1, 1, target => 'public')$$,
+                   '%target "public" is not trusted: % is owned by %', '... naming the first of them');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -1,15 +1,11 @@
 // What the native triggers (triggers.cpp) and live sync (sync.cpp) share:
 // backend-local flags, which last at most one transaction (put back by the
-// code that raised them, reset at transaction end), and the target's owner.
+// code that raised them, reset at transaction end).
 #pragma once
 
 #include "postgres_ext.h"
 
 namespace dskv2::pg {
-
-// The owner of a dskv2 target schema, as whom side rows are written; raises
-// 3F000 (with hint) when the schema is gone.
-Oid TargetOwner(const char* target, const char* hint);
 
 // A migration or live sync is writing V2: the audit trigger writes no row.
 extern bool audit_suppressed;

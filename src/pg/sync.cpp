@@ -23,6 +23,7 @@
 
 #include "core/mapping.hpp"
 #include "pg/flags.hpp"
+#include "pg/trust.hpp"
 #include "pg/settings.hpp"
 
 extern "C" {
@@ -31,6 +32,7 @@ extern "C" {
 #include "access/htup_details.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_namespace.h"
 #include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
@@ -359,6 +361,57 @@ void CheckArguments(TriggerData* td) {
     }
 }
 
+// The identity switch of live sync acts only for what the target's owner
+// registered (docs/security.md, "Identity switches"): the table that fired is
+// of the registered source (or auth), registered in
+// <target>_private.registrations (a 0.1.0 target that dskv2_create_schema has
+// not brought up to date has no registrations: its trust is enough), and
+// every relation the mapping reads as the owner is an ordinary or partitioned
+// table, never a view or foreign table whose code would run as the owner.
+// Runs under SPI as the owner; 42501 otherwise.
+void RequireRegistered(const SyncEntry* entry, const char* tgname, const char* nspname, const char* relname,
+                       bool auth) {
+    if (!auth && strcmp(nspname, entry->source) != 0) {
+        ereport(ERROR,
+                (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                 errmsg("dskv2: trigger \"%s\" on %s.%s names source \"%s\", which is not the schema of its table",
+                        tgname, nspname, relname, entry->source),
+                 errhint("Drop this trigger; dskv2_sync_enable() attaches live sync.")));
+    }
+    char private_schema[NAMEDATALEN];
+    snprintf(private_schema, sizeof(private_schema), "%s_private", entry->target);
+    if (OidIsValid(RelidOf(private_schema, "registrations"))) {
+        Oid types[3] = {NAMEOID, NAMEOID, NAMEOID};
+        Datum values[3] = {DirectFunctionCall1(namein, CStringGetDatum(nspname)),
+                           DirectFunctionCall1(namein, CStringGetDatum(relname)),
+                           DirectFunctionCall1(namein, CStringGetDatum(entry->source))};
+        const int rc = SPI_execute_with_args(
+            psprintf("SELECT 1 FROM %s.registrations r WHERE r.kind OPERATOR(pg_catalog.=) 'sync' "
+                     "AND r.table_schema OPERATOR(pg_catalog.=) $1 AND r.table_name OPERATOR(pg_catalog.=) $2 "
+                     "AND r.source OPERATOR(pg_catalog.=) $3",
+                     quote_identifier(private_schema)),
+            3, types, values, nullptr, true, 1);
+        if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: reading the registrations failed: %s", SPI_result_code_string(rc));
+        if (SPI_processed == 0) {
+            ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                            errmsg("dskv2: live sync of %s.%s into \"%s\" was not registered by the target's owner",
+                                   nspname, relname, entry->target),
+                            errhint("Drop the trigger \"%s\"; dskv2_sync_enable() attaches live sync.", tgname)));
+        }
+    }
+    for (int i = 0; i < kMaxRelations; ++i) {
+        if (!OidIsValid(entry->relids[i])) continue;
+        const char kind = get_rel_relkind(entry->relids[i]);
+        if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE) {
+            ereport(ERROR,
+                    (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                     errmsg("dskv2: live sync reads %s.%s as the target's owner, and it is not a table",
+                            get_namespace_name(get_rel_namespace(entry->relids[i])), get_rel_name(entry->relids[i])),
+                     errhint("Live sync reads ordinary and partitioned tables only.")));
+        }
+    }
+}
+
 // Runs under SPI, after the arguments were checked.
 SyncEntry* DescribeSync(TriggerData* td) {
     if (sync_entries == nullptr) {
@@ -404,6 +457,7 @@ SyncEntry* DescribeSync(TriggerData* td) {
         entry->relids[i] = RelidOf(info.relations[i].auth ? "auth" : entry->source, info.relations[i].name);
     }
     entry->relids[kMaxRelations - 1] = RelidOf(entry->target, info.target);
+    RequireRegistered(entry, trigger->tgname, nspname, relname, schema == dskv2::core::LegacySchema::kAuth);
     entry->merging = info.merging;
     entry->pair_attnums[0] = entry->pair_attnums[1] = 0;
     if (info.pair_a[0] != '\0') {

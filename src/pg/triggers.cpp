@@ -21,6 +21,7 @@
 #include "core/audit.hpp"
 #include "pg/flags.hpp"
 #include "pg/settings.hpp"
+#include "pg/trust.hpp"
 
 extern "C" {
 #include "postgres.h"
@@ -81,20 +82,6 @@ void ResetFlags(XactEvent event, void*) {
     }
 }
 }  // namespace
-
-Oid TargetOwner(const char* target, const char* hint) {
-    const Oid nsp = get_namespace_oid(target, true);
-    if (!OidIsValid(nsp)) {
-        ereport(ERROR,
-                (errcode(ERRCODE_INVALID_SCHEMA_NAME),
-                 errmsg("dskv2: target schema \"%s\" of a dskv2 trigger does not exist", target), errhint("%s", hint)));
-    }
-    HeapTuple tuple = SearchSysCache1(NAMESPACEOID, ObjectIdGetDatum(nsp));
-    if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for schema %u", nsp);
-    const Oid owner = ((Form_pg_namespace)GETSTRUCT(tuple))->nspowner;
-    ReleaseSysCache(tuple);
-    return owner;
-}
 
 void RegisterFlagReset() {
     if (!flag_reset_registered) {
@@ -764,6 +751,8 @@ bool InsertLogDirect(Oid relid, const Datum* values, const bool* isnull) {
 
 void WriteAuditRow(const char* target, const Actor& actor, const char* action, text* table_name, text* record_id,
                    Jsonb* old_data, Jsonb* new_data) {
+    // Trusted first (cached), whichever path writes the row.
+    const Oid owner = TargetOwner(target);
     const Oid nsp = get_namespace_oid(target, true);
     const Oid logs = OidIsValid(nsp) ? get_relname_relid("admin_logs", nsp) : InvalidOid;
     if (OidIsValid(logs)) {
@@ -789,7 +778,6 @@ void WriteAuditRow(const char* target, const Actor& actor, const char* action, t
         set(kCreatedAt, TimestampTzGetDatum(GetCurrentTransactionStartTimestamp()));
         if (InsertLogDirect(logs, values, isnull)) return;
     }
-    const Oid owner = TargetOwner(target);
     const FullTransactionId xid = GetTopFullTransactionId();
     Datum values[8];
     char nulls[8];
@@ -1018,6 +1006,8 @@ TriggerData* CheckTrigger(FunctionCallInfo fcinfo, const char* name) {
                         errmsg("dskv2: trigger \"%s\" needs the target schema as its first argument",
                                td->tg_trigger->tgname)));
     }
+    dskv2::pg::RequireRelationInTarget(RelationGetRelid(td->tg_relation), td->tg_trigger->tgname,
+                                       td->tg_trigger->tgargs[0]);
     return td;
 }
 

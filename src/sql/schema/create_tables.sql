@@ -18,6 +18,8 @@ DECLARE
     s record;
     recorded pg_catalog.int4;
     changed pg_catalog.int8;
+    private pg_catalog.name := @extschema@.dskv2_private_schema(target);
+    adopt pg_catalog.bool := false;
 BEGIN
     IF NOT @extschema@.dskv2_check_target(target) THEN
         EXECUTE pg_catalog.format('CREATE SCHEMA %I', target);
@@ -26,6 +28,47 @@ BEGIN
     ELSE
         recorded := (@extschema@.dskv2_target_shape(target)).shape;
     END IF;
+    -- <target>_private: the owner's bookkeeping and the admin helper, never
+    -- exposed by the API (a 0.1.0 target without it gets it now).
+    IF pg_catalog.to_regnamespace(pg_catalog.quote_ident(private)) IS NULL THEN
+        EXECUTE pg_catalog.format('CREATE SCHEMA %I', private);
+        EXECUTE pg_catalog.format('COMMENT ON SCHEMA %I IS %L', private, @extschema@.dskv2_target_marker());
+        EXECUTE pg_catalog.format('REVOKE ALL ON SCHEMA %I FROM PUBLIC', private);
+    END IF;
+    -- What the target's owner registered for the triggers it puts outside the
+    -- target (live sync): only the owner writes it (the trust check refuses a
+    -- grant of INSERT, UPDATE or DELETE on it to anyone else).
+    IF pg_catalog.to_regclass(pg_catalog.format('%I.registrations', private)) IS NULL THEN
+        adopt := true;
+    END IF;
+    EXECUTE pg_catalog.format(
+        'CREATE TABLE IF NOT EXISTS %I.registrations (
+             kind pg_catalog.text NOT NULL,
+             table_schema pg_catalog.name NOT NULL,
+             table_name pg_catalog.name NOT NULL,
+             source pg_catalog.name NOT NULL,
+             registered_at pg_catalog.timestamptz NOT NULL DEFAULT pg_catalog.now(),
+             PRIMARY KEY (kind, table_schema, table_name))', private);
+    IF adopt THEN
+        -- A target made before registrations: the live sync triggers it has
+        -- (attached by dskv2_sync_enable of 0.1.0) are registered once, those
+        -- on the legacy tables of their own source only (docs/security.md,
+        -- "Identity switches").
+        EXECUTE pg_catalog.format(
+            'INSERT INTO %I.registrations (kind, table_schema, table_name, source)
+             SELECT DISTINCT ''sync'', n.nspname, c.relname,
+                    pg_catalog.split_part(pg_catalog.encode(t.tgargs, ''escape''), E''\\000'', 2)::pg_catalog.name
+               FROM pg_catalog.pg_trigger t
+               JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+               JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+              WHERE t.tgname = ''dskv2_sync'' AND t.tgfoid = $2
+                AND @extschema@.dskv2_trigger_target(t.tgargs) = $1
+                AND t.tgrelid IN (SELECT s.rel FROM @extschema@.dskv2_sync_relations(
+                        pg_catalog.split_part(pg_catalog.encode(t.tgargs, ''escape''), E''\\000'', 2)::pg_catalog.name) s)
+             ON CONFLICT DO NOTHING', private)
+            USING target, '@extschema@.dskv2_sync_trigger()'::pg_catalog.regprocedure;
+    END IF;
+    PERFORM @extschema@.dskv2_require_trust(target);
     FOR s IN SELECT st.* FROM @extschema@.dskv2_target_steps(target) WITH ORDINALITY AS st ORDER BY st.ordinality LOOP
         IF s.kind = 'table' THEN
             IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', target, s.table_name)) IS NULL THEN

@@ -55,12 +55,12 @@ BEGIN
         RETURN;  -- plain PostgreSQL: RLS on, owner access only.
     END IF;
 
-    -- The admin helper, outside the API's reach, in a schema dskv2 creates
-    -- and marks (one it did not create is refused, like a target).
-    IF pg_catalog.to_regnamespace(pg_catalog.quote_ident(private)) IS NULL THEN
-        EXECUTE pg_catalog.format('CREATE SCHEMA %I', private);
-        EXECUTE pg_catalog.format('COMMENT ON SCHEMA %I IS %L', private, @extschema@.dskv2_target_marker());
-    ELSIF pg_catalog.obj_description(pg_catalog.to_regnamespace(pg_catalog.quote_ident(private)), 'pg_namespace')
+    -- The admin helper, outside the API's reach, in <target>_private (made by
+    -- dskv2_create_tables, marked like the target). It runs as the target's
+    -- owner (SECURITY DEFINER, to read users under RLS) and so calls nothing
+    -- another role owns: it reads the request's claims itself, as auth.uid()
+    -- does, with pg_catalog's functions only.
+    IF pg_catalog.obj_description(pg_catalog.to_regnamespace(pg_catalog.quote_ident(private)), 'pg_namespace')
           IS DISTINCT FROM @extschema@.dskv2_target_marker() THEN
         RAISE EXCEPTION 'dskv2: schema "%" exists but was not created by dropskills_v2', private
             USING ERRCODE = '42P06',
@@ -71,8 +71,16 @@ BEGIN
     EXECUTE pg_catalog.format($f$
         CREATE OR REPLACE FUNCTION %1$I.is_admin() RETURNS boolean
         LANGUAGE sql STABLE SECURITY DEFINER SET search_path = ''
-        AS 'SELECT EXISTS (SELECT 1 FROM %2$I.users u WHERE u.id OPERATOR(pg_catalog.=) (SELECT auth.uid())
-                                                      AND u.role OPERATOR(pg_catalog.=) ''admin''::pg_catalog.text)'$f$,
+        AS 'SELECT EXISTS (
+                SELECT 1 FROM %2$I.users u
+                 WHERE u.role OPERATOR(pg_catalog.=) ''admin''::pg_catalog.text
+                   AND u.id OPERATOR(pg_catalog.=) (
+                       SELECT CASE WHEN c.sub OPERATOR(pg_catalog.~) ''^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$''
+                                   THEN c.sub::pg_catalog.uuid END
+                         FROM (SELECT COALESCE(
+                                   NULLIF(pg_catalog.current_setting(''request.jwt.claim.sub'', true), ''''),
+                                   NULLIF(pg_catalog.current_setting(''request.jwt.claims'', true), '''')::pg_catalog.jsonb
+                                       OPERATOR(pg_catalog.->>) ''sub'') AS sub) c))'$f$,
         private, target);
     EXECUTE pg_catalog.format('COMMENT ON FUNCTION %I.is_admin() IS %L', private,
         'dropskills_v2: true when the requesting user is a V2 admin (policies of ' || target || ')');

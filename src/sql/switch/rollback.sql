@@ -23,6 +23,7 @@ DECLARE
     actions pg_catalog.text[] := '{}';
     locked pg_catalog.bool := false;
     rels pg_catalog.text;
+    companion pg_catalog.name;
 BEGIN
     PERFORM @extschema@.dskv2_require_origin('dskv2_rollback');
     IF confirm IS DISTINCT FROM target::pg_catalog.text THEN
@@ -96,13 +97,16 @@ BEGIN
     PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP SCHEMA %I CASCADE', target));
     dropped := dropped || pg_catalog.quote_ident(target);
     actions := actions || 'dropped schema'::pg_catalog.text;
-    -- The admin helper's schema, when dskv2 made it.
-    IF pg_catalog.obj_description(pg_catalog.to_regnamespace(pg_catalog.quote_ident(
-           @extschema@.dskv2_private_schema(target))), 'pg_namespace') IS NOT DISTINCT FROM @extschema@.dskv2_target_marker() THEN
-        EXECUTE pg_catalog.format('DROP SCHEMA %I CASCADE', @extschema@.dskv2_private_schema(target));
-        dropped := dropped || pg_catalog.quote_ident(@extschema@.dskv2_private_schema(target));
+    -- Its companion schemas (<target>_private, <target>_api) when they carry
+    -- the marker: the trust check above made sure the target's owner owns them
+    -- and everything in them.
+    FOREACH companion IN ARRAY ARRAY[@extschema@.dskv2_private_schema(target), (target || '_api')::pg_catalog.name] LOOP
+        CONTINUE WHEN pg_catalog.obj_description(pg_catalog.to_regnamespace(pg_catalog.quote_ident(companion)), 'pg_namespace')
+                      IS DISTINCT FROM @extschema@.dskv2_target_marker();
+        EXECUTE pg_catalog.format('DROP SCHEMA %I CASCADE', companion);
+        dropped := dropped || pg_catalog.quote_ident(companion);
         actions := actions || 'dropped schema'::pg_catalog.text;
-    END IF;
+    END LOOP;
     FOR i IN 1..pg_catalog.cardinality(dropped) LOOP
         object := dropped[i];
         action := actions[i];

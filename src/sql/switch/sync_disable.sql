@@ -44,6 +44,11 @@ BEGIN
               ORDER BY s.ord, t.tgname LOOP
         EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', r.tgname, r.rel);
     END LOOP;
+    IF pg_catalog.to_regclass(pg_catalog.format('%I.registrations', @extschema@.dskv2_private_schema(target))) IS NOT NULL THEN
+        EXECUTE pg_catalog.format('DELETE FROM %I.registrations WHERE kind = ''sync'' AND source = $1',
+                                  @extschema@.dskv2_private_schema(target))
+            USING source;
+    END IF;
     EXECUTE pg_catalog.format('UPDATE %I.migration_runs SET status = ''completed'', finished_at = pg_catalog.clock_timestamp()
                                 WHERE mode = ''sync'' AND status = ''running'' AND params->>''source'' = $1', target)
         USING source::pg_catalog.text;
