@@ -23,7 +23,8 @@ OBJS = $(CORE_SRCS:.cpp=.o) $(PG_SRCS:.cpp=.o)
 #   install       types, routines, views, privileges, with OR REPLACE removed
 #   update A--V   for every released A: the hand-written changes of each release
 #                 since A (src/sql/updates/), then every routine and view again
-#                 (OR REPLACE: each gets its latest body), then the privileges
+#                 (OR REPLACE: each gets its latest body), then the privileges,
+#                 then the gate that refuses an untrusted target
 RELEASES := $(shell sed -n 's/^\([0-9][0-9.]*\) .*/\1/p' extension/releases)
 SQL_DIRS = settings text catalog schema migration verification triggers switch security
 SQL_OBJECTS := $(foreach d,$(SQL_DIRS),$(sort $(wildcard src/sql/$(d)/*.sql)))
@@ -34,6 +35,8 @@ SQL_ROUTINES := $(filter-out $(SQL_LATE),$(SQL_OBJECTS)) $(SQL_LATE)
 SQL_TYPES := $(sort $(wildcard src/sql/types/*.sql))
 SQL_VIEWS := $(sort $(wildcard src/sql/views/*.sql))
 SQL_PRIVILEGES = src/sql/privileges.sql
+# The last statement of an update script: no untrusted target is adopted.
+SQL_UPDATE_GATE = src/sql/update_gate.sql
 SQL_INSTALL = extension/$(EXTENSION)--$(EXTVERSION).sql
 SQL_UPDATES = $(foreach a,$(RELEASES),extension/$(EXTENSION)--$(a)--$(EXTVERSION).sql)
 # The hand-written change files from release $(1) to the version being built.
@@ -69,7 +72,7 @@ $(SQL_INSTALL): $(SQL_TYPES) $(SQL_ROUTINES) $(SQL_VIEWS) $(SQL_PRIVILEGES) META
 	  for f in $(filter %.sql,$^); do printf '\n-- %s\n' "$$f"; sed 's/^CREATE OR REPLACE /CREATE /' "$$f"; done; } > $@
 
 define UPDATE_RULE
-extension/$(EXTENSION)--$(1)--$(EXTVERSION).sql: $(call CHANGES_FROM,$(1)) $(SQL_ROUTINES) $(SQL_VIEWS) $(SQL_PRIVILEGES) META.json Makefile
+extension/$(EXTENSION)--$(1)--$(EXTVERSION).sql: $(call CHANGES_FROM,$(1)) $(SQL_ROUTINES) $(SQL_VIEWS) $(SQL_PRIVILEGES) $(SQL_UPDATE_GATE) META.json Makefile
 	{ printf -- '-- $(EXTENSION) $(1) -> $(EXTVERSION): update script, assembled from src/sql/ by the Makefile (do not edit).\n'; \
 	  printf '\\echo Use "ALTER EXTENSION $(EXTENSION) UPDATE TO '"'"'$(EXTVERSION)'"'"'" to load this file. \\quit\n'; \
 	  for f in $$(filter %.sql,$$^); do printf '\n-- %s\n' "$$$$f"; cat "$$$$f"; done; } > $$@

@@ -4,7 +4,7 @@
 -- per transaction and tool without one, the acting user, the source record).
 -- The race of concurrent sessions is test/scenarios/ai_quota.sh.
 \ir legacy_setup.psql
-SELECT plan(49);
+SELECT plan(57);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 SELECT count(*) FROM dskv2_migrate_all();
 
@@ -197,6 +197,45 @@ ROLLBACK TO SAVEPOINT w;
 SELECT dskv2_ai_untrack('dropskills_v2.trending_ideas');
 SELECT ok(NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgname = 'dskv2_ai_usage'), 'dskv2_ai_untrack detaches the trigger');
 SELECT throws_ok($$SELECT dskv2_ai_track('dropskills_v2.ai_usage')$$, '22023', NULL, 'ai_usage itself cannot be metered');
+
+RESET dskv2.ai_tool;
+RESET dskv2.ai_input_tokens;
+RESET dskv2.ai_request_id;
+RESET request.jwt.claims;
+
+-- A request id replayed with another user or tool is not that request: 22023, nothing written,
+-- and never the other user's row.
+SELECT count(*) AS usage_before FROM dropskills_v2.ai_usage \gset
+SELECT throws_ok(format($$SELECT dskv2_track_ai_usage('resume', %L, 1, 1, 'req-1')$$, :'user_b'), '22023',
+                 'dskv2: AI request id "req-1" was already recorded for another user or tool',
+                 'replaying a request id with another user raises 22023');
+SELECT throws_ok($$SELECT dskv2_track_ai_usage('libre', NULL, 1, 1, 'req-1')$$, '22023', NULL,
+                 '... with another tool too (or without a user)');
+SELECT is((SELECT count(*) FROM dropskills_v2.ai_usage), :usage_before::bigint, '... and writes nothing');
+
+-- service_role, through <target>_api (what PostgREST exposes to it): written with its own rights.
+SELECT is((SELECT p.prosecdef FROM pg_proc p WHERE p.oid = 'dropskills_v2_api.track_ai_usage(text, uuid, int, int, text, jsonb)'::regprocedure),
+          false, 'dropskills_v2_api.track_ai_usage is SECURITY INVOKER');
+SELECT ok(has_function_privilege('service_role', 'dropskills_v2_api.track_ai_usage(text, uuid, int, int, text, jsonb)', 'EXECUTE')
+          AND NOT has_function_privilege('authenticated', 'dropskills_v2_api.track_ai_usage(text, uuid, int, int, text, jsonb)', 'EXECUTE')
+          AND NOT has_function_privilege('anon', 'dropskills_v2_api.track_ai_usage(text, uuid, int, int, text, jsonb)', 'EXECUTE'),
+          '... executable by service_role only');
+SET LOCAL ROLE service_role;
+SELECT dropskills_v2_api.track_ai_usage('libre', :'user_b', 100, 50, 'req-api') AS api_id \gset
+RESET ROLE;
+SELECT is((SELECT (user_id, request_id, cost)::text FROM dropskills_v2.ai_usage WHERE id = :api_id),
+          format('(%s,req-api,0.0500)', :'user_b'), '... and service_role records a request through it');
+SELECT throws_ok($$SET LOCAL ROLE authenticated; SELECT dropskills_v2_api.track_ai_usage('libre', NULL, 1, 1)$$, '42501', NULL,
+                 'authenticated cannot call it');
+RESET ROLE;
+-- With its caller's rights: a role that may execute it but not write ai_usage gets 42501.
+CREATE ROLE meter_reader NOLOGIN;
+GRANT USAGE ON SCHEMA dropskills_v2 TO meter_reader;
+GRANT SELECT ON dropskills_v2.ai_tools, dropskills_v2.ai_usage TO meter_reader;
+GRANT EXECUTE ON FUNCTION dskv2_track_ai_usage(text, uuid, int, int, text, jsonb, name) TO meter_reader;
+SELECT throws_ok($$SET LOCAL ROLE meter_reader; SELECT dskv2_track_ai_usage('libre', NULL, 1, 1, 'req-reader')$$, '42501', NULL,
+                 'dskv2_track_ai_usage writes with its caller''s rights, not the target owner''s');
+RESET ROLE;
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -385,12 +385,20 @@ void RequireRegistered(const SyncEntry* entry, const char* tgname, const char* n
         Datum values[3] = {DirectFunctionCall1(namein, CStringGetDatum(nspname)),
                            DirectFunctionCall1(namein, CStringGetDatum(relname)),
                            DirectFunctionCall1(namein, CStringGetDatum(entry->source))};
-        const int rc = SPI_execute_with_args(
+        // With the latest snapshot: a registration committed after this
+        // statement started (dskv2_create_schema adopting 0.1.0 triggers while
+        // the application writes) counts, as the table itself already does.
+        SPIPlanPtr plan = SPI_prepare(
             psprintf("SELECT 1 FROM %s.registrations r WHERE r.kind OPERATOR(pg_catalog.=) 'sync' "
                      "AND r.table_schema OPERATOR(pg_catalog.=) $1 AND r.table_name OPERATOR(pg_catalog.=) $2 "
                      "AND r.source OPERATOR(pg_catalog.=) $3",
                      quote_identifier(private_schema)),
-            3, types, values, nullptr, true, 1);
+            3, types);
+        if (plan == nullptr)
+            elog(ERROR, "dskv2: reading the registrations failed: %s", SPI_result_code_string(SPI_result));
+        const int rc =
+            SPI_execute_snapshot(plan, values, nullptr, GetLatestSnapshot(), InvalidSnapshot, true, false, 1);
+        SPI_freeplan(plan);
         if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: reading the registrations failed: %s", SPI_result_code_string(rc));
         if (SPI_processed == 0) {
             ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

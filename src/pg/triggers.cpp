@@ -212,6 +212,14 @@ AsOwner BecomeOwner(Oid owner) {
     return as;
 }
 
+// The same frame without the switch: the caller's identity, the pinned settings.
+AsOwner AsCaller() {
+    AsOwner as;
+    GetUserIdAndSecContext(&as.saved_user, &as.saved_context);
+    as.guc_level = dskv2::pg::PinnedNestLevel(dskv2::pg::Pin::kCaller);
+    return as;
+}
+
 void RestoreUser(const AsOwner& as) {
     AtEOXact_GUC(true, as.guc_level);
     SetUserIdAndSecContext(as.saved_user, as.saved_context);
@@ -272,9 +280,17 @@ SPIPlanPtr PlanFor(const char* target, PlanKind kind) {
             nargs = 8;
             break;
         case kAiReplay:
-            sql = psprintf("SELECT id FROM %s.ai_usage WHERE request_id OPERATOR(pg_catalog.=) $1", t);
+            // The row of a request id, and whether it was recorded for the same
+            // user ($2, NULL for none) and tool ($3, a slug).
+            sql = psprintf(
+                "SELECT a.id, a.user_id IS NOT DISTINCT FROM $2 AND a.tool_id OPERATOR(pg_catalog.=) "
+                "(SELECT tl.id FROM %1$s.ai_tools tl WHERE tl.slug OPERATOR(pg_catalog.=) $3) "
+                "FROM %1$s.ai_usage a WHERE a.request_id OPERATOR(pg_catalog.=) $1",
+                t);
             types[0] = TEXTOID;
-            nargs = 1;
+            types[1] = UUIDOID;
+            types[2] = TEXTOID;
+            nargs = 3;
             break;
         case kAiRecordUser:
         case kAiRecordAnon: {
@@ -852,27 +868,43 @@ bool FirstInt8(int64* out) {
     return true;
 }
 
-int64 LookupRequest(const char* target, text* request_id, bool latest) {
-    Datum values[1] = {PointerGetDatum(request_id)};
-    SPIPlanPtr plan = PlanFor(target, kAiReplay);
+// The ai_usage row of the request's id, or 0. A row recorded for another user
+// or tool is not this request's: 22023, and the caller writes nothing (a
+// client-chosen request id never returns another user's row).
+int64 LookupRequest(const UsageRequest& req, bool latest) {
+    Datum values[3] = {PointerGetDatum(req.request_id), req.user_id, CStringGetTextDatum(req.tool)};
+    const char nulls[3] = {' ', req.has_user ? ' ' : 'n', ' '};
+    SPIPlanPtr plan = PlanFor(req.target, kAiReplay);
     // Not read-only: SPI then advances the command counter, so rows this
     // transaction wrote a moment ago (an earlier row of the statement) are seen.
-    const int rc =
-        latest ? SPI_execute_snapshot(plan, values, nullptr, GetLatestSnapshot(), InvalidSnapshot, false, true, 1)
-               : SPI_execute_plan(plan, values, nullptr, false, 1);
+    const int rc = latest
+                       ? SPI_execute_snapshot(plan, values, nulls, GetLatestSnapshot(), InvalidSnapshot, false, true, 1)
+                       : SPI_execute_plan(plan, values, nulls, false, 1);
     if (rc != SPI_OK_SELECT) elog(ERROR, "dskv2: reading ai_usage failed: %s", SPI_result_code_string(rc));
     int64 id = 0;
-    return FirstInt8(&id) ? id : 0;
+    if (!FirstInt8(&id)) return 0;
+    bool isnull = false;
+    const bool same = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+    if (isnull || !same) {
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("dskv2: AI request id \"%s\" was already recorded for another user or tool",
+                               text_to_cstring(req.request_id)),
+                        errhint("A request id names one request of one user with one tool; use a new one.")));
+    }
+    return id;
 }
 
-int64 RecordUsage(const UsageRequest& req) {
+// as_owner: the metering trigger writes as the target's owner (an identity
+// switch); dskv2_track_ai_usage writes as its caller, with its privileges and
+// the pinned settings only (docs/security.md, "Rights other than the caller's").
+int64 RecordUsage(const UsageRequest& req, bool as_owner) {
     const Oid owner = TargetOwner(req.target);
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "dskv2: SPI_connect failed");
-    const AsOwner as = BecomeOwner(owner);
+    const AsOwner as = as_owner ? BecomeOwner(owner) : AsCaller();
 
     // A replayed request id returns its row, whatever the tool's state or quota.
     if (req.request_id != nullptr) {
-        const int64 existing = LookupRequest(req.target, req.request_id, false);
+        const int64 existing = LookupRequest(req, false);
         if (existing != 0) {
             RestoreUser(as);
             SPI_finish();
@@ -900,7 +932,7 @@ int64 RecordUsage(const UsageRequest& req) {
                          static_cast<uint32>(day_start / USECS_PER_DAY), 2);
     (void)LockAcquire(&tag, ExclusiveLock, false, false);
     if (req.request_id != nullptr) {
-        const int64 existing = LookupRequest(req.target, req.request_id, true);
+        const int64 existing = LookupRequest(req, true);
         if (existing != 0) {
             RestoreUser(as);
             SPI_finish();
@@ -964,7 +996,7 @@ int64 RecordUsage(const UsageRequest& req) {
     const int64 tool_id = DatumGetInt64(SPI_getbinval(row, desc, 1, &isnull));
     if (not_inserted) {
         // The same request id committed by another session meanwhile.
-        id = LookupRequest(req.target, req.request_id, true);
+        id = LookupRequest(req, true);
     } else if (counted) {
         Datum prune[3] = {Int64GetDatum(tool_id), values[10], values[11]};
         const int pruned = ExecuteMetering(PlanFor(req.target, kAiLedgerPrune), prune, nullptr, false);
@@ -1122,7 +1154,7 @@ Datum dskv2_ai_usage_trigger(PG_FUNCTION_ARGS) {
                                                              : "DELETE";
     req.metadata =
         DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(psprintf("{\"operation\": \"%s\"}", op))));
-    (void)RecordUsage(req);
+    (void)RecordUsage(req, true);
     return PointerGetDatum(nullptr);
 }
 
@@ -1169,7 +1201,7 @@ Datum dskv2_track_ai_usage(PG_FUNCTION_ARGS) {
         ereport(ERROR, (errcode(ERRCODE_INVALID_SCHEMA_NAME),
                         errmsg("dskv2: target schema \"%s\" does not exist", req.target)));
     }
-    PG_RETURN_INT64(RecordUsage(req));
+    PG_RETURN_INT64(RecordUsage(req, false));
 }
 
 }  // extern "C"

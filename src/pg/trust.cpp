@@ -28,6 +28,7 @@ extern "C" {
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/snapmgr.h"
 #include "utils/syscache.h"
 }
 
@@ -174,10 +175,15 @@ bool FirstProblem(const char* target, char* out, size_t size) {
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "dskv2: SPI_connect failed");
     Oid types[1] = {NAMEOID};
     Datum values[1] = {DirectFunctionCall1(namein, CStringGetDatum(target))};
-    const int rc = SPI_execute_with_args(
+    // With the latest snapshot: the catalogs as they are now, as the syscache
+    // lookups around it see them (not as when the firing statement started).
+    SPIPlanPtr plan = SPI_prepare(
         psprintf("SELECT f.object OPERATOR(pg_catalog.||) ' ' OPERATOR(pg_catalog.||) f.problem FROM (%s) f LIMIT 1",
                  kFindingsQuery),
-        1, types, values, nullptr, true, 1);
+        1, types);
+    if (plan == nullptr)
+        elog(ERROR, "dskv2: reading the trust of \"%s\" failed: %s", target, SPI_result_code_string(SPI_result));
+    const int rc = SPI_execute_snapshot(plan, values, nullptr, GetLatestSnapshot(), InvalidSnapshot, true, false, 1);
     if (rc != SPI_OK_SELECT)
         elog(ERROR, "dskv2: reading the trust of \"%s\" failed: %s", target, SPI_result_code_string(rc));
     const bool found = SPI_processed > 0;
@@ -185,6 +191,7 @@ bool FirstProblem(const char* target, char* out, size_t size) {
         char* sentence = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
         strlcpy(out, sentence != nullptr ? sentence : "", size);
     }
+    SPI_freeplan(plan);
     SPI_finish();
     AtEOXact_GUC(true, level);
     return found;

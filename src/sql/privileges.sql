@@ -4,7 +4,8 @@
 -- two text functions and dskv2_pack_file_url is revoked from PUBLIC and,
 -- explicitly, from Supabase's anon, authenticated and service_role (the
 -- default privileges of Supabase's extensions schema grant it to all three);
--- dskv2_pack_file_url is granted to the API roles that exist.
+-- dskv2_pack_file_url is granted to the API roles that exist, and
+-- dskv2_track_ai_usage to service_role.
 DO $dskv2$
 DECLARE
     fn pg_catalog.regprocedure;
@@ -36,5 +37,11 @@ BEGIN
     -- decided inside, per caller.
     REVOKE ALL ON FUNCTION @extschema@.dskv2_pack_file_url(pg_catalog.uuid, pg_catalog.name) FROM PUBLIC;
     PERFORM @extschema@.dskv2_grant_pack_file_url();
+    -- AI metering for the backend: service_role calls it (through
+    -- <target>_api on Supabase) and it writes with service_role's rights.
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'service_role') THEN
+        GRANT EXECUTE ON FUNCTION @extschema@.dskv2_track_ai_usage(pg_catalog.text, pg_catalog.uuid, pg_catalog.int4,
+            pg_catalog.int4, pg_catalog.text, pg_catalog.jsonb, pg_catalog.name) TO service_role;
+    END IF;
 END
 $dskv2$;

@@ -31,8 +31,9 @@ SELECT is(pg_temp.executable_by('anon'), ARRAY['dskv2_detect_sample_type', 'dskv
           'anon: the text functions and dskv2_pack_file_url, whatever the default privileges granted');
 SELECT is(pg_temp.executable_by('authenticated'), ARRAY['dskv2_detect_sample_type', 'dskv2_pack_file_url', 'dskv2_slugify'],
           'authenticated: the same');
-SELECT is(pg_temp.executable_by('service_role'), ARRAY['dskv2_detect_sample_type', 'dskv2_pack_file_url', 'dskv2_slugify'],
-          'service_role: the same, nothing internal');
+SELECT is(pg_temp.executable_by('service_role'),
+          ARRAY['dskv2_detect_sample_type', 'dskv2_pack_file_url', 'dskv2_slugify', 'dskv2_track_ai_usage'],
+          'service_role: the same and the AI metering (it writes with service_role''s rights), nothing internal');
 SELECT ok(NOT has_table_privilege('service_role', 'ext_dp.dskv2_progress', 'SELECT')
           AND NOT has_table_privilege('anon', 'ext_dp.dskv2_progress', 'SELECT'),
           'the progress view is the DBA''s alone');

@@ -3,7 +3,7 @@
 # scripts this build installs: no CASCADE in an update script (outside routine
 # bodies); a routine of a released version whose signature or kind is gone is
 # dropped explicitly in the hand-written changes of the release; every update
-# script ends with the complete privileges block; and each released version,
+# script ends with the complete privileges block and the trust gate; and each released version,
 # updated, has exactly the members of a fresh install. (make upgradecheck does
 # the same with the release's own library, live.)
 source "$(dirname "$0")/tap.bash"
@@ -44,9 +44,10 @@ for old in $RELEASES; do
         echo "$changes" | grep -qiE "^DROP (FUNCTION|PROCEDURE) @extschema@\.$name\(" || undropped="$undropped $routine"
     done <"$ROOT/.run/members-$old.txt"
     is "$undropped" "" "$old -> $CURRENT: every routine gone or changed in signature or kind is dropped explicitly"
-    tail_block=$(tail -n "$(wc -l <src/sql/privileges.sql)" "$SHARE/dropskills_v2--$old--$CURRENT.sql")
-    [ "$tail_block" = "$(cat src/sql/privileges.sql)" ]
-    ok $? "$old -> $CURRENT: the update script ends with the complete privileges block"
+    expected_tail=$(cat src/sql/privileges.sql; printf '\n-- %s\n' src/sql/update_gate.sql; cat src/sql/update_gate.sql)
+    tail_block=$(tail -n "$(printf '%s\n' "$expected_tail" | wc -l)" "$SHARE/dropskills_v2--$old--$CURRENT.sql")
+    [ "$tail_block" = "$expected_tail" ]
+    ok $? "$old -> $CURRENT: the update script ends with the complete privileges block, then the trust gate"
     psql -qX -d dskv2_upd_old -c "SET client_min_messages = warning" -c "ALTER EXTENSION dropskills_v2 UPDATE" >/dev/null
     is "$(members dskv2_upd_old | md5sum)" "$(md5sum <"$ROOT/.run/members-fresh.txt")" \
        "$old -> $CURRENT: ALTER EXTENSION UPDATE gives the routines of a fresh install"

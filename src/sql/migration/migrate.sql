@@ -174,6 +174,7 @@ BEGIN
     -- once it is loaded; an existing target had them (dskv2_create_schema above).
     PERFORM @extschema@.dskv2_attach_triggers(target);
     PERFORM @extschema@.dskv2_apply_security(target);
+    PERFORM @extschema@.dskv2_api_schema(target);
     PERFORM @extschema@.dskv2_finish_run(target, run_id, 'completed', report);
     PERFORM @extschema@.dskv2_session_lock(1685285682, @extschema@.dskv2_lock_key(target), false);
     COMMIT;

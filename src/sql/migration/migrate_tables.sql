@@ -67,6 +67,7 @@ BEGIN
     -- one else can see it before); an existing one has them already.
     PERFORM @extschema@.dskv2_attach_triggers(target);
     PERFORM @extschema@.dskv2_apply_security(target);
+    PERFORM @extschema@.dskv2_api_schema(target);
     PERFORM @extschema@.dskv2_finish_run(target, run_id, 'completed', report);
 END
 $$;

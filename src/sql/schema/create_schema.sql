@@ -1,7 +1,7 @@
 -- Creates the target schema, or brings an existing one to the current shape
 -- (idempotent): tables by the shape steps, foreign keys, the native triggers
--- (re-attached after DROP EXTENSION), row level security, grants and policies
--- (docs/api.md, "Functions").
+-- (re-attached after DROP EXTENSION), row level security, grants and policies,
+-- and the wrappers of <target>_api (docs/api.md, "Functions").
 CREATE OR REPLACE FUNCTION @extschema@.dskv2_create_schema(target pg_catalog.name DEFAULT 'dropskills_v2')
 RETURNS void
 LANGUAGE plpgsql
@@ -21,5 +21,6 @@ BEGIN
     PERFORM @extschema@.dskv2_add_constraints(target);
     PERFORM @extschema@.dskv2_attach_triggers(target);
     PERFORM @extschema@.dskv2_apply_security(target);
+    PERFORM @extschema@.dskv2_api_schema(target);
 END
 $$;
