@@ -51,9 +51,14 @@ BEGIN
     IF service THEN
         EXECUTE pg_catalog.format('GRANT USAGE ON SCHEMA %I TO service_role', api);
         EXECUTE pg_catalog.format('GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA %I TO service_role', api);
-        -- For a service_role created after CREATE EXTENSION too.
-        GRANT EXECUTE ON FUNCTION @extschema@.dskv2_track_ai_usage(pg_catalog.text, pg_catalog.uuid, pg_catalog.int4,
-            pg_catalog.int4, pg_catalog.text, pg_catalog.jsonb, pg_catalog.name) TO service_role;
+        -- For a service_role created after CREATE EXTENSION too, when this role
+        -- may grant it (the extension's owner; a DBA that is not leaves it to
+        -- CREATE EXTENSION and the updates).
+        IF pg_catalog.has_function_privilege(current_user, '@extschema@.dskv2_track_ai_usage(pg_catalog.text, pg_catalog.uuid, '
+               'pg_catalog.int4, pg_catalog.int4, pg_catalog.text, pg_catalog.jsonb, pg_catalog.name)', 'EXECUTE WITH GRANT OPTION') THEN
+            GRANT EXECUTE ON FUNCTION @extschema@.dskv2_track_ai_usage(pg_catalog.text, pg_catalog.uuid, pg_catalog.int4,
+                pg_catalog.int4, pg_catalog.text, pg_catalog.jsonb, pg_catalog.name) TO service_role;
+        END IF;
     END IF;
 END
 $$;

@@ -41,6 +41,8 @@ BEGIN
     END IF;
     -- The end of a batched migration waits for this transaction (it catches up
     -- on its tables when sync is on).
+    -- Never a trigger this role could not drop later (dskv2_preflight).
+    PERFORM @extschema@.dskv2_require_preflight('sync', source, target);
     PERFORM pg_catalog.pg_advisory_xact_lock(1685285684, @extschema@.dskv2_lock_key(target));
     run_id := @extschema@.dskv2_sync_run(source, target);
     IF run_id IS NULL THEN
