@@ -1038,8 +1038,8 @@ TriggerData* CheckTrigger(FunctionCallInfo fcinfo, const char* name) {
                         errmsg("dskv2: trigger \"%s\" needs the target schema as its first argument",
                                td->tg_trigger->tgname)));
     }
-    dskv2::pg::RequireRelationInTarget(RelationGetRelid(td->tg_relation), td->tg_trigger->tgname,
-                                       td->tg_trigger->tgargs[0]);
+    dskv2::pg::RequireRelationInTarget(RelationGetNamespace(td->tg_relation), RelationGetRelationName(td->tg_relation),
+                                       td->tg_trigger->tgname, td->tg_trigger->tgargs[0]);
     return td;
 }
 

@@ -252,17 +252,16 @@ Oid TargetOwner(const char* target, const char* hint) {
     return entry->owner;
 }
 
-void RequireRelationInTarget(Oid relid, const char* trigger_name, const char* target) {
-    const Oid nsp = get_rel_namespace(relid);
+void RequireRelationInTarget(Oid nsp, const char* relname, const char* trigger_name, const char* target) {
+    // Per row: one syscache lookup, names only for the error.
+    if (nsp == get_namespace_oid(target, true)) return;
     const char* nspname = get_namespace_name(nsp);
-    if (nspname == nullptr || strcmp(nspname, target) != 0) {
-        ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                        errmsg("dskv2: trigger \"%s\" on %s.%s names target \"%s\", which is not the schema of its "
-                               "table",
-                               trigger_name, nspname != nullptr ? nspname : "?", get_rel_name(relid), target),
-                        errhint("dskv2 attaches the audit and AI-usage triggers to the tables of a target only; "
-                                "drop this one.")));
-    }
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                    errmsg("dskv2: trigger \"%s\" on %s.%s names target \"%s\", which is not the schema of its "
+                           "table",
+                           trigger_name, nspname != nullptr ? nspname : "?", relname, target),
+                    errhint("dskv2 attaches the audit and AI-usage triggers to the tables of a target only; "
+                            "drop this one.")));
 }
 
 }  // namespace dskv2::pg

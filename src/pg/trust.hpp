@@ -16,9 +16,9 @@ namespace dskv2::pg {
 // computed once, not per row.
 Oid TargetOwner(const char* target, const char* hint);
 
-// 42501 unless the relation `relid` that fired trigger `trigger_name` is in
-// the schema `target` (audit and AI metering act only on the target's own
+// 42501 unless the relation (schema `nsp`, name `relname`) that fired trigger
+// `trigger_name` is in the schema `target` (audit and AI metering act only on the target's own
 // tables, whose triggers only its owner can create).
-void RequireRelationInTarget(Oid relid, const char* trigger_name, const char* target);
+void RequireRelationInTarget(Oid nsp, const char* relname, const char* trigger_name, const char* target);
 
 }  // namespace dskv2::pg

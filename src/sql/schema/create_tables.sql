@@ -56,15 +56,14 @@ BEGIN
         -- "Identity switches").
         EXECUTE pg_catalog.format(
             'INSERT INTO %I.registrations (kind, table_schema, table_name, source)
-             SELECT DISTINCT ''sync'', n.nspname, c.relname,
-                    pg_catalog.split_part(pg_catalog.encode(t.tgargs, ''escape''), E''\\000'', 2)::pg_catalog.name
-               FROM pg_catalog.pg_trigger t
+             SELECT DISTINCT ''sync'', n.nspname, c.relname, t.source
+               FROM (SELECT tg.tgrelid, tg.tgargs,
+                            pg_catalog.split_part(pg_catalog.encode(tg.tgargs, ''escape''), E''\\000'', 2)::pg_catalog.name AS source
+                       FROM pg_catalog.pg_trigger tg WHERE tg.tgname = ''dskv2_sync'' AND tg.tgfoid = $2) t
                JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
                JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-              WHERE t.tgname = ''dskv2_sync'' AND t.tgfoid = $2
-                AND @extschema@.dskv2_trigger_target(t.tgargs) = $1
-                AND t.tgrelid IN (SELECT s.rel FROM @extschema@.dskv2_sync_relations(
-                        pg_catalog.split_part(pg_catalog.encode(t.tgargs, ''escape''), E''\\000'', 2)::pg_catalog.name) s)
+              WHERE @extschema@.dskv2_trigger_target(t.tgargs) = $1
+                AND t.tgrelid IN (SELECT s.rel FROM @extschema@.dskv2_sync_relations(t.source) s)
              ON CONFLICT DO NOTHING', private)
             USING target, '@extschema@.dskv2_sync_trigger()'::pg_catalog.regprocedure;
     END IF;
