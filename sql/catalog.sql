@@ -55,11 +55,13 @@ SELECT ord, source_table, target_table, parents, merge FROM dskv2_catalog_mappin
 SELECT child, child_column, parent, rejects_orphans, must_migrate_first FROM dskv2_catalog_edges() ORDER BY 1, 2;
 SELECT table_name, column_name, parent_schema, parent_table, on_delete, constraint_name, index_name
 FROM dskv2_catalog_foreign_keys() ORDER BY 1, 2;
--- The columns the API roles do not read, and the secret classes of the content
--- tables' columns that are not public (every bookkeeping column is internal).
-SELECT c.table_name, c.column_name, c.secrecy, c.api_select FROM dskv2_catalog_columns() c
+-- The secret classes of the content tables' columns that are not public
+-- (every bookkeeping column is internal), and the columns a shape step moved
+-- to a table of their own (the gated and secret values: an API role reads
+-- every column of a table it reads).
+SELECT c.table_name, c.column_name, c.secrecy, c.until FROM dskv2_catalog_columns() c
   JOIN dskv2_catalog_tables() t ON t.table_name = c.table_name
-WHERE (c.secrecy <> 'public' OR NOT c.api_select) AND t.role NOT IN ('bookkeeping', 'ledger') ORDER BY 1, 2;
+WHERE (c.secrecy <> 'public' OR c.until IS NOT NULL) AND t.role NOT IN ('bookkeeping', 'ledger') ORDER BY 1, 2;
 SELECT table_name, count(*) FILTER (WHERE kind = 'policy') AS policies, count(*) FILTER (WHERE kind = 'grant') AS grants
 FROM dskv2_catalog_security() GROUP BY 1 ORDER BY 1;
 -- The shape steps, and the statements of step 3 (a column and two policies).

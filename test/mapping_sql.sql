@@ -268,7 +268,7 @@ SELECT is(pg_temp.migrate('product_stats', 'quarantined'), '1 1 0 0 0 released 1
 -- ---------------------------------------------------------------------------------------------
 -- The verification statement
 -- ---------------------------------------------------------------------------------------------
-SELECT is((SELECT count(*) FROM pg_temp.run('auth.users', 'verify')), 44::bigint, 'verify: 44 checks (9 + 9 + 13 + 8 + 1 + 4)');
+SELECT is((SELECT count(*) FROM pg_temp.run('auth.users', 'verify')), 46::bigint, 'verify: 46 checks (9 + 9 + 15 + 8 + 1 + 4)');
 SELECT is((SELECT string_agg(r->>'check_name' || ' ' || (r->>'table_name') || ': ' || (r->>'detail'), '; ')
              FROM pg_temp.run('auth.users', 'verify') r WHERE NOT (r->>'ok')::boolean), NULL,
           '... all true once every table moved');

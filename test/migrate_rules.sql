@@ -303,11 +303,12 @@ SELECT results_eq(
              ('09', 'ebook-cuisine', 'Ebook Cuisine', 'published', '03', 15.00)$$,
     'packs: same ids; slugs Pack/Pack/Pack 2 -> pack, pack-2, pack-2-2; empty slug in the pack family; NULL created_at last; status; author only when the user is in V2');
 SELECT results_eq(
-    $$SELECT description, category_id, cover_url, file_url, format, language, is_premium, created_at, updated_at
-        FROM dropskills_v2.packs WHERE id = 'bbbbbbbb-0000-0000-0000-000000000001'$$,
+    $$SELECT description, category_id, cover_url, f.file_url, format, language, is_premium, created_at, updated_at
+        FROM dropskills_v2.packs p JOIN dropskills_v2.pack_files f ON f.pack_id = p.id
+       WHERE p.id = 'bbbbbbbb-0000-0000-0000-000000000001'$$,
     $$VALUES ('First', 1, 'https://cdn.example.com/p1.png', 'https://cdn.example.com/p1.zip', 'PDF', 'en', true,
               '2023-01-01 00:00+00'::timestamptz, '2023-01-10 00:00+00'::timestamptz)$$,
-    'packs: thumbnail_url -> cover_url, the other columns by name');
+    'packs: thumbnail_url -> cover_url, file_url -> pack_files, the other columns by name');
 SELECT is((SELECT status FROM dropskills_v2.packs WHERE id = 'bbbbbbbb-0000-0000-0000-000000000003'), 'draft',
           'packs: NULL is_published -> draft');
 SELECT is((SELECT category_id FROM dropskills_v2.packs WHERE id = 'bbbbbbbb-0000-0000-0000-000000000009'), 7,

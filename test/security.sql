@@ -1,7 +1,8 @@
 -- pgTAP: docs/security.md, "The role matrix", on a migrated database. The role matrix (every V2 table x
 -- anon / authenticated owner / authenticated other / admin / service_role x
 -- SELECT / INSERT / UPDATE / DELETE, each cell allowed or denied as the spec
--- says), the hidden columns, dskv2_pack_file_url, privilege-escalation
+-- says), `select *` for every role that reads a table (no column grants:
+-- hidden values have tables of their own), dskv2_pack_file_url, privilege-escalation
 -- attempts, and a catalogue check of what dskv2_create_schema creates.
 \ir legacy_setup.psql
 SELECT count(*) FROM dskv2_fixture.generate('S');
@@ -15,15 +16,19 @@ UPDATE dropskills_v2.users SET role = 'admin' WHERE id = :'admin_id';
 -- An auth user with no V2 row (a rejected one), for inserts into users.
 SELECT a.id AS spare_auth_id FROM auth.users a WHERE NOT EXISTS (SELECT 1 FROM dropskills_v2.users u WHERE u.id = a.id)
  ORDER BY a.id LIMIT 1 \gset
-SELECT id AS pub_pack FROM dropskills_v2.packs WHERE status = 'published' AND NOT is_premium AND file_url IS NOT NULL
- ORDER BY id LIMIT 1 \gset
-SELECT id AS premium_pack FROM dropskills_v2.packs WHERE status = 'published' AND is_premium AND file_url IS NOT NULL
- ORDER BY id LIMIT 1 \gset
+SELECT p.id AS pub_pack FROM dropskills_v2.packs p JOIN dropskills_v2.pack_files f ON f.pack_id = p.id
+ WHERE p.status = 'published' AND NOT p.is_premium AND f.file_url IS NOT NULL ORDER BY p.id LIMIT 1 \gset
+SELECT p.id AS premium_pack FROM dropskills_v2.packs p JOIN dropskills_v2.pack_files f ON f.pack_id = p.id
+ WHERE p.status = 'published' AND p.is_premium AND f.file_url IS NOT NULL ORDER BY p.id LIMIT 1 \gset
+-- A pack the application made in V2, without its pack_files row yet.
+INSERT INTO dropskills_v2.packs (id, slug, title, price, status)
+VALUES ('00000000-0000-4000-8000-00000000f11e', 'sans-fichier', 'Sans fichier', 1, 'published');
 SELECT id AS draft_pack FROM dropskills_v2.packs WHERE status <> 'published' ORDER BY id LIMIT 1 \gset
 INSERT INTO dropskills_v2.favorites (user_id, pack_id) VALUES (:'owner_id', :'pub_pack') ON CONFLICT DO NOTHING;
 INSERT INTO dropskills_v2.user_packs (user_id, pack_id) VALUES (:'owner_id', :'premium_pack');
-INSERT INTO dropskills_v2.ai_tools (slug, name, config, daily_quota) VALUES ('resume', 'Résumé', '{"api_key": "sk"}', NULL),
-    ('vide', 'Sans usage', '{}', NULL);
+INSERT INTO dropskills_v2.ai_tools (slug, name, daily_quota) VALUES ('resume', 'Résumé', NULL), ('vide', 'Sans usage', NULL);
+INSERT INTO dropskills_v2.ai_tool_secrets (tool_id, config)
+SELECT id, '{"api_key": "sk"}' FROM dropskills_v2.ai_tools WHERE slug = 'resume';
 INSERT INTO dropskills_v2.ai_tools (slug, name, is_active) VALUES ('retire', 'Retiré', false);
 SELECT p.id AS nostat_pack FROM dropskills_v2.packs p WHERE NOT EXISTS (SELECT 1 FROM dropskills_v2.pack_stats s WHERE s.pack_id = p.id)
  ORDER BY p.id LIMIT 1 \gset
@@ -127,6 +132,16 @@ INSERT INTO probes VALUES
   $$UPDATE dropskills_v2.ai_tools SET name = 'R' WHERE slug = 'resume'$$,
   $$DELETE FROM dropskills_v2.ai_tools WHERE slug = 'vide'$$,
   '----', 'S---', 'S---', 'SIUD', 'SIUD'),
+('pack_files', format($$SELECT count(*) FROM dropskills_v2.pack_files WHERE pack_id = %L$$, :'pub_pack'),
+  $$INSERT INTO dropskills_v2.pack_files (pack_id, file_url) VALUES ('00000000-0000-4000-8000-00000000f11e', 'https://x.fr/f.zip')$$,
+  format($$UPDATE dropskills_v2.pack_files SET file_url = file_url || '?v=2' WHERE pack_id = %L$$, :'pub_pack'),
+  format($$DELETE FROM dropskills_v2.pack_files WHERE pack_id = %L$$, :'pub_pack'),
+  'S---', 'S---', 'S---', 'SIUD', 'SIUD'),
+('ai_tool_secrets', $$SELECT count(*) FROM dropskills_v2.ai_tool_secrets$$,
+  $$INSERT INTO dropskills_v2.ai_tool_secrets (tool_id, config) SELECT id, '{}' FROM dropskills_v2.ai_tools WHERE slug = 'vide'$$,
+  $$UPDATE dropskills_v2.ai_tool_secrets SET config = config WHERE tool_id = (SELECT id FROM dropskills_v2.ai_tools WHERE slug = 'resume')$$,
+  $$DELETE FROM dropskills_v2.ai_tool_secrets WHERE tool_id = (SELECT id FROM dropskills_v2.ai_tools WHERE slug = 'resume')$$,
+  '----', '----', '----', '----', 'SIUD'),
 ('ai_usage', format($$SELECT count(*) FROM dropskills_v2.ai_usage WHERE user_id = %L$$, :'owner_id'),
   format($$INSERT INTO dropskills_v2.ai_usage (user_id, tool_id) SELECT %L, id FROM dropskills_v2.ai_tools WHERE slug = 'resume'$$, :'owner_id'),
   format($$UPDATE dropskills_v2.ai_usage SET cost = 0 WHERE user_id = %L$$, :'owner_id'),
@@ -172,11 +187,21 @@ SELECT p.tbl, r.who, o.op, o.n,
        (VALUES (1, 'anon'), (2, 'owner'), (3, 'other'), (4, 'admin'), (5, 'service')) AS r (k, who),
        (VALUES (1, 'SELECT'), (2, 'INSERT'), (3, 'UPDATE'), (4, 'DELETE')) AS o (n, op);
 
-SELECT plan((SELECT count(*)::int FROM cells) + 38);
+-- PostgREST's and supabase-js's default read: `select *`, for every role
+-- that may read the table (a column grant would refuse it, 42501).
+CREATE TEMP TABLE stars AS
+SELECT c.tbl, c.who, c.expected,
+       format('SELECT count(*) FROM (SELECT * FROM dropskills_v2.%I) s', c.tbl)
+         || CASE WHEN c.sql ~ ' WHERE ' THEN ' WHERE ' || regexp_replace(c.sql, '^.* WHERE ', '') ELSE '' END AS sql
+  FROM cells c WHERE c.op = 'SELECT';
 
--- The matrix: 20 tables x 5 roles x 4 commands.
+SELECT plan((SELECT count(*)::int FROM cells) + (SELECT count(*)::int FROM stars) + 40);
+
+-- The matrix: 22 tables x 5 roles x 4 commands.
 SELECT is(pg_temp.attempt(c.who, c.sql), c.expected, format('%s %s %s: %s', c.who, c.op, c.tbl, c.expected))
   FROM cells c ORDER BY c.tbl, c.who, c.n;
+SELECT is(pg_temp.attempt(s.who, s.sql), s.expected, format('%s select * from %s: %s', s.who, s.tbl, s.expected))
+  FROM stars s ORDER BY s.tbl, s.who;
 
 -- Unpublished packs and their samples stay hidden from the API, not from admins.
 SELECT is(pg_temp.attempt('anon', format($$SELECT count(*) FROM dropskills_v2.packs WHERE id = %L$$, :'draft_pack')), 'denied',
@@ -191,14 +216,25 @@ SELECT is(pg_temp.attempt('owner', $$SELECT count(*) FROM dropskills_v2.users$$)
 SELECT is(pg_temp.attempt('owner', format($$SELECT count(*) FROM dropskills_v2.users WHERE id <> %L$$, :'owner_id')), 'denied',
           '... their own only');
 
--- Hidden columns.
-SELECT is(pg_temp.attempt('anon', $$SELECT count(file_url) FROM dropskills_v2.packs$$), 'denied', 'anon cannot read packs.file_url');
-SELECT is(pg_temp.attempt('owner', $$SELECT count(file_url) FROM dropskills_v2.packs$$), 'denied', 'a user cannot read packs.file_url');
-SELECT is(pg_temp.attempt('owner', $$SELECT count(config) FROM dropskills_v2.ai_tools$$), 'denied', 'a user cannot read ai_tools.config');
+-- Hidden values: in tables of their own, never behind a column grant.
+SELECT is((SELECT array_agg(c.relname || '.' || a.attname ORDER BY 1) FROM pg_attribute a
+             JOIN pg_class c ON c.oid = a.attrelid
+            WHERE c.relnamespace = 'dropskills_v2'::regnamespace AND a.attacl IS NOT NULL
+              AND EXISTS (SELECT 1 FROM aclexplode(a.attacl) x WHERE x.privilege_type = 'SELECT')),
+          NULL, 'no column-level SELECT grant in the target');
+SELECT is((SELECT array_agg(table_name || '.' || column_name ORDER BY 1) FROM information_schema.columns
+            WHERE table_schema = 'dropskills_v2' AND (table_name, column_name) IN (('packs', 'file_url'), ('ai_tools', 'config'))),
+          NULL, 'packs has no file_url and ai_tools no config: select * on them shows nothing gated or secret');
+SELECT is(pg_temp.attempt('owner', format($$SELECT count(*) FROM dropskills_v2.pack_files WHERE pack_id = %L$$, :'premium_pack')),
+          'allowed', 'a user reads the pack_files row of a pack they have (a user_packs row)');
+SELECT is(pg_temp.attempt('other', format($$SELECT count(*) FROM dropskills_v2.pack_files WHERE pack_id = %L$$, :'premium_pack')),
+          'denied', '... another user does not, for a premium pack');
+SELECT is(pg_temp.attempt('anon', format($$SELECT count(*) FROM dropskills_v2.pack_files WHERE pack_id = %L$$, :'premium_pack')),
+          'denied', '... nor anon');
 SELECT is(pg_temp.attempt('owner', $$SELECT count(*) FROM dropskills_v2.ai_tools WHERE NOT is_active$$), 'denied',
           'a user does not see inactive tools');
 
--- dskv2_pack_file_url: the only way to a file_url.
+-- dskv2_pack_file_url: pack_files as its caller reads it.
 CREATE FUNCTION pg_temp.url_as(who text, pack uuid) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE r text; sub text := CASE who WHEN 'owner' THEN current_setting('matrix.owner') WHEN 'other' THEN current_setting('matrix.other')
                                      WHEN 'admin' THEN current_setting('matrix.admin') END;
@@ -210,13 +246,13 @@ BEGIN
     PERFORM set_config('request.jwt.claims', '', true);
     RETURN r;
 END $$;
-SELECT is(pg_temp.url_as('anon', :'pub_pack'), (SELECT file_url FROM dropskills_v2.packs WHERE id = :'pub_pack'),
+SELECT is(pg_temp.url_as('anon', :'pub_pack'), (SELECT file_url FROM dropskills_v2.pack_files WHERE pack_id = :'pub_pack'),
           'dskv2_pack_file_url gives anyone the file of a free published pack');
 SELECT is(pg_temp.url_as('other', :'premium_pack'), NULL, '... not a premium pack''s to a user who does not own it');
 SELECT is(pg_temp.url_as('anon', :'premium_pack'), NULL, '... nor to anon');
-SELECT is(pg_temp.url_as('owner', :'premium_pack'), (SELECT file_url FROM dropskills_v2.packs WHERE id = :'premium_pack'),
+SELECT is(pg_temp.url_as('owner', :'premium_pack'), (SELECT file_url FROM dropskills_v2.pack_files WHERE pack_id = :'premium_pack'),
           '... but to its owner (a user_packs row)');
-SELECT is(pg_temp.url_as('admin', :'premium_pack'), (SELECT file_url FROM dropskills_v2.packs WHERE id = :'premium_pack'),
+SELECT is(pg_temp.url_as('admin', :'premium_pack'), (SELECT file_url FROM dropskills_v2.pack_files WHERE pack_id = :'premium_pack'),
           '... and to admins');
 SELECT is(pg_temp.url_as('other', :'draft_pack'), NULL, '... and not a draft''s to a user');
 
@@ -247,8 +283,8 @@ SELECT is((SELECT count(*) FROM pg_class c, aclexplode(c.relacl) a
           'nothing in the target schema is granted to PUBLIC');
 SELECT is((SELECT array_agg(p.oid::regprocedure::text ORDER BY p.oid::regprocedure::text COLLATE "C") FROM pg_proc p
             WHERE p.prosecdef AND (has_function_privilege('anon', p.oid, 'EXECUTE') OR has_function_privilege('authenticated', p.oid, 'EXECUTE'))),
-          ARRAY['dropskills_v2_private.is_admin()', 'dskv2_pack_file_url(uuid,name)'],
-          'the only SECURITY DEFINER functions the API roles may call: the admin helper (authenticated) and dskv2_pack_file_url');
+          ARRAY['dropskills_v2_private.is_admin()'],
+          'the only SECURITY DEFINER function the API roles may call: the admin helper (authenticated)');
 SELECT ok(NOT has_function_privilege('anon', 'dropskills_v2_private.is_admin()', 'EXECUTE')
           AND (SELECT proconfig FROM pg_proc WHERE oid = 'dropskills_v2_private.is_admin()'::regprocedure) = ARRAY['search_path=""'],
           'the admin helper pins search_path to '''' and is not executable by anon');

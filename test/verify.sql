@@ -8,7 +8,7 @@ SELECT count(*) FROM dskv2_migrate_all();
 CREATE FUNCTION pg_temp.failing() RETURNS TABLE (check_name text, table_name text, detail text) LANGUAGE sql AS $$
     SELECT v.check_name, v.table_name, v.detail FROM dskv2_verify_integrity() v WHERE NOT v.ok $$;
 
-SELECT is((SELECT count(*) FROM dskv2_verify_integrity()), 44::bigint, 'every check is reported (9 + 9 + 13 + 8 + 1 + 4)');
+SELECT is((SELECT count(*) FROM dskv2_verify_integrity()), 46::bigint, 'every check is reported (9 + 9 + 15 + 8 + 1 + 4)');
 SELECT is((SELECT count(*) FROM pg_temp.failing()), 0::bigint, 'every check is true after a clean migration');
 SELECT set_eq($$SELECT DISTINCT check_name FROM dskv2_verify_integrity()$$,
               ARRAY['conservation', 'content_checksum', 'fk_orphans', 'slug_unique', 'slug_format', 'email_unique', 'sequence'],
@@ -38,7 +38,12 @@ BEGIN
     BEGIN
         -- admin_logs is append-only: a DBA repairing it disables the guard explicitly.
         IF tbl = 'admin_logs' THEN ALTER TABLE dropskills_v2.admin_logs DISABLE TRIGGER dskv2_append_only; END IF;
-        EXECUTE format('UPDATE dropskills_v2.%I t SET %I = %s WHERE %s', tbl, col, val, pred);
+        IF tbl = 'packs' AND col = 'file_url' THEN
+            -- A pack's file URL lives in pack_files, compared with its pack.
+            EXECUTE format('UPDATE dropskills_v2.pack_files t SET file_url = %s WHERE t.pack_id::text = %L', val, key);
+        ELSE
+            EXECUTE format('UPDATE dropskills_v2.%I t SET %I = %s WHERE %s', tbl, col, val, pred);
+        END IF;
         SELECT string_agg(f.check_name || ' ' || f.table_name, ', ' ORDER BY f.check_name, f.table_name),
                max(f.detail) FILTER (WHERE f.check_name = 'content_checksum' AND f.table_name = tbl)
           INTO failing, detail FROM pg_temp.failing() f;

@@ -85,7 +85,7 @@ test('drift: a doctored database shape is reported (proof the check can fail)', 
   const prisma = prismaShape(dmmfOf(schemaText));
   const db = cloneShape(dbShape);
   db.tables.get('users').columns.set('phone', { type: 'text', nullable: true, hasDefault: false });
-  db.tables.get('packs').columns.delete('file_url');
+  db.tables.get('pack_files').columns.delete('file_url');
   db.tables.get('favorites').columns.get('created_at').nullable = false;
   db.tables.get('tags').columns.get('id').type = 'int4';
   db.tables.get('verify_diffs').primaryKey = '(check_name, key)';
@@ -94,7 +94,7 @@ test('drift: a doctored database shape is reported (proof the check can fail)', 
   const differences = compareShapes(prisma, db);
   assert.deepEqual(introduced(differences), [
     'favorites.created_at: NOT NULL in the database, optional in Prisma',
-    'packs.file_url: Prisma field has no column',
+    'pack_files.file_url: Prisma field has no column',
     'payments: table has no Prisma model',
     'samples: foreign key (pack_id) -> packs (id) ON DELETE Cascade ON UPDATE NoAction is in Prisma only',
     'tags.id: type is int4 in the database, int8 in Prisma',

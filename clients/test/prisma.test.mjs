@@ -124,7 +124,7 @@ test('prisma: packs with their tags (pack_tags -> tags) equal SQL', async () => 
 
 test('prisma: exact values of a pack (numeric, jsonb, bigint, relations) equal SQL', async () => {
   const [want] = await sql(
-    `SELECT p.id, p.slug, p.title, p.price::text AS price, p.is_premium, p.status, p.file_url,
+    `SELECT p.id, p.slug, p.title, p.price::text AS price, p.is_premium, p.status, f.file_url,
             c.slug AS category_slug, u.email AS author_email,
             s.views::text AS views, s.downloads::text AS downloads,
             (SELECT count(*)::int FROM dropskills_v2.samples x WHERE x.pack_id = p.id) AS samples
@@ -132,12 +132,13 @@ test('prisma: exact values of a pack (numeric, jsonb, bigint, relations) equal S
        JOIN dropskills_v2.categories c ON c.id = p.category_id
        JOIN dropskills_v2.users u ON u.id = p.author_id
        JOIN dropskills_v2.pack_stats s ON s.pack_id = p.id
+       JOIN dropskills_v2.pack_files f ON f.pack_id = p.id
       WHERE p.price IS NOT NULL AND p.price <> trunc(p.price)
       ORDER BY p.slug COLLATE "C" LIMIT 1`);
   assert.ok(want, 'the fixture has a pack with a fractional price, a category, an author and stats');
   const pack = await prisma.pack.findUnique({
     where: { slug: want.slug },
-    include: { category: true, author: true, stats: true, _count: { select: { samples: true } } },
+    include: { category: true, author: true, stats: true, file: true, _count: { select: { samples: true } } },
   });
   assert.equal(pack.id, want.id);
   assert.equal(pack.title, want.title);
@@ -145,7 +146,7 @@ test('prisma: exact values of a pack (numeric, jsonb, bigint, relations) equal S
   assert.equal(pack.price.toFixed(2), want.price);
   assert.equal(pack.isPremium, want.is_premium);
   assert.equal(pack.status, want.status);
-  assert.equal(pack.fileUrl, want.file_url);
+  assert.equal(pack.file.fileUrl, want.file_url);
   assert.equal(pack.category.slug, want.category_slug);
   assert.equal(pack.author.email, want.author_email);
   assert.equal(pack.stats.views, BigInt(want.views));

@@ -4,7 +4,7 @@
 //
 // The policies (docs/security.md, "The role matrix", created by dskv2_create_schema): an authenticated
 // user reads only their own favorites and their own users row, cannot update
-// another user's row, cannot read packs.file_url; anon cannot read users.
+// another user's row, reads packs and pack_files with select * (no gated file URL); anon cannot read users.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { asRequest, newPool } from '../lib/db.mjs';
@@ -58,18 +58,20 @@ test("rls: an authenticated user cannot update another user's row", async () => 
   assert.equal(full_name, other.full_name);
 });
 
-test('rls: an authenticated user cannot read packs.file_url', async () => {
-  const [{ n }] = await sql('SELECT count(*)::int AS n FROM dropskills_v2.packs WHERE file_url IS NOT NULL');
-  assert.ok(n > 0, 'the fixture has packs with a file_url');
-  let leaked;
-  try {
-    leaked = await asRequest(pool, authenticated(), async (c) => (await c.query(
-      'SELECT count(*)::int AS n FROM dropskills_v2.packs WHERE file_url IS NOT NULL')).rows[0].n);
-  } catch (err) {
-    if (!isDenied(err)) throw err;
-    leaked = 0;  // column privilege revoked: permission denied
+test('rls: select * works for anon and authenticated, and file URLs follow pack_files\' policies', async () => {
+  const [{ n }] = await sql(`SELECT count(*)::int AS n FROM dropskills_v2.pack_files f
+                               JOIN dropskills_v2.packs p ON p.id = f.pack_id
+                              WHERE f.file_url IS NOT NULL AND (p.status <> 'published' OR p.is_premium)`);
+  assert.ok(n > 0, 'the fixture has gated file URLs (premium or unpublished packs)');
+  for (const who of [{ role: 'anon' }, authenticated()]) {
+    const packs = await asRequest(pool, who, async (c) => (await c.query('SELECT * FROM dropskills_v2.packs')).rows);
+    assert.ok(packs.length > 0, 'select * on packs returns rows');
+    assert.ok(!('file_url' in packs[0]), 'packs has no file_url column');
+    const leaked = await asRequest(pool, who, async (c) => (await c.query(
+      `SELECT count(*)::int AS n FROM (SELECT * FROM dropskills_v2.pack_files) f
+         JOIN dropskills_v2.packs p ON p.id = f.pack_id WHERE p.is_premium`)).rows[0].n);
+    assert.equal(leaked, 0, 'premium file URLs visible without a user_packs row');
   }
-  assert.equal(leaked, 0, 'file_url values visible to authenticated');
 });
 
 test('rls: anon cannot read users', async () => {

@@ -44,12 +44,12 @@ struct Col {
         c.secrecy = s;
         return *this;
     }
-    Col& Hidden() {
-        c.api_select = false;
-        return *this;
-    }
     Col& Since(int step) {
         c.since = step;
+        return *this;
+    }
+    Col& Until(int step) {
+        c.until = step;
         return *this;
     }
     operator V2Column() const { return c; }  // NOLINT: a builder
@@ -207,7 +207,8 @@ std::vector<V2Table> BuildV2Tables() {
             Col("price", "numeric(10,2)", "CHECK (price >= 0)").From("products.price", "v.price"),
             Col("category_id", "integer").From("products.category_id", "v.category_id"),
             Col("cover_url", "text").From("products.thumbnail_url", "v.cover_url"),
-            Col("file_url", "text").From("products.file_url", "v.file_url").Secret(Secrecy::kGated).Hidden(),
+            // In pack_files since shape step 4.
+            Col("file_url", "text").From("products.file_url", "v.file_url").Secret(Secrecy::kGated).Until(4),
             Col("format", "text").From("products.format", "v.format"),
             Col("language", "text").From("products.language", "v.language"),
             Col("is_premium", "boolean", "NOT NULL DEFAULT false").From("products.is_premium", "v.is_premium"),
@@ -216,8 +217,8 @@ std::vector<V2Table> BuildV2Tables() {
             Col("author_id", "uuid").From("products.created_by", "v.author_id"),
             Col("created_at", "timestamptz", "DEFAULT now()").From("products.created_at", "v.created_at"),
             Col("updated_at", "timestamptz").From("products.updated_at", "v.updated_at"),
-            LegacyJson().Hidden(),
-            RunId().Hidden(),
+            LegacyJson(),
+            RunId(),
         };
         t.foreign_keys = {{"category_id", "categories", "id", OnDelete::kSetNull, true, ""},
                           {"author_id", "users", "id", OnDelete::kSetNull, true, ""}};
@@ -233,8 +234,7 @@ std::vector<V2Table> BuildV2Tables() {
                       {"packs_admin_insert", "INSERT", "authenticated", "", "$admin"},
                       {"packs_admin_update", "UPDATE", "authenticated", "$admin", "$admin"},
                       {"packs_admin_delete", "DELETE", "authenticated", "$admin", ""}};
-        // file_url reaches a user only through dskv2_pack_file_url (docs/security.md).
-        t.grants = {{"anon, authenticated", "SELECT", "api"}, {"authenticated", "INSERT, UPDATE, DELETE", ""}};
+        t.grants = {{"anon, authenticated", "SELECT", ""}, {"authenticated", "INSERT, UPDATE, DELETE", ""}};
         all.push_back(std::move(t));
     }
     {
@@ -384,7 +384,8 @@ std::vector<V2Table> BuildV2Tables() {
             Col("name", "text", "NOT NULL"),
             Col("provider", "text"),
             Col("model", "text"),
-            Col("config", "jsonb", "NOT NULL DEFAULT '{}'").Secret(Secrecy::kSecret).Hidden(),
+            // In ai_tool_secrets since shape step 4.
+            Col("config", "jsonb", "NOT NULL DEFAULT '{}'").Secret(Secrecy::kSecret).Until(4),
             Col("is_active", "boolean", "NOT NULL DEFAULT true"),
             Col("daily_quota", "integer", "CHECK (daily_quota >= 0)"),
             Col("input_price_per_1k", "numeric", "NOT NULL DEFAULT 0 CHECK (input_price_per_1k >= 0)"),
@@ -400,7 +401,7 @@ std::vector<V2Table> BuildV2Tables() {
                       {"ai_tools_admin_insert", "INSERT", "authenticated", "", "$admin"},
                       {"ai_tools_admin_update", "UPDATE", "authenticated", "$admin", "$admin"},
                       {"ai_tools_admin_delete", "DELETE", "authenticated", "$admin", ""}};
-        t.grants = {{"authenticated", "INSERT, UPDATE, DELETE", ""}, {"authenticated", "SELECT", "api"}};
+        t.grants = {{"authenticated", "INSERT, UPDATE, DELETE", ""}, {"authenticated", "SELECT", ""}};
         all.push_back(std::move(t));
     }
     {
@@ -512,6 +513,48 @@ std::vector<V2Table> BuildV2Tables() {
                                 "the shape steps applied to this target (docs/architecture.md)");
         t.since = 2;
         for (V2Column& c : t.columns) c.since = 2;
+        all.push_back(std::move(t));
+    }
+    {
+        // A pack's file URL, apart from the pack so that `select *` on packs
+        // shows nothing gated: one row per pack, written with it by the
+        // products mapping, readable under row level security only by those
+        // who may have the file (docs/security.md, "The role matrix").
+        V2Table t;
+        t.name = "pack_files";
+        t.since = 4;
+        t.columns = {
+            Col("pack_id", "uuid", "PRIMARY KEY"),
+            Col("file_url", "text").From("products.file_url", "v.file_url").Secret(Secrecy::kGated),
+        };
+        t.foreign_keys = {{"pack_id", "packs", "id", OnDelete::kCascade, false, ""}};
+        t.side_of = "packs";
+        t.side_key = "pack_id";
+        // Not audited by default (the default list is the contract's);
+        // dskv2_audit_enable('pack_files') adds it.
+        t.policies = {{"pack_files_read_free", "SELECT", "anon, authenticated",
+                       "EXISTS (SELECT 1 FROM $target.packs p WHERE p.id = pack_id AND p.status = 'published' "
+                       "AND NOT p.is_premium)",
+                       ""},
+                      {"pack_files_read_owned", "SELECT", "authenticated",
+                       "EXISTS (SELECT 1 FROM $target.user_packs up WHERE up.pack_id = pack_files.pack_id AND "
+                       "up.user_id = $uid)",
+                       ""},
+                      {"pack_files_admin_read", "SELECT", "authenticated", "$admin", ""}};
+        AdminWrites(t);
+        t.grants = {{"anon, authenticated", "SELECT", ""}, {"authenticated", "INSERT, UPDATE, DELETE", ""}};
+        all.push_back(std::move(t));
+    }
+    {
+        // An AI tool's configuration (provider keys): for service_role only.
+        V2Table t;
+        t.name = "ai_tool_secrets";
+        t.since = 4;
+        t.columns = {
+            Col("tool_id", "bigint", "PRIMARY KEY"),
+            Col("config", "jsonb", "NOT NULL DEFAULT '{}'").Secret(Secrecy::kSecret),
+        };
+        t.foreign_keys = {{"tool_id", "ai_tools", "id", OnDelete::kCascade, false, ""}};
         all.push_back(std::move(t));
     }
     // Policy names: <table>_admin_read / _admin_<command> where not named.
@@ -646,6 +689,28 @@ std::vector<ShapeStep> BuildShapeSteps() {
          {},
          {},
          {{"users", "users_read_own"}, {"users", "users_update_own"}}},
+        {4,
+         "hidden_values_apart",
+         "packs.file_url moves to pack_files and ai_tools.config to ai_tool_secrets, so that select * shows "
+         "nothing hidden",
+         // Copied first without a lock (batches, below), then once more under
+         // the tables' lock, which a live sync write waits for: nothing
+         // written meanwhile is lost; then the columns go.
+         {"LOCK TABLE @{tgt}.packs, @{tgt}.ai_tools IN SHARE ROW EXCLUSIVE MODE",
+          "INSERT INTO @{tgt}.pack_files AS f (pack_id, file_url) SELECT p.id, p.file_url FROM @{tgt}.packs p "
+          "ON CONFLICT (pack_id) DO UPDATE SET file_url = EXCLUDED.file_url WHERE f.file_url IS DISTINCT FROM "
+          "EXCLUDED.file_url",
+          "INSERT INTO @{tgt}.ai_tool_secrets AS s (tool_id, config) SELECT t.id, t.config FROM @{tgt}.ai_tools t "
+          "ON CONFLICT (tool_id) DO UPDATE SET config = EXCLUDED.config WHERE s.config IS DISTINCT FROM "
+          "EXCLUDED.config",
+          "ALTER TABLE @{tgt}.packs DROP COLUMN IF EXISTS file_url",
+          "ALTER TABLE @{tgt}.ai_tools DROP COLUMN IF EXISTS config"},
+         {"INSERT INTO @{tgt}.pack_files (pack_id, file_url) SELECT p.id, p.file_url FROM @{tgt}.packs p WHERE "
+          "NOT EXISTS (SELECT 1 FROM @{tgt}.pack_files f WHERE f.pack_id = p.id) ORDER BY p.id LIMIT 10000",
+          "INSERT INTO @{tgt}.ai_tool_secrets (tool_id, config) SELECT t.id, t.config FROM @{tgt}.ai_tools t "
+          "WHERE NOT EXISTS (SELECT 1 FROM @{tgt}.ai_tool_secrets s WHERE s.tool_id = t.id) ORDER BY t.id "
+          "LIMIT 10000"},
+         {}},
     };
 }
 

@@ -41,11 +41,11 @@ enum class Secrecy : unsigned char {
 
 struct V2Column {
     std::string_view name;
-    std::string_view type;   // as created: "uuid", "numeric(10,2)", "text COLLATE \"C\""
-    std::string_view rest;   // the rest of its definition: NOT NULL, DEFAULT, CHECK, PRIMARY KEY ...
-    int since = 1;           // the shape step that created it
-    bool mapped = false;     // written from the mapped legacy rows; compared by verification
-    bool api_select = true;  // granted to the API roles that read the table (else left out of the grant)
+    std::string_view type;  // as created: "uuid", "numeric(10,2)", "text COLLATE \"C\""
+    std::string_view rest;  // the rest of its definition: NOT NULL, DEFAULT, CHECK, PRIMARY KEY ...
+    int since = 1;          // the shape step that created it
+    int until = 0;          // the shape step that moved it to a table of its own (0: never)
+    bool mapped = false;    // written from the mapped legacy rows; compared by verification
     Secrecy secrecy = Secrecy::kPublic;
     std::string_view legacy_home;  // where its value lives in legacy: "products.title" ("" none)
     std::string_view inverse;      // the legacy value as SQL over `v` (the V2 row); "" none yet
@@ -88,8 +88,10 @@ struct Policy {
     std::string_view check_expr;
 };
 
-// A grant to an API role; columns: "" for the whole table, "api" for the
-// columns marked api_select, else a column list.
+// A grant to an API role; columns: "" for the whole table, else a column
+// list (only for INSERT and UPDATE: an API role that reads a table reads every
+// column of it, so that `select *` works; hidden values have tables of their
+// own, docs/security.md).
 struct Grant {
     std::string_view roles;
     std::string_view privileges;
@@ -122,8 +124,15 @@ struct V2Table {
     std::vector<Grant> grants;                                         // to anon and authenticated (Supabase only)
     std::string_view service_role = "SELECT, INSERT, UPDATE, DELETE";  // privileges of service_role
     std::string_view comment;
+    // A table of values kept apart from their row (pack_files, docs/security.md):
+    // one row per row of `side_of`, keyed by `side_key` (the main table's
+    // mapping key), written by the main table's mapping in the same statement.
+    std::string_view side_of;
+    std::string_view side_key;
 
     const V2Column* Column(std::string_view column) const;
+    // In the current shape: not moved away by a shape step.
+    static bool Current(const V2Column& c) { return c.until == 0; }
 };
 
 enum class LegacySchema : unsigned char { kAuth, kSource };

@@ -64,8 +64,8 @@ std::vector<CatalogRow> CatalogColumnRows() {
         int ord = 0;
         for (const V2Column& c : t.columns) {
             rows.push_back({Text(t.name), Int(++ord), Text(c.name), Text(c.type), Int(StepOf(c.since, t)),
-                            Bool(c.mapped), Bool(c.api_select), Text(SecrecyName(c.secrecy)), TextOrNull(c.legacy_home),
-                            TextOrNull(c.inverse), Text(OwnerName(c.owner.before_switch)),
+                            Bool(c.mapped), c.until == 0 ? std::nullopt : Int(c.until), Text(SecrecyName(c.secrecy)),
+                            TextOrNull(c.legacy_home), TextOrNull(c.inverse), Text(OwnerName(c.owner.before_switch)),
                             Text(OwnerName(c.owner.after_switch)), Text(OwnerName(c.owner.after_switch_back))});
         }
     }
@@ -93,16 +93,8 @@ std::vector<CatalogRow> CatalogSecurityRows() {
     std::vector<CatalogRow> rows;
     for (const V2Table& t : V2Tables()) {
         for (const Grant& g : t.grants) {
-            std::optional<std::string> columns;
-            if (g.columns == "api") {
-                std::string list;
-                for (const V2Column& c : t.columns) {
-                    if (c.api_select) list += (list.empty() ? "" : ", ") + std::string(c.name);
-                }
-                columns = list;
-            } else if (!g.columns.empty()) {
-                columns = std::string(g.columns);
-            }
+            const std::optional<std::string> columns =
+                g.columns.empty() ? std::nullopt : std::optional<std::string>(std::string(g.columns));
             rows.push_back({Text(t.name), Text("grant"), std::nullopt, Text(g.roles), Text(g.privileges), columns,
                             std::nullopt, std::nullopt});
         }
@@ -178,9 +170,11 @@ std::vector<CatalogRow> TargetStepRows(const std::string& quoted_target) {
                         std::string(idx.name) + " ON " + tgt + std::string(t.name) + " " + std::string(idx.columns));
             }
         }
+        // Batches first: a data move copies without a lock, then its
+        // statements finish it under one (shape step 4).
+        for (std::string_view s : step.batches) add("batch", {}, {}, Replace(std::string(s), "@{tgt}", quoted_target));
         for (std::string_view s : step.statements)
             add("statement", {}, {}, Replace(std::string(s), "@{tgt}", quoted_target));
-        for (std::string_view s : step.batches) add("batch", {}, {}, Replace(std::string(s), "@{tgt}", quoted_target));
         for (const auto& [table, policy] : step.policies) {
             add("policy", table, policy,
                 "DROP POLICY IF EXISTS " + std::string(policy) + " ON " + tgt + std::string(table));

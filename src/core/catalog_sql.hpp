@@ -20,7 +20,7 @@ using CatalogRow = std::vector<std::optional<std::string>>;
 std::vector<CatalogRow> CatalogTableRows();
 
 // dskv2_catalog_columns(): table_name, ord, column_name, type, since, mapped,
-// api_select, secrecy, legacy_home, inverse, owner_before_switch,
+// until (the step that moved it away, NULL none), secrecy, legacy_home, inverse, owner_before_switch,
 // owner_after_switch, owner_after_switch_back.
 std::vector<CatalogRow> CatalogColumnRows();
 

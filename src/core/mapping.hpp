@@ -151,6 +151,10 @@ void CheckRunnable(const TableMapping& mapping, const SourceColumns& columns);
 // target's shape (a column a later shape step adds is left out of an older target).
 std::vector<std::string_view> MappedColumns(const TableMapping& mapping, const SqlNames& names);
 
+// The tables that keep values of the mapping's V2 rows apart (pack_files of
+// packs, docs/security.md), in the target's shape; empty for most.
+std::vector<const V2Table*> SideTables(const TableMapping& mapping, const SqlNames& names);
+
 // SELECT of the mapped rows: _source, _key (text), _reason, _warn, _o1, _o2
 // (processing order: _o1 NULLS LAST, _o2), mapping-specific helper columns,
 // then the V2 columns.

@@ -68,6 +68,21 @@ const V2Table& SlugTableOf(const TableMapping& m);
 // The V2 table of a mapping, qualified.
 std::string TargetTable(const TableMapping& m, const SqlNames& names);
 
+// The side tables of a one-row mapping (pack_files of packs, for the
+// target's shape): `,\nside_<table> AS (INSERT ... ON CONFLICT DO UPDATE)`
+// CTEs that bring them in line with the accepted rows of `from` (a FROM item
+// aliased x), "" when the mapping has none. The statement must also write
+// the main rows: the side row's foreign key is checked at its end.
+std::string SideWrites(const TableMapping& m, const SqlNames& names, const std::string& from);
+// ` AND EXISTS (...)`: the side rows of the mapped row `alias` hold what it
+// maps to ("" when the mapping has none).
+std::string SideUnchanged(const TableMapping& m, const SqlNames& names, const std::string& alias);
+struct SideColumn {
+    const V2Table* table;
+    std::string_view column;
+};
+std::vector<SideColumn> SideColumns(const TableMapping& m, const SqlNames& names);
+
 // The two sides of a merging mapping's comparison, one row per V2 group (k1,
 // k2) with the columns the V2 row keeps (c1, c2): from the legacy rows `rows`
 // (a FROM item aliased m) that map and pass `kept` (the first row of each

@@ -152,6 +152,7 @@ std::string MigrateSql(const TableMapping& mapping, const SqlNames& names, const
                 mapping, names, rows == RowSet::kKeys ? "true, true" : (rows == RowSet::kStaged ? "true" : "false"));
             sql += "written AS (INSERT INTO " + detail::TargetTable(mapping, names) + " (" + ins.columns +
                    "migration_run_id)\n  SELECT " + ins.values + run + " FROM " + ordered + "\n  RETURNING 1)";
+            sql += detail::SideWrites(mapping, names, "mapped x");
             break;
         }
         case Merge::kBySlug:

@@ -66,8 +66,8 @@ std::string SyncSql(const TableMapping& mapping, const SqlNames& names, const So
     sql += "written AS (INSERT INTO " + table + " (" + ins.columns + "migration_run_id)\n  SELECT " + ins.values +
            detail::Run(run_id) +
            " FROM (SELECT * FROM mapped WHERE mapped._reason IS NULL AND NOT EXISTS (SELECT 1 FROM " + table +
-           " v WHERE " + tk +
-           " = mapped._o2) ORDER BY mapped._o1 NULLS LAST, mapped._o2 OFFSET 0) x\n  RETURNING 1),\n";
+           " v WHERE " + tk + " = mapped._o2) ORDER BY mapped._o1 NULLS LAST, mapped._o2 OFFSET 0) x\n  RETURNING 1)" +
+           detail::SideWrites(mapping, names, "mapped x") + ",\n";
     // A deleted legacy row takes its V2 row along (V2's foreign keys act);
     // a rejected change keeps the last good V2 row, a rejected delete does not.
     sql += "deleted AS (DELETE FROM " + table + " v WHERE " + tk + " IN " + KeyList(mapping) + " AND v." +
@@ -89,8 +89,12 @@ std::string SyncInsertSql(const TableMapping& mapping, const SqlNames& names, co
     const std::string key(mapping.target_key);
     if (mapping.merge == Merge::kNone) {
         const detail::InsertLists ins = detail::InsertColumns(mapping, names, "true, true");
-        return "INSERT INTO " + table + " AS v (" + ins.columns + "migration_run_id)\nSELECT " + ins.values + run +
-               " FROM (" + mapped + ") x\nWHERE x._reason IS NULL AND NOT EXISTS (SELECT 1 FROM " + table +
+        // With side tables (pack_files), the mapped row once, for both writes.
+        const std::string side = detail::SideWrites(mapping, names, "mx x");
+        const std::string with = side.empty() ? "" : "WITH mx AS MATERIALIZED (" + mapped + ")" + side + "\n";
+        const std::string from = side.empty() ? "(" + mapped + ")" : "mx";
+        return with + "INSERT INTO " + table + " AS v (" + ins.columns + "migration_run_id)\nSELECT " + ins.values +
+               run + " FROM " + from + " x\nWHERE x._reason IS NULL AND NOT EXISTS (SELECT 1 FROM " + table +
                " e WHERE e." + key + " = x._o2)\nRETURNING " + QuarantinedKey(mapping, names, "v." + key + "::text");
     }
     const PairSpec& p = mapping.table->pair;
@@ -114,10 +118,16 @@ std::string SyncUpdateSql(const TableMapping& mapping, const SqlNames& names, co
     RequireMerge(mapping, false, "SyncUpdateSql");
     const std::string tk = "v." + std::string(mapping.target_key);
     const detail::UpdateLists upd = detail::UpdateColumns(mapping, names, "x");
-    return "UPDATE " + detail::TargetTable(mapping, names) + " v SET " + upd.sets + "\nFROM (" +
-           MappedOneKey(mapping, names, columns) + ") x\nWHERE x._reason IS NULL AND " + tk + " = x._o2 AND (" +
-           upd.v2_cols + ") IS DISTINCT FROM (" + upd.mapped_cols + ")\nRETURNING " +
-           QuarantinedKey(mapping, names, "x._key");
+    const std::string mapped = MappedOneKey(mapping, names, columns);
+    // Side rows (pack_files) are brought in line whether the main row changed
+    // or not; a change of them alone writes no main row, and the unchanged
+    // check that follows then finds everything in place.
+    const std::string side = detail::SideWrites(mapping, names, "mx x");
+    const std::string with = side.empty() ? "" : "WITH mx AS MATERIALIZED (" + mapped + ")" + side + "\n";
+    const std::string from = side.empty() ? "(" + mapped + ")" : "mx";
+    return with + "UPDATE " + detail::TargetTable(mapping, names) + " v SET " + upd.sets + "\nFROM " + from +
+           " x\nWHERE x._reason IS NULL AND " + tk + " = x._o2 AND (" + upd.v2_cols + ") IS DISTINCT FROM (" +
+           upd.mapped_cols + ")\nRETURNING " + QuarantinedKey(mapping, names, "x._key");
 }
 
 std::string SyncUnchangedSql(const TableMapping& mapping, const SqlNames& names, const SourceColumns& columns) {
@@ -126,7 +136,8 @@ std::string SyncUnchangedSql(const TableMapping& mapping, const SqlNames& names,
     return "SELECT count(*) = 1 AS unchanged FROM (" + MappedOneKey(mapping, names, columns) +
            ") x\nWHERE x._reason IS NULL AND EXISTS (SELECT 1 FROM " + detail::TargetTable(mapping, names) +
            " v WHERE v." + std::string(mapping.target_key) + " = x._o2 AND (" + upd.v2_cols +
-           ") IS NOT DISTINCT FROM (" + upd.mapped_cols + ")) AND NOT EXISTS (SELECT 1 FROM " + names.target +
+           ") IS NOT DISTINCT FROM (" + upd.mapped_cols + "))" + detail::SideUnchanged(mapping, names, "x") +
+           " AND NOT EXISTS (SELECT 1 FROM " + names.target +
            ".migration_rejects rq WHERE rq.source_table = " + QuoteLiteral(mapping.name) +
            " AND rq.source_key = x._key)";
 }

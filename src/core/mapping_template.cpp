@@ -263,6 +263,64 @@ std::string TargetTable(const TableMapping& m, const SqlNames& names) {
     return names.target + "." + std::string(m.target);
 }
 
+namespace {
+
+// The mapped columns of a side table: what follows the row it keeps apart.
+std::vector<std::string_view> SideMapped(const V2Table& side) {
+    std::vector<std::string_view> out;
+    for (const V2Column& c : side.columns) {
+        if (c.mapped) out.push_back(c.name);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string SideWrites(const TableMapping& m, const SqlNames& names, const std::string& from) {
+    std::string sql;
+    for (const V2Table* side : SideTables(m, names)) {
+        const std::string key(side->side_key);
+        std::string cols = key, values = "x." + std::string(m.target_key), sets, v2, mapped;
+        for (std::string_view c : SideMapped(*side)) {
+            const std::string col(c), sep = sets.empty() ? "" : ", ";
+            cols += ", " + col;
+            values += ", x." + col;
+            sets += sep + col + " = EXCLUDED." + col;
+            v2 += sep + "f." + col;
+            mapped += sep + "EXCLUDED." + col;
+        }
+        sql += ",\nside_" + std::string(side->name) + " AS (INSERT INTO " + names.target + "." +
+               std::string(side->name) + " AS f (" + cols + ")\n  SELECT " + values + " FROM " + from +
+               " WHERE x._reason IS NULL\n  ON CONFLICT (" + key + ") DO UPDATE SET " + sets + " WHERE (" + v2 +
+               ") IS DISTINCT FROM (" + mapped + ") RETURNING 1)";
+    }
+    return sql;
+}
+
+std::string SideUnchanged(const TableMapping& m, const SqlNames& names, const std::string& alias) {
+    std::string sql;
+    for (const V2Table* side : SideTables(m, names)) {
+        std::string v2, mapped;
+        for (std::string_view c : SideMapped(*side)) {
+            const std::string col(c), sep = v2.empty() ? "" : ", ";
+            v2 += sep + "f." + col;
+            mapped += sep + alias + "." + col;
+        }
+        sql += " AND EXISTS (SELECT 1 FROM " + names.target + "." + std::string(side->name) + " f WHERE f." +
+               std::string(side->side_key) + " = " + alias + "." + std::string(m.target_key) + " AND (" + v2 +
+               ") IS NOT DISTINCT FROM (" + mapped + "))";
+    }
+    return sql;
+}
+
+std::vector<SideColumn> SideColumns(const TableMapping& m, const SqlNames& names) {
+    std::vector<SideColumn> out;
+    for (const V2Table* side : SideTables(m, names)) {
+        for (std::string_view c : SideMapped(*side)) out.push_back({side, c});
+    }
+    return out;
+}
+
 GroupSides GroupComparison(const TableMapping& m, const SqlNames& names, const std::string& rows,
                            const std::string& kept) {
     const std::string table = TargetTable(m, names);
@@ -293,7 +351,16 @@ std::vector<std::string_view> MappedColumns(const TableMapping& mapping, const S
     std::vector<std::string_view> out;
     const int shape = names.shape > 0 ? names.shape : CurrentShape();
     for (const V2Column& c : mapping.table->columns) {
-        if (c.mapped && c.since <= shape) out.push_back(c.name);
+        if (c.mapped && c.since <= shape && (c.until == 0 || shape < c.until)) out.push_back(c.name);
+    }
+    return out;
+}
+
+std::vector<const V2Table*> SideTables(const TableMapping& mapping, const SqlNames& names) {
+    std::vector<const V2Table*> out;
+    const int shape = names.shape > 0 ? names.shape : CurrentShape();
+    for (const V2Table& t : V2Tables()) {
+        if (t.side_of == mapping.target && t.since <= shape) out.push_back(&t);
     }
     return out;
 }

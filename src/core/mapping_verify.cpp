@@ -61,6 +61,15 @@ std::string ContentDiff(const TableMapping& m, const SqlNames& names, const Sour
             differs += (differs.empty() ? "" : " OR ") + std::string("legacy_rows.c_") + col +
                        " IS DISTINCT FROM v2_rows.c_" + col;
         }
+        // Values kept apart (pack_files): compared as if on the row (a missing side row reads NULL).
+        for (const detail::SideColumn& sc : detail::SideColumns(m, names)) {
+            const std::string col(sc.column);
+            legacy_cols += ", m." + col + " AS c_" + col;
+            v2_cols += ", (SELECT f." + col + " FROM " + names.target + "." + std::string(sc.table->name) +
+                       " f WHERE f." + std::string(sc.table->side_key) + " = v." + std::string(m.target_key) +
+                       ") AS c_" + col;
+            differs += " OR legacy_rows.c_" + col + " IS DISTINCT FROM v2_rows.c_" + col;
+        }
         const std::string legacy_side =
             "SELECT " + legacy_cols + " FROM (" + mapped + ") m WHERE m._reason IS NULL AND " + not_quarantined;
         const std::string v2_side = "SELECT " + v2_cols + " FROM " + detail::TargetTable(m, names) + " v WHERE v." +
@@ -114,8 +123,10 @@ std::string VerifySql(const SqlNames& names, const SourceColumns& columns, int m
                        "array_to_string(d.keys, ', ')) END, d.keys FROM " +
                        ContentDiff(m, names, columns, max_keys) + " d");
     }
-    // Foreign keys between V2 tables without orphans.
+    // Foreign keys between V2 tables without orphans (the tables of the target's shape).
+    const int shape = names.shape > 0 ? names.shape : CurrentShape();
     for (const V2Table& t : V2Tables()) {
+        if (t.since > shape) continue;
         for (const ForeignKey& fk : t.foreign_keys) {
             const V2Table* parent = FindV2Table(fk.parent);
             if (parent == nullptr) continue;  // outside the target (auth.users)

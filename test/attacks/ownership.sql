@@ -5,7 +5,7 @@
 -- Whatever she plants, the superuser's migration, the DBA entry points and the triggers'
 -- identity switches refuse with 42501 naming her object, and nothing of hers ever runs.
 \ir ../legacy_setup.psql
-SELECT plan(26);
+SELECT plan(29);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 
 -- The marker is no secret: any role reads it off an existing target's comment.
@@ -83,17 +83,32 @@ DROP SCHEMA dropskills_v2_private CASCADE;
 SELECT lives_ok($$SELECT * FROM dskv2_migrate_all()$$, 'a migration into a fresh target works');
 SELECT is((SELECT count(*) FROM dskv2_trust_findings('dropskills_v2')), 0::bigint, '... and the target is trusted');
 
--- Route 1: dskv2_pack_file_url on a schema eve made look like a target.
+-- Route 1: dskv2_pack_file_url on a schema eve made look like a target. It
+-- runs with its caller's rights (SECURITY INVOKER) and reads only an ordinary
+-- table with the catalogue's column types: eve's view, or her type with an
+-- implicit cast to uuid, never reaches her function, whoever calls it.
 SET LOCAL ROLE eve;
 CREATE SCHEMA evil;
 COMMENT ON SCHEMA evil IS :'marker';
-CREATE VIEW evil.packs AS SELECT p.id, eve_tools.pwn_text() AS file_url, false AS is_premium, 'published'::text AS status
-                            FROM dropskills_v2.packs p;
+CREATE VIEW evil.pack_files AS SELECT p.id AS pack_id, eve_tools.pwn_text() AS file_url FROM dropskills_v2.packs p;
+CREATE SCHEMA evil2;
+COMMENT ON SCHEMA evil2 IS :'marker';
+CREATE TYPE evil2.eid AS (v uuid);
+CREATE FUNCTION evil2.to_uuid(evil2.eid) RETURNS uuid LANGUAGE sql AS $$SELECT eve_tools.pwn_text()::uuid$$;
+CREATE CAST (evil2.eid AS uuid) WITH FUNCTION evil2.to_uuid(evil2.eid) AS IMPLICIT;
+CREATE TABLE evil2.pack_files (pack_id evil2.eid, file_url text);
+INSERT INTO evil2.pack_files SELECT ROW(p.id)::evil2.eid, 'x' FROM dropskills_v2.packs p;
 RESET ROLE;
 SET LOCAL ROLE authenticated;
-SELECT throws_ok($$SELECT dskv2_pack_file_url((SELECT id FROM public.products LIMIT 1), 'evil')$$, '42501', NULL,
-                 'route 1: dskv2_pack_file_url refuses a schema its caller chose and another role owns');
+SELECT throws_ok($$SELECT dskv2_pack_file_url((SELECT id FROM public.products LIMIT 1), 'evil')$$, '42P01', NULL,
+                 'route 1: dskv2_pack_file_url reads no view of a schema its caller chose');
 RESET ROLE;
+SELECT throws_ok($$SELECT dskv2_pack_file_url((SELECT id FROM public.products LIMIT 1), 'evil')$$, '42P01', NULL,
+                 '... not even for a superuser');
+SELECT throws_ok($$SELECT dskv2_pack_file_url((SELECT id FROM public.products LIMIT 1), 'evil2')$$, '42804', NULL,
+                 '... nor a table whose key is another role''s type (its cast would run as the caller)');
+SELECT is((SELECT prosecdef FROM pg_proc WHERE oid = 'dskv2_pack_file_url(uuid, name)'::regprocedure), false,
+          '... and it runs with its caller''s rights');
 
 -- A TRIGGER privilege granted by mistake: eve's trigger would run when dskv2 writes as the owner.
 GRANT TRIGGER ON dropskills_v2.tags TO eve;

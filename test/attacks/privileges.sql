@@ -2,7 +2,7 @@
 -- extensions schema grant EXECUTE on every new function to anon, authenticated and
 -- service_role. Created there, the extension revokes it from all three (and PUBLIC) and grants
 -- back exactly the list of docs/security.md, "Who may execute what"; service_role then cannot
--- silence the audit or block migrations. And no SECURITY DEFINER routine beyond the documented one.
+-- silence the audit or block migrations. And no SECURITY DEFINER routine at all.
 \ir ../legacy_setup.psql
 SELECT plan(8);
 
@@ -49,8 +49,8 @@ RESET ROLE;
 SELECT is(ARRAY(SELECT p.proname::text FROM pg_proc p
                   JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'
                   JOIN pg_extension e ON e.oid = d.refobjid AND e.extname = 'dropskills_v2'
-                 WHERE p.prosecdef ORDER BY 1), ARRAY['dskv2_pack_file_url'],
-          'the only SECURITY DEFINER routine is the documented one');
+                 WHERE p.prosecdef ORDER BY 1), ARRAY[]::text[],
+          'no SECURITY DEFINER routine in the extension');
 
 SELECT * FROM finish();
 ROLLBACK;
