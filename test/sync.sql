@@ -5,7 +5,7 @@
 -- verification fails, guards the legacy tables, keeps sign-ups flowing, and
 -- rollback takes it all away.
 \ir legacy_setup.psql
-SELECT plan(77);
+SELECT plan(80);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 SELECT count(*) FROM dskv2_migrate_all();
 
@@ -72,6 +72,17 @@ SELECT is((SELECT count(*)::int FROM dropskills_v2.migration_rejects WHERE sourc
 UPDATE public.products SET title = title WHERE id = '00000000-0000-4000-8000-0000000000a1';
 SELECT is((SELECT title FROM dropskills_v2.packs WHERE id = '00000000-0000-4000-8000-0000000000a1'), 'Pack Renommé',
           'an update that changes nothing leaves V2 as it is');
+-- A pack's file URL lives in pack_files: written with the pack, changed alone or with it.
+UPDATE public.products SET file_url = 'https://files.example.test/a1-v1.zip' WHERE id = '00000000-0000-4000-8000-0000000000a1';
+SELECT is((SELECT file_url FROM dropskills_v2.pack_files WHERE pack_id = '00000000-0000-4000-8000-0000000000a1'),
+          'https://files.example.test/a1-v1.zip', 'a change of the file URL alone reaches pack_files');
+UPDATE public.products SET file_url = 'https://files.example.test/a1-v2.zip', title = 'Pack Renommé 2'
+ WHERE id = '00000000-0000-4000-8000-0000000000a1';
+SELECT is((SELECT f.file_url || ' ' || p.title FROM dropskills_v2.pack_files f JOIN dropskills_v2.packs p ON p.id = f.pack_id
+            WHERE f.pack_id = '00000000-0000-4000-8000-0000000000a1'),
+          'https://files.example.test/a1-v2.zip Pack Renommé 2', '... and with the pack''s own columns, in one statement');
+SELECT is((SELECT count(*)::int FROM dropskills_v2.pack_files WHERE pack_id::text LIKE '00000000-0000-4000-8000-0000000000a_'), 2,
+          '... and every new pack got its pack_files row');
 
 -- Samples, stats.
 INSERT INTO public.samples (id, product_id, title, file_url) VALUES (900001, '00000000-0000-4000-8000-0000000000a1', 'Extrait', 'https://cdn.example.test/extrait.PDF?x=1');
