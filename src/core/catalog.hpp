@@ -131,8 +131,6 @@ struct V2Table {
     std::string_view side_key;
 
     const V2Column* Column(std::string_view column) const;
-    // In the current shape: not moved away by a shape step.
-    static bool Current(const V2Column& c) { return c.until == 0; }
 };
 
 enum class LegacySchema : unsigned char { kAuth, kSource };
