@@ -185,7 +185,9 @@ TEST(CatalogTest, SecurityMatrixNamesExistingColumnsAndUniquePolicies) {
         }
         // Row level security on every table, and at least the admins' read
         // (but ai_tool_secrets: service_role only, which bypasses it).
-        if (t.name != "ai_tool_secrets") EXPECT_FALSE(t.policies.empty()) << t.name;
+        if (t.name != "ai_tool_secrets") {
+            EXPECT_FALSE(t.policies.empty()) << t.name;
+        }
     }
     // Gated and secret values live in tables of their own, which no API role
     // reads but through row level security (pack_files) or not at all
@@ -206,7 +208,9 @@ TEST(CatalogTest, SecurityMatrixNamesExistingColumnsAndUniquePolicies) {
     EXPECT_TRUE(secrets->grants.empty()) << "ai_tool_secrets is for service_role only";
     for (const V2Table& t : V2Tables()) {
         for (const Grant& g : t.grants) {
-            if (g.privileges.find("SELECT") != std::string_view::npos) EXPECT_TRUE(g.columns.empty()) << t.name;
+            if (g.privileges.find("SELECT") != std::string_view::npos) {
+                EXPECT_TRUE(g.columns.empty()) << t.name;
+            }
         }
     }
 }

@@ -982,8 +982,11 @@ TEST(MappingSyncTest, OneRowMappingsUpdateInPlaceAndKeepTheirSlug) {
             EXPECT_TRUE(Contains(fast, "AS quarantined"));
             EXPECT_TRUE(Lacks(fast, "INSERT INTO " + names.target + ".migration_rejects"));
         }
-        if (!side) EXPECT_TRUE(Lacks(update, "INSERT")) << "the update path only updates";
-        if (side) EXPECT_TRUE(Contains(SyncUnchangedSql(m, names, FullCatalog()), ".pack_files f WHERE f.pack_id"));
+        if (side) {
+            EXPECT_TRUE(Contains(SyncUnchangedSql(m, names, FullCatalog()), ".pack_files f WHERE f.pack_id"));
+        } else {
+            EXPECT_TRUE(Lacks(update, "INSERT")) << "the update path only updates";
+        }
         // The probe compares every column the update writes, so it may run first.
         const std::string unchanged = SyncUnchangedSql(m, names, FullCatalog());
         EXPECT_TRUE(Contains(unchanged, "AS unchanged"));
