@@ -92,6 +92,8 @@ struct SqlNames {
     std::string extension;      // where the dskv2_* functions live
     bool target_exists = true;  // false: a dry run before the first migration (no V2 tables yet)
     int shape = 0;              // the target's shape version; 0: the current one
+
+    int Shape() const { return shape > 0 ? shape : CurrentShape(); }
 };
 
 enum class RowSet {

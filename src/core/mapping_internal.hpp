@@ -82,6 +82,15 @@ struct SideColumn {
     std::string_view column;
 };
 std::vector<SideColumn> SideColumns(const TableMapping& m, const SqlNames& names);
+// The FROM item of a one-key fast path over `mapped` (alias it x), and the
+// WITH clause it needs: "(mapped)" and nothing without side tables; with them
+// the mapped row once (mx) and the side writes, so that the main statement
+// stays a plain INSERT or UPDATE.
+struct OneKeySource {
+    std::string with;
+    std::string from;
+};
+OneKeySource OneKeyWithSides(const TableMapping& m, const SqlNames& names, const std::string& mapped);
 
 // The two sides of a merging mapping's comparison, one row per V2 group (k1,
 // k2) with the columns the V2 row keeps (c1, c2): from the legacy rows `rows`

@@ -90,11 +90,9 @@ std::string SyncInsertSql(const TableMapping& mapping, const SqlNames& names, co
     if (mapping.merge == Merge::kNone) {
         const detail::InsertLists ins = detail::InsertColumns(mapping, names, "true, true");
         // With side tables (pack_files), the mapped row once, for both writes.
-        const std::string side = detail::SideWrites(mapping, names, "mx x");
-        const std::string with = side.empty() ? "" : "WITH mx AS MATERIALIZED (" + mapped + ")" + side + "\n";
-        const std::string from = side.empty() ? "(" + mapped + ")" : "mx";
-        return with + "INSERT INTO " + table + " AS v (" + ins.columns + "migration_run_id)\nSELECT " + ins.values +
-               run + " FROM " + from + " x\nWHERE x._reason IS NULL AND NOT EXISTS (SELECT 1 FROM " + table +
+        const detail::OneKeySource src = detail::OneKeyWithSides(mapping, names, mapped);
+        return src.with + "INSERT INTO " + table + " AS v (" + ins.columns + "migration_run_id)\nSELECT " + ins.values +
+               run + " FROM " + src.from + " x\nWHERE x._reason IS NULL AND NOT EXISTS (SELECT 1 FROM " + table +
                " e WHERE e." + key + " = x._o2)\nRETURNING " + QuarantinedKey(mapping, names, "v." + key + "::text");
     }
     const PairSpec& p = mapping.table->pair;
@@ -122,10 +120,8 @@ std::string SyncUpdateSql(const TableMapping& mapping, const SqlNames& names, co
     // Side rows (pack_files) are brought in line whether the main row changed
     // or not; a change of them alone writes no main row, and the unchanged
     // check that follows then finds everything in place.
-    const std::string side = detail::SideWrites(mapping, names, "mx x");
-    const std::string with = side.empty() ? "" : "WITH mx AS MATERIALIZED (" + mapped + ")" + side + "\n";
-    const std::string from = side.empty() ? "(" + mapped + ")" : "mx";
-    return with + "UPDATE " + detail::TargetTable(mapping, names) + " v SET " + upd.sets + "\nFROM " + from +
+    const detail::OneKeySource src = detail::OneKeyWithSides(mapping, names, mapped);
+    return src.with + "UPDATE " + detail::TargetTable(mapping, names) + " v SET " + upd.sets + "\nFROM " + src.from +
            " x\nWHERE x._reason IS NULL AND " + tk + " = x._o2 AND (" + upd.v2_cols + ") IS DISTINCT FROM (" +
            upd.mapped_cols + ")\nRETURNING " + QuarantinedKey(mapping, names, "x._key");
 }

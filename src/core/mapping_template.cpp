@@ -313,6 +313,12 @@ std::string SideUnchanged(const TableMapping& m, const SqlNames& names, const st
     return sql;
 }
 
+OneKeySource OneKeyWithSides(const TableMapping& m, const SqlNames& names, const std::string& mapped) {
+    const std::string side = SideWrites(m, names, "mx x");
+    if (side.empty()) return {"", "(" + mapped + ")"};
+    return {"WITH mx AS MATERIALIZED (" + mapped + ")" + side + "\n", "mx"};
+}
+
 std::vector<SideColumn> SideColumns(const TableMapping& m, const SqlNames& names) {
     std::vector<SideColumn> out;
     for (const V2Table* side : SideTables(m, names)) {
@@ -349,7 +355,7 @@ GroupSides GroupComparison(const TableMapping& m, const SqlNames& names, const s
 
 std::vector<std::string_view> MappedColumns(const TableMapping& mapping, const SqlNames& names) {
     std::vector<std::string_view> out;
-    const int shape = names.shape > 0 ? names.shape : CurrentShape();
+    const int shape = names.Shape();
     for (const V2Column& c : mapping.table->columns) {
         if (c.mapped && c.since <= shape && (c.until == 0 || shape < c.until)) out.push_back(c.name);
     }
@@ -358,7 +364,7 @@ std::vector<std::string_view> MappedColumns(const TableMapping& mapping, const S
 
 std::vector<const V2Table*> SideTables(const TableMapping& mapping, const SqlNames& names) {
     std::vector<const V2Table*> out;
-    const int shape = names.shape > 0 ? names.shape : CurrentShape();
+    const int shape = names.Shape();
     for (const V2Table& t : V2Tables()) {
         if (t.side_of == mapping.target && t.since <= shape) out.push_back(&t);
     }

@@ -124,7 +124,7 @@ std::string VerifySql(const SqlNames& names, const SourceColumns& columns, int m
                        ContentDiff(m, names, columns, max_keys) + " d");
     }
     // Foreign keys between V2 tables without orphans (the tables of the target's shape).
-    const int shape = names.shape > 0 ? names.shape : CurrentShape();
+    const int shape = names.Shape();
     for (const V2Table& t : V2Tables()) {
         if (t.since > shape) continue;
         for (const ForeignKey& fk : t.foreign_keys) {
