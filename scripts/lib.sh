@@ -62,6 +62,9 @@ as_pg_owner() {
 
 # cluster_start NAME [extra postgres -c settings...]: initdb + start a throwaway
 # cluster, export PGHOST/PGPORT/PGUSER, and stop it when the calling shell exits.
+# As on Supabase, the bootstrap superuser is supabase_admin (PGUSER, for the
+# set-up); fixtures/supabase.sql creates `postgres`, the DBA role, which is not
+# a superuser.
 cluster_start() {
     local name=$1; shift
     local bindir; bindir=$(pg_bindir)
@@ -78,9 +81,9 @@ cluster_start() {
         fi
     fi
     DSKV2_PGDATA=$DSKV2_RUN_DIR/data
-    export PGHOST=$DSKV2_RUN_DIR PGPORT=${DSKV2_PGPORT:-54329} PGUSER=postgres PGDATABASE=postgres
+    export PGHOST=$DSKV2_RUN_DIR PGPORT=${DSKV2_PGPORT:-54329} PGUSER=supabase_admin PGDATABASE=postgres
     log "starting a throwaway PostgreSQL $DSKV2_PG_MAJOR cluster in $DSKV2_RUN_DIR (port $PGPORT)"
-    as_pg_owner "$bindir/initdb" -D "$DSKV2_PGDATA" -U postgres --auth=trust \
+    as_pg_owner "$bindir/initdb" -D "$DSKV2_PGDATA" -U supabase_admin --auth=trust \
         --encoding=UTF8 --locale=C.UTF-8 >"$DSKV2_RUN_DIR/initdb.log" 2>&1 \
         || { cat "$DSKV2_RUN_DIR/initdb.log"; return 1; }
     local opts="-c listen_addresses='' -k $DSKV2_RUN_DIR -p $PGPORT" setting
@@ -93,6 +96,18 @@ cluster_start() {
 cluster_stop() {
     [ -n "${DSKV2_PGDATA:-}" ] && [ -d "$DSKV2_PGDATA" ] || return 0
     as_pg_owner "$(pg_bindir)/pg_ctl" -D "$DSKV2_PGDATA" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+# fixture_load DB [SIZE]: the fixtures loaded into DB as on Supabase (fixtures/README.md):
+# supabase.sql by supabase_admin, the legacy tables by postgres (their owner, as
+# an app's tables are), the generator and its data by supabase_admin (it needs a
+# superuser). Quiet; fails on the first error.
+fixture_load() {
+    local db=$1 size=${2:-S}
+    psql -qX -v ON_ERROR_STOP=1 -U supabase_admin -d "$db" -f "$DSKV2_ROOT/fixtures/supabase.sql" >/dev/null &&
+    psql -qX -v ON_ERROR_STOP=1 -U postgres -d "$db" -f "$DSKV2_ROOT/fixtures/legacy_schema.sql" >/dev/null &&
+    psql -qX -v ON_ERROR_STOP=1 -U supabase_admin -d "$db" -f "$DSKV2_ROOT/fixtures/generate.sql" \
+        -c "SELECT count(*) FROM dskv2_fixture.generate('$size')" >/dev/null
 }
 
 # build_extension: PGXS build and install (as root: into the system's PostgreSQL).
