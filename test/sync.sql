@@ -17,6 +17,8 @@ GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO dskv2_sync_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON auth.users TO dskv2_sync_app;
 CREATE POLICY sync_app_all ON public.products TO dskv2_sync_app USING (true) WITH CHECK (true);
 CREATE POLICY sync_app_all ON public.profiles TO dskv2_sync_app USING (true) WITH CHECK (true);
+-- auth.users has row level security, as on Supabase (fixtures/supabase.sql): the app's sign-ups pass it.
+CREATE POLICY sync_app_all ON auth.users TO dskv2_sync_app USING (true) WITH CHECK (true);
 -- Supabase's usual sign-up trigger: the profile of a new auth user.
 CREATE FUNCTION public.handle_new_user() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
 BEGIN
@@ -259,7 +261,7 @@ SELECT throws_ok($$SELECT * FROM dskv2_cutover(exempt_roles => '{no_such_role}')
 
 -- The switch.
 UPDATE public.products SET price = 1 WHERE id = '00000000-0000-4000-8000-0000000000a2';
-CREATE TEMP TABLE switched AS SELECT * FROM dskv2_cutover(exempt_roles => '{postgres}');
+CREATE TEMP TABLE switched AS SELECT * FROM dskv2_cutover(exempt_roles => '{supabase_admin}');
 SELECT ok((SELECT bool_and(ok) FROM switched), 'the switch succeeds');
 SELECT is((SELECT count(*)::int FROM switched WHERE step = 'guard'), 9, 'it guards the 9 public legacy tables');
 SELECT is((SELECT string_agg(tgrelid::regclass::text, ',' ORDER BY tgrelid::regclass::text) FROM pg_trigger
@@ -282,7 +284,7 @@ SELECT lives_ok($$UPDATE public.product_stats SET views = views WHERE false$$, '
 SELECT is((SELECT count(*)::int FROM dropskills_v2.migration_runs WHERE mode = 'cutover' AND status = 'completed'), 1,
           'the switch is in the run history');
 SELECT is((SELECT details->'exempt_roles' FROM dropskills_v2.admin_logs WHERE action = 'CUTOVER' AND source = 'migration'),
-          '["postgres"]'::jsonb, '... and in admin_logs');
+          '["supabase_admin"]'::jsonb, '... and in admin_logs');
 
 -- Rollback undoes guards and sync first.
 SELECT is((SELECT count(*)::int FROM dskv2_rollback('dropskills_v2', 'dropskills_v2') WHERE action = 'dropped trigger'), 30,

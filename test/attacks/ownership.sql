@@ -54,7 +54,7 @@ CREATE TRIGGER pwn BEFORE INSERT ON dropskills_v2.users FOR EACH ROW EXECUTE FUN
 GRANT INSERT, SELECT ON dropskills_v2.users TO PUBLIC;
 RESET ROLE;
 SELECT throws_ok($$SELECT * FROM dskv2_migrate_all()$$, '42501',
-                 'dskv2: schema "dropskills_v2" is owned by eve, not by the acting role postgres',
+                 'dskv2: schema "dropskills_v2" is owned by eve, not by the acting role supabase_admin',
                  'route 2: a superuser''s migration into a target eve created (with a forged marker) is refused');
 SELECT is((SELECT count(*) FROM dropskills_v2.users), 0::bigint, '... no user row reaches her table');
 SELECT throws_ok($$SELECT dskv2_create_schema()$$, '42501', NULL, '... nor does dskv2_create_schema adopt it');
@@ -71,7 +71,7 @@ CREATE FUNCTION dropskills_v2_private.is_admin() RETURNS boolean LANGUAGE sql AS
 GRANT USAGE ON SCHEMA dropskills_v2_private TO PUBLIC;
 RESET ROLE;
 SELECT throws_ok($$SELECT * FROM dskv2_migrate_all()$$, '42501',
-                 'dskv2: schema "dropskills_v2_private" is owned by eve, not by the acting role postgres',
+                 'dskv2: schema "dropskills_v2_private" is owned by eve, not by the acting role supabase_admin',
                  'route 2: a migration next to a <target>_private eve planted is refused');
 SELECT is(to_regnamespace('dropskills_v2'), NULL, '... before it creates anything');
 SELECT is((SELECT proowner::regrole::text FROM pg_proc WHERE oid = to_regprocedure('dropskills_v2_private.is_admin()')),
@@ -144,7 +144,7 @@ SET LOCAL ROLE eve;
 CREATE TABLE dropskills_v2.eve_notes (id int);
 RESET ROLE;
 SELECT throws_ok($$SELECT * FROM dskv2_verify_integrity()$$, '42501',
-                 'dskv2: target "dropskills_v2" is not trusted: table dropskills_v2.eve_notes is owned by eve, not by postgres',
+                 'dskv2: target "dropskills_v2" is not trusted: table dropskills_v2.eve_notes is owned by eve, not by supabase_admin',
                  'a relation another role owns inside the target: refused, naming it');
 DROP TABLE dropskills_v2.eve_notes;
 REVOKE CREATE ON SCHEMA dropskills_v2 FROM eve;
@@ -153,9 +153,9 @@ REVOKE CREATE ON SCHEMA dropskills_v2 FROM eve;
 CREATE ROLE dba NOLOGIN;
 ALTER SCHEMA dropskills_v2 OWNER TO dba;
 SELECT throws_ok($$SELECT dskv2_create_schema()$$, '42501',
-                 'dskv2: schema "dropskills_v2" is owned by dba, not by the acting role postgres',
+                 'dskv2: schema "dropskills_v2" is owned by dba, not by the acting role supabase_admin',
                  'a superuser acting on a target another role owns is refused');
-ALTER SCHEMA dropskills_v2 OWNER TO postgres;
+ALTER SCHEMA dropskills_v2 OWNER TO CURRENT_USER;  -- back to the superuser running the test
 
 -- ---------------------------------------------------------------------------------------------
 -- Identity switches steered from outside: dskv2's trigger functions on eve's own tables.

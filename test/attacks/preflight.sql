@@ -7,7 +7,8 @@
 SELECT plan(11);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 
-CREATE ROLE dba NOLOGIN;
+-- BYPASSRLS, as postgres has on Supabase: auth.users has row level security and no policy.
+CREATE ROLE dba NOLOGIN BYPASSRLS;
 DO $$
 DECLARE r record;
 BEGIN
@@ -34,7 +35,7 @@ SELECT is((SELECT string_agg(format('%s %s %s', step, object, privilege), '; ' O
           'migrate auth.users REFERENCES; migrate auth.users SELECT',
           'preflight as a DBA without rights on auth.users: each missing privilege of the migration');
 SELECT is((SELECT grantor || ' | ' || statement FROM dskv2_preflight() WHERE step = 'migrate' AND object = 'auth.users' AND privilege = 'SELECT'),
-          'supabase_auth_admin (owner), postgres (superuser) | GRANT SELECT ON auth.users TO dba;',
+          'supabase_auth_admin (owner), supabase_admin (superuser) | GRANT SELECT ON auth.users TO dba;',
           '... who can give it and the statement');
 RESET ROLE;
 GRANT SELECT, REFERENCES ON auth.users TO dba;
@@ -47,7 +48,7 @@ SELECT ok((SELECT bool_and(ok) FROM dskv2_verify_integrity()), '... and it verif
 SELECT is((SELECT string_agg(format('%s %s', object, ok), ', ' ORDER BY object) FROM dskv2_preflight() WHERE step = 'sync' AND NOT ok),
           'auth.users f', 'live sync: the DBA could not drop a trigger on auth.users later');
 SELECT is((SELECT grantor FROM dskv2_preflight() WHERE step = 'sync' AND object = 'auth.users'),
-          'postgres (superuser)', '... and only a superuser could make it a member of supabase_auth_admin');
+          'supabase_admin (superuser)', '... and only a superuser could make it a member of supabase_auth_admin');
 SELECT throws_ok($$SELECT dskv2_sync_enable()$$, '42501',
                  'dskv2: sync needs ownership (to create and later drop its triggers) on auth.users, which role dba does not have',
                  'dskv2_sync_enable refuses before attaching anything');
