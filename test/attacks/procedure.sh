@@ -11,6 +11,7 @@
 source "$(dirname "$0")/../scenarios/tap.bash"
 plan 6
 fresh_db dskv2_att_proc S
+export PGUSER=$ADMIN  # the victim is the most privileged caller: supabase_admin, a superuser
 
 q <<'SQL' >/dev/null
 CREATE ROLE eve_proc NOLOGIN;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # CALL dskv2_migrate: batched end state equals the one-transaction run; its
 # refusals (2D000 in a transaction block, 22023 for a bad batch_size) write nothing.
+# Everything runs as the DBA, postgres, who is not a superuser (tap.bash fresh_db).
 source "$(dirname "$0")/tap.bash"
 plan 16
 fresh_db dskv2_scen_batched S

@@ -2,7 +2,8 @@
 # The legacy app stays online: a pgbench writer runs during CALL dskv2_migrate
 # and sees no error; the migration never holds more than ACCESS SHARE on a
 # legacy table; a second migration fails at once with 55P03 naming the pid; a
-# catch-up run accounts for every legacy row.
+# catch-up run accounts for every legacy row. The migration and the writer run
+# as the DBA, postgres (not a superuser).
 source "$(dirname "$0")/tap.bash"
 LOGS=$(mktemp -d)
 plan 10

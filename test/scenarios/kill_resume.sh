@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Crash and resume: a batched run stopped by an injected fault, then by a real
 # pg_terminate_backend, loses at most one batch; the next CALL resumes and the
-# end state equals a one-transaction run's.
+# end state equals a one-transaction run's. As the DBA, postgres (not a
+# superuser), who may terminate its own sessions.
 source "$(dirname "$0")/tap.bash"
 plan 11
 fresh_db dskv2_scen_resume S

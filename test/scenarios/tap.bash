@@ -1,8 +1,10 @@
 # TAP helpers for the scenario tests: shell scripts that need top-level
 # statements (CALL with commits, kills, concurrent sessions), run by `prove`.
-# PGHOST/PGPORT/PGUSER point at the test cluster (scripts/test.sh sets them).
+# PGHOST/PGPORT/PGUSER point at the test cluster (scripts/test.sh sets them;
+# PGUSER is its bootstrap superuser, supabase_admin, as on Supabase).
 set -u
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+source "$ROOT/scripts/lib.sh"  # fixture_load
 TAP_N=0
 TAP_FAILED=0
 plan() { echo "1..$1"; }
@@ -17,16 +19,25 @@ is() {  # is GOT EXPECTED DESCRIPTION
         # Multi-line values stay comments: a line starting with "ok" would be read as a test.
         printf '%s\n' "got:      '$1'" "expected: '$2'" | sed 's/^/#   /'; fi
 }
+# The roles of a Supabase database (fixtures/supabase.sql): the superuser that
+# sets the database up and creates extensions, and the DBA, who is not one.
+ADMIN=supabase_admin
+DBA=postgres
 q() { psql -qXAt -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+qa() { psql -qXAt -v ON_ERROR_STOP=1 -U "$ADMIN" -d "$DB" "$@"; }  # q as supabase_admin
 
-# fresh_db NAME [SIZE]: a new database with the Supabase emulation, the legacy
-# schema, generated data and the extension.
+# fresh_db NAME [SIZE]: a new database set up as on Supabase (scripts/lib.sh
+# fixture_load): the emulation, the generated data and the extension by
+# supabase_admin, the legacy schema by postgres (its owner). Then
+# exports PGUSER=postgres: the scenario goes on as the DBA, who is not a
+# superuser; what needs supabase_admin on Supabase uses qa or -U "$ADMIN".
 fresh_db() {
     DB=$1
-    psql -qX -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null 2>&1
-    psql -qX -v ON_ERROR_STOP=1 -d "$DB" -f "$ROOT/fixtures/supabase.sql" -f "$ROOT/fixtures/legacy_schema.sql" \
-        -f "$ROOT/fixtures/generate.sql" -c "SELECT count(*) FROM dskv2_fixture.generate('${2:-S}')" \
-        -c "CREATE EXTENSION dropskills_v2" >/dev/null 2>&1
+    psql -qX -U "$ADMIN" -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null 2>&1
+    fixture_load "$DB" "${2:-S}" >/dev/null 2>&1 && qa -c "CREATE EXTENSION dropskills_v2" >/dev/null 2>&1
+    local rc=$?
+    export PGUSER=$DBA
+    return $rc
 }
 
 # digest SCHEMA: one md5 per V2 table of its rows (run ids excluded), to
