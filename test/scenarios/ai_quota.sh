@@ -3,7 +3,7 @@
 # the last 3 units of a user's daily quota; exactly 3 succeed, the others get
 # PT429, and the quota holds exactly, under READ COMMITTED and under
 # REPEATABLE READ. Then 20 sessions replay one request id at once: one row,
-# and every session gets its id.
+# and every session gets its id. As the DBA, postgres (not a superuser).
 source "$(dirname "$0")/tap.bash"
 LOGS=$(mktemp -d)
 plan 10
@@ -70,6 +70,8 @@ is "$(q -c "SELECT count(*) FROM dropskills_v2.admin_logs WHERE table_name = 'ai
 # No memory kept across calls: in one session, 2,000 audited updates, metered
 # requests and caught errors (each loop its own transaction) leave the
 # backend's memory where it was.
+# PostgreSQL 15 lets only superusers read pg_backend_memory_contexts: supabase_admin lets the DBA.
+qa -c "GRANT SELECT ON pg_catalog.pg_backend_memory_contexts TO $DBA" >/dev/null
 mem=$(q <<SQL
 CREATE FUNCTION pg_temp.churn(n int) RETURNS void LANGUAGE plpgsql AS \$\$
 BEGIN
@@ -92,5 +94,5 @@ before=$(echo "$mem" | sed -n 2p); after=$(echo "$mem" | sed -n 4p)
 [ -n "$before" ] && [ -n "$after" ] && [ $((after - before)) -le 16384 ]
 ok $? "2,000 audited updates, metered requests and caught errors leave the backend's memory flat ($before -> $after bytes)"
 rm -rf "$LOGS"
-q -d postgres -c "DROP DATABASE $DB" >/dev/null 2>&1
+qa -d postgres -c "DROP DATABASE $DB" >/dev/null 2>&1
 finish

@@ -5,10 +5,27 @@
 # verifies and the app saw no error; turning sync off leaves both schemas as
 # they are; concurrent inserts of one title get distinct slugs; the switch under
 # load makes legacy writes fail with 25006 while sign-ups still reach V2.
+# The DBA is postgres, not a superuser, as on Supabase: live sync needs the
+# ownership of auth.users, which only supabase_admin can give it (docs/security.md,
+# "Preflight"); until then dskv2_sync_enable refuses with 42501.
 source "$(dirname "$0")/tap.bash"
-plan 21
+plan 25
 fresh_db dskv2_scen_sync S
-q -f "$ROOT/fixtures/legacy_app_setup.sql" >/dev/null 2>&1
+qa -f "$ROOT/fixtures/legacy_app_setup.sql" >/dev/null 2>&1
+
+# 0. As on Supabase: postgres is not a member of auth.users' owner. The preflight
+#    says so and who can give it; live sync refuses before attaching anything.
+q -c "SET client_min_messages = warning" -c "SELECT dskv2_create_schema()" >/dev/null 2>&1
+is "$(q -c "SELECT object || ' ' || grantor || ' ' || statement FROM dskv2_preflight() WHERE NOT ok")" \
+   "auth.users supabase_admin (superuser) GRANT supabase_auth_admin TO postgres;  -- or leave auth.users out of live sync" \
+   "preflight as postgres: live sync lacks only the ownership of auth.users, which supabase_admin can give"
+out=$(psql -qXAt -d "$DB" -v VERBOSITY=verbose -c "SELECT dskv2_sync_enable()" 2>&1)
+echo "$out" | grep -q "ERROR:  42501: dskv2: sync needs ownership .* on auth.users, which role postgres does not have"
+ok $? "dskv2_sync_enable as postgres refuses with 42501"
+is "$(q -c "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'dskv2_sync%'")" "0" "... and attaches no trigger"
+# The step that needs supabase_admin on Supabase: the statement the preflight gave.
+qa -c "GRANT supabase_auth_admin TO $DBA" >/dev/null
+is "$(q -c "SELECT count(*) FROM dskv2_preflight() WHERE NOT ok")" "0" "once supabase_admin grants it, the preflight finds nothing missing"
 NU=$(q -c "SELECT count(*) FROM legacy_app.users")
 NP=$(q -c "SELECT count(*) FROM legacy_app.products")
 PGBENCH=$(pg_config --bindir)/pgbench
@@ -108,4 +125,5 @@ EOF
 is "$(failed "$LOGS/signup.log")" "0" "sign-ups go on after the switch (their profile comes from the sign-up trigger)"
 is "$(q -c "SELECT count(*) FROM dropskills_v2.users WHERE email LIKE 'after-switch-%' AND full_name = 'Après la bascule'")" "50" \
    "... and all 50 reach V2 users"
+qa -c "REVOKE supabase_auth_admin FROM $DBA" >/dev/null  # roles are the cluster's: as Supabase again
 finish

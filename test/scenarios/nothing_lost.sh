@@ -3,7 +3,10 @@
 # leaves every other V2 object and row in place; dskv2_create_schema re-attaches
 # the triggers as they were configured; pg_dump / pg_restore carry the target
 # schema (rows, quarantine, run history, ownership marker, triggers) into a new
-# database where dskv2 and its triggers keep working.
+# database where dskv2 and its triggers keep working. The DBA, postgres (not a
+# superuser), migrates, re-attaches and dumps; supabase_admin drops and creates
+# the extension and restores (pg_restore creates the extension and gives auth's
+# tables back to their owner), as on Supabase.
 source "$(dirname "$0")/tap.bash"
 plan 19
 BIN=$(pg_config --bindir)
@@ -57,12 +60,12 @@ rows_before=$(row_counts)
 digest_before=$(digest dropskills_v2)
 marker=$(q -c "SELECT obj_description('dropskills_v2'::regnamespace, 'pg_namespace')")
 
-q -c "DROP EXTENSION dropskills_v2 CASCADE" >/dev/null 2>&1
+qa -c "DROP EXTENSION dropskills_v2 CASCADE" >/dev/null 2>&1
 ok $? "DROP EXTENSION dropskills_v2 CASCADE succeeds"
 is "$(triggers)" "" "it removes the native triggers"
 is "$(catalog_snapshot)" "$objects_before" "every V2 table, column, constraint, index and policy survives it"
 is "$(row_counts)" "$rows_before" "every V2 row survives it"
-q -c "CREATE EXTENSION dropskills_v2" -c "SELECT dskv2_create_schema()" >/dev/null 2>&1
+qa -c "CREATE EXTENSION dropskills_v2" >/dev/null 2>&1 && q -c "SELECT dskv2_create_schema()" >/dev/null 2>&1
 ok $? "CREATE EXTENSION again, and dskv2_create_schema() on the surviving schema"
 is "$(catalog_snapshot)" "$objects_before" "... which recreates nothing (idempotent, the marker still holds)"
 is "$(triggers)" "$triggers_before" "... and re-attaches every trigger as configured (ignored columns, metered tables)"
@@ -75,8 +78,8 @@ digest_before=$(digest dropskills_v2)
 # pg_dump / pg_restore into a new database.
 DUMP=$(mktemp -d)/lost.dump
 "$BIN/pg_dump" -Fc -d "$DB" -f "$DUMP"
-psql -qX -d postgres -c "DROP DATABASE IF EXISTS dskv2_scen_restored" -c "CREATE DATABASE dskv2_scen_restored" >/dev/null 2>&1
-"$BIN/pg_restore" -d dskv2_scen_restored "$DUMP" 2>"$DUMP.log"
+psql -qX -U "$ADMIN" -d postgres -c "DROP DATABASE IF EXISTS dskv2_scen_restored" -c "CREATE DATABASE dskv2_scen_restored" >/dev/null 2>&1
+"$BIN/pg_restore" -U "$ADMIN" -d dskv2_scen_restored "$DUMP" 2>"$DUMP.log"
 # The fixture's orphan profiles (written with replication role, as legacy
 # databases hold them) break the legacy profiles -> auth.users key on restore;
 # nothing else may fail.
