@@ -33,8 +33,7 @@ median() { tr ' ' '\n' | awk NF | sort -g | awk '{a[NR]=$1} END {print (NR % 2) 
 
 load() {  # load DB SIZE: the legacy data, then a copy with this build (DB) and one with the release (DB_rel)
     psql -qX -d postgres -c "DROP DATABASE IF EXISTS $1_base" -c "CREATE DATABASE $1_base" >/dev/null
-    psql -qX -v ON_ERROR_STOP=1 -d "$1_base" -f fixtures/supabase.sql -f fixtures/legacy_schema.sql -f fixtures/generate.sql \
-        -c "SELECT sum(row_count) FROM dskv2_fixture.generate('$2')" >/dev/null
+    fixture_load "$1_base" "$2"  # the legacy tables are postgres's; the runs are supabase_admin's (PGUSER)
     psql -qX -d "$1_base" -c "VACUUM ANALYZE" >/dev/null
     copy_db "$1" "$1_base" dropskills_v2
     copy_db "$1_rel" "$1_base" "$RELEASE_EXT"

@@ -63,8 +63,7 @@ start_time=$(date +%s)
 
 log "loading the M fixture, migrating it with this build and with the release, setting up the legacy application"
 psql -qX -d postgres -c "CREATE DATABASE ${DB}_base" >/dev/null
-psql -qX -v ON_ERROR_STOP=1 -d "${DB}_base" -f fixtures/supabase.sql -f fixtures/legacy_schema.sql -f fixtures/generate.sql \
-    -c "SELECT count(*) FROM dskv2_fixture.generate('M')" >/dev/null
+fixture_load "${DB}_base" M  # the legacy tables are postgres's; the runs are supabase_admin's (PGUSER)
 copy_db "$DB" "${DB}_base" dropskills_v2
 copy_db "${DB}_rel" "${DB}_base" "$RELEASE_EXT"
 for db in "$DB" "${DB}_rel"; do

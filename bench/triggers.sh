@@ -55,8 +55,7 @@ median() { tr ' ' '\n' | awk NF | sort -g | awk '{a[NR]=$1} END {print (NR % 2) 
 
 log "loading the M fixture and migrating it, with this build and with the release"
 psql -qX -d postgres -c "CREATE DATABASE ${DB}_base" >/dev/null
-psql -qX -v ON_ERROR_STOP=1 -d "${DB}_base" -f fixtures/supabase.sql -f fixtures/legacy_schema.sql -f fixtures/generate.sql \
-    -c "SELECT sum(row_count) FROM dskv2_fixture.generate('M')" >/dev/null
+fixture_load "${DB}_base" M  # the legacy tables are postgres's; the runs are supabase_admin's (PGUSER)
 # Every configuration gets a database of its own, written only by its runs:
 # the same history of rows and dead rows for each (db_of below).
 copy_db "$DB" "${DB}_base" dropskills_v2

@@ -1,6 +1,13 @@
 -- The demo: realistic legacy titles and sample URLs from a French training-pack
--- marketplace, through the extension's native functions.
+-- marketplace, through the extension's native functions. Run as supabase_admin
+-- (scripts/demo.sh): as on Supabase, it sets the database up (fixtures/supabase.sql)
+-- and creates the extension; the DBA's part runs as postgres, who is not a superuser.
 \pset footer off
+\set QUIET on
+SET client_min_messages = warning;
+\i fixtures/supabase.sql
+RESET client_min_messages;
+\set QUIET off
 CREATE EXTENSION dropskills_v2;
 SELECT extversion AS "dropskills_v2 version" FROM pg_extension WHERE extname = 'dropskills_v2';
 
@@ -49,13 +56,21 @@ SELECT dskv2_detect_sample_type('apercu.mp4', NULL, '\x255044462d312e370a'::byte
 \echo
 \echo '=== A sample legacy Dropskills database (Supabase emulation, messy French data, size S)'
 \set QUIET on
+\c - postgres
 SET client_min_messages = warning;
-\i fixtures/supabase.sql
 \i fixtures/legacy_schema.sql
+\c - supabase_admin
+SET client_min_messages = warning;
 \i fixtures/generate.sql
 RESET client_min_messages;
 \set QUIET off
 SELECT * FROM dskv2_fixture.generate('S');
+
+\echo '=== From here on the DBA works as postgres, who is not a superuser (as on Supabase)'
+\set QUIET on
+\c - postgres
+\set QUIET off
+SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user;
 
 \echo '=== dskv2_plan(): the dry run (writes nothing)'
 SELECT source_table, target_table, source_rows, predicted_rejects, reject_reasons, missing_columns, unmapped_columns
@@ -122,6 +137,16 @@ SELECT dskv2_track_ai_usage('resume', :'demo_user', 10, 10) AS third_request;
 \set ON_ERROR_STOP 1
 
 \echo
+\echo '=== Live sync needs the ownership of auth.users, which postgres lacks on Supabase: the preflight says who can give it'
+SELECT step, object, ok, grantor, statement FROM dskv2_preflight() WHERE NOT ok;
+\echo '=== ... and supabase_admin does'
+\set QUIET on
+\c - supabase_admin
+\set QUIET off
+GRANT supabase_auth_admin TO postgres;
+\set QUIET on
+\c - postgres
+\set QUIET off
 \echo '=== Live sync: the legacy app keeps writing, V2 follows in the same transaction'
 SELECT dskv2_sync_enable();
 INSERT INTO public.products (id, title, price, is_published, created_at)

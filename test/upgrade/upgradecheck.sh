@@ -70,12 +70,15 @@ trap cleanup EXIT  # cluster_start set its own trap
 PGBENCH=$BIN/pgbench
 
 # 2. Targets in three phases, made by the release.
+# The cluster's PGUSER is supabase_admin (scripts/lib.sh cluster_start): the legacy tables are
+# postgres's (scripts/lib.sh fixture_load), and the release's DBA steps (migration, live sync, the
+# switch), the update and dskv2_create_schema() run as supabase_admin, the superuser, since the
+# release (0.1.0) predates the DBA who is not one; test/scenarios/ runs this build as postgres.
 legacy_db() {  # legacy_db NAME: fixtures, S data, the legacy app, the release's extension, a migration
-    psql -qX -d postgres -c "CREATE DATABASE $1" >/dev/null &&
-    psql -qX -v ON_ERROR_STOP=1 -d "$1" -f fixtures/supabase.sql -f fixtures/legacy_schema.sql -f fixtures/generate.sql \
-        -c "SELECT count(*) FROM dskv2_fixture.generate('S')" -f fixtures/legacy_app_setup.sql \
+    psql -qX -d postgres -c "CREATE DATABASE $1" >/dev/null && fixture_load "$1" S >"$LOGS/setup-$1.log" 2>&1 &&
+    psql -qX -v ON_ERROR_STOP=1 -d "$1" -f fixtures/legacy_app_setup.sql \
         -c "CREATE EXTENSION dropskills_v2" -c "SET client_min_messages = warning" \
-        -c "SELECT count(*) FROM dskv2_migrate_all()" >"$LOGS/setup-$1.log" 2>&1
+        -c "SELECT count(*) FROM dskv2_migrate_all()" >>"$LOGS/setup-$1.log" 2>&1
 }
 DB=up_migrated; legacy_db up_migrated
 ok $? "release $OLD_VERSION: a migrated target"
@@ -194,8 +197,9 @@ is "$unsynced/$signups" "0 0 /t t " "(d) every sign-up during the upgrade reache
 
 # (a) Members as a fresh install's.
 psql -qX -d postgres -c "CREATE DATABASE up_fresh" >/dev/null
-DB=up_fresh q -f fixtures/supabase.sql -f fixtures/legacy_schema.sql -c "CREATE EXTENSION dropskills_v2" \
-    -c "SET client_min_messages = warning" -c "SELECT dskv2_create_schema()" >"$LOGS/setup-up_fresh.log" 2>&1
+{ DB=up_fresh q -f fixtures/supabase.sql && DB=up_fresh q -U "$DBA" -f fixtures/legacy_schema.sql &&
+  DB=up_fresh q -c "CREATE EXTENSION dropskills_v2" -c "SET client_min_messages = warning" -c "SELECT dskv2_create_schema()"; } \
+    >"$LOGS/setup-up_fresh.log" 2>&1
 psql -qX -d postgres -c "CREATE DATABASE up_fresh_bare" >/dev/null && DB=up_fresh_bare q -c "CREATE EXTENSION dropskills_v2" >/dev/null
 DB=up_fresh q -f test/upgrade/members.sql >"$LOGS/members-fresh.txt"
 DB=up_fresh_bare q -f test/upgrade/members.sql >"$LOGS/members-fresh_bare.txt"
