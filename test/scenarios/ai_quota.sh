@@ -70,8 +70,10 @@ is "$(q -c "SELECT count(*) FROM dropskills_v2.admin_logs WHERE table_name = 'ai
 # No memory kept across calls: in one session, 2,000 audited updates, metered
 # requests and caught errors (each loop its own transaction) leave the
 # backend's memory where it was.
-# PostgreSQL 15 lets only superusers read pg_backend_memory_contexts: supabase_admin lets the DBA.
-qa -c "GRANT SELECT ON pg_catalog.pg_backend_memory_contexts TO $DBA" >/dev/null
+# PostgreSQL 15 lets only superusers read pg_backend_memory_contexts (the view and the function
+# behind it): supabase_admin lets the DBA.
+qa -c "GRANT SELECT ON pg_catalog.pg_backend_memory_contexts TO $DBA" \
+   -c "GRANT EXECUTE ON FUNCTION pg_catalog.pg_get_backend_memory_contexts() TO $DBA" >/dev/null
 mem=$(q <<SQL
 CREATE FUNCTION pg_temp.churn(n int) RETURNS void LANGUAGE plpgsql AS \$\$
 BEGIN

@@ -87,6 +87,14 @@ errors=$(grep -c "^pg_restore: error" "$DUMP.log")
 grep -q 'constraint "profiles_id_fkey"' "$DUMP.log" && [ "$errors" -le 1 ] && ! grep -q dropskills_v2 "$DUMP.log"
 ok $? "pg_restore into a new database: no error in the target schema (only the legacy orphan-profile key)"
 DB=dskv2_scen_restored
+# pg_restore creates the extension before it restores the default privileges on
+# `extensions`, so the EXECUTE grants postgres had through them are not there:
+# supabase_admin grants them again, as the README says ("Restoring a dump" in Exposing V2 to the API).
+qa -c "DO \$\$ DECLARE r regprocedure; BEGIN
+        FOR r IN SELECT d.objid::regprocedure FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+                  WHERE e.extname = 'dropskills_v2' AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e' LOOP
+            EXECUTE format('GRANT EXECUTE ON ROUTINE %s TO postgres', r);
+        END LOOP; END \$\$" -c "GRANT SELECT ON dskv2_progress TO postgres" >/dev/null
 is "$(digest dropskills_v2)" "$digest_before" "every V2 row, the quarantine and the merges are restored"
 is "$(q -c "SELECT string_agg(mode || ':' || status, ',' ORDER BY id) FROM dropskills_v2.migration_runs")" \
    "atomic:completed,atomic:completed" "the run history is restored"
