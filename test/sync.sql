@@ -5,7 +5,7 @@
 -- verification fails, guards the legacy tables, keeps sign-ups flowing, and
 -- rollback takes it all away.
 \ir legacy_setup.psql
-SELECT plan(80);
+SELECT plan(82);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 SELECT count(*) FROM dskv2_migrate_all();
 
@@ -243,6 +243,22 @@ INSERT INTO public.products (id, title, price, promo_code) VALUES ('00000000-000
 SELECT is((SELECT legacy->>'promo_code' FROM dropskills_v2.packs WHERE id = '00000000-0000-4000-8000-0000000000a3'), 'NOEL',
           'a new legacy column lands in legacy jsonb');
 SELECT is((SELECT count(*)::int FROM dskv2_verify_integrity() WHERE NOT ok), 0, 'after all those changes, verification passes');
+
+-- An untrusted target (another role holds TRIGGER on a V2 table): the sync trigger would write
+-- there as the owner, so it refuses the legacy statement (42501) and writes nothing, not even a
+-- quarantine record; once the grant is gone, the same write goes through.
+GRANT TRIGGER ON dropskills_v2.tags TO dskv2_sync_app;
+SAVEPOINT untrusted;
+SET LOCAL ROLE dskv2_sync_app;
+SELECT throws_like($$UPDATE public.products SET title = 'Pendant la faille' WHERE id = '00000000-0000-4000-8000-0000000000a3'$$,
+                   '%not trusted: table dropskills_v2.tags grants TRIGGER to dskv2_sync_app%',
+                   'a legacy write while the target is not trusted: refused (42501), naming the object');
+RESET ROLE;
+ROLLBACK TO SAVEPOINT untrusted;
+REVOKE TRIGGER ON dropskills_v2.tags FROM dskv2_sync_app;
+UPDATE public.products SET title = 'Après la faille' WHERE id = '00000000-0000-4000-8000-0000000000a3';
+SELECT is((SELECT title FROM dropskills_v2.packs WHERE id = '00000000-0000-4000-8000-0000000000a3'), 'Après la faille',
+          '... and synced again once the grant is revoked');
 
 -- Security: API roles cannot turn sync on or switch.
 SELECT ok(NOT has_function_privilege('authenticated', 'dskv2_sync_enable(name, name)', 'EXECUTE'), 'authenticated cannot run sync_enable');

@@ -2,9 +2,11 @@
 -- `postgres` is on Supabase: it owns the legacy tables of public, but auth.users belongs to
 -- supabase_auth_admin. dskv2_preflight names, for each step, what is missing, who can give it
 -- and the statement; the migration runs as that DBA; live sync refuses (42501) before attaching
--- any trigger, since it could not drop the one on auth.users later.
+-- any trigger, since it could not drop the one on auth.users later, and so does the switch (its
+-- auth path keeps a sync trigger there); a DBA without BYPASSRLS is told before the migration
+-- refuses to read auth.users under its row level security.
 \ir ../legacy_setup.psql
-SELECT plan(11);
+SELECT plan(18);
 SELECT count(*) FROM dskv2_fixture.generate('S');
 
 -- BYPASSRLS, as postgres has on Supabase: auth.users has row level security and no policy.
@@ -29,7 +31,26 @@ BEGIN
     END LOOP;
 END $$;
 
+-- Without BYPASSRLS first: auth.users is under row level security, and not the DBA's.
+ALTER ROLE dba NOBYPASSRLS;
 SET LOCAL ROLE dba;
+SELECT is((SELECT string_agg(format('%s %s', object, privilege), '; ' ORDER BY object, privilege)
+             FROM dskv2_preflight() WHERE step = 'migrate' AND NOT ok AND privilege LIKE 'BYPASSRLS%'),
+          'auth.users BYPASSRLS (row level security is on, and not as its owner)',
+          'preflight as a DBA without BYPASSRLS: auth.users (the legacy tables under RLS are its own)');
+SELECT is((SELECT grantor || ' | ' || statement FROM dskv2_preflight() WHERE step = 'migrate' AND privilege LIKE 'BYPASSRLS%' AND NOT ok),
+          'supabase_admin (superuser) | ALTER ROLE dba BYPASSRLS;', '... only a superuser can give it');
+RESET ROLE;
+ALTER TABLE public.profiles FORCE ROW LEVEL SECURITY;
+SET LOCAL ROLE dba;
+SELECT is((SELECT string_agg(object, ', ' ORDER BY object) FROM dskv2_preflight() WHERE step = 'migrate' AND NOT ok AND privilege LIKE 'BYPASSRLS%'),
+          'auth.users, public.profiles', '... nor does its own table when it forces row level security');
+RESET ROLE;
+ALTER TABLE public.profiles NO FORCE ROW LEVEL SECURITY;
+ALTER ROLE dba BYPASSRLS;
+SET LOCAL ROLE dba;
+SELECT is((SELECT count(*) FROM dskv2_preflight() WHERE step = 'migrate' AND privilege LIKE 'BYPASSRLS%' AND NOT ok), 0::bigint,
+          '... with BYPASSRLS, as postgres has on Supabase, nothing is missing there');
 SELECT is((SELECT string_agg(format('%s %s %s', step, object, privilege), '; ' ORDER BY step, object, privilege)
              FROM dskv2_preflight() WHERE step = 'migrate' AND NOT ok),
           'migrate auth.users REFERENCES; migrate auth.users SELECT',
@@ -53,6 +74,13 @@ SELECT throws_ok($$SELECT dskv2_sync_enable()$$, '42501',
                  'dskv2: sync needs ownership (to create and later drop its triggers) on auth.users, which role dba does not have',
                  'dskv2_sync_enable refuses before attaching anything');
 SELECT is((SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'dskv2_sync%'), 0::bigint, '... no trigger attached');
+SELECT is((SELECT string_agg(object, ', ' ORDER BY object) FROM dskv2_preflight() WHERE step = 'cutover' AND NOT ok),
+          'auth.users', 'the switch: the auth path keeps a sync trigger on auth.users, which the DBA could not drop');
+SELECT throws_ok($$SELECT * FROM dskv2_cutover()$$, '42501',
+                 'dskv2: cutover needs ownership (to create and later drop its triggers) on auth.users, which role dba does not have',
+                 'dskv2_cutover refuses before locking or attaching anything');
+SELECT is((SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'dskv2_%' AND tgrelid::regclass::text NOT LIKE 'dropskills_v2.%'), 0::bigint,
+          '... no guard, no trigger on a legacy table');
 SELECT is((SELECT count(*) FROM dskv2_preflight() WHERE step = 'rollback' AND NOT ok), 0::bigint,
           'the rollback needs nothing more: the DBA owns the target');
 RESET ROLE;

@@ -23,12 +23,13 @@ SET bytea_output = hex
 SET extra_float_digits = 1
 AS $$
 WITH me AS (
-    SELECT r.oid, r.rolname, r.rolsuper FROM pg_catalog.pg_roles r WHERE r.rolname = current_user
+    SELECT r.oid, r.rolname, r.rolsuper, r.rolbypassrls FROM pg_catalog.pg_roles r WHERE r.rolname = current_user
 ), supers AS (
     SELECT COALESCE(pg_catalog.string_agg(r.rolname::pg_catalog.text, ', ' ORDER BY r.rolname), 'nobody') AS names
       FROM pg_catalog.pg_roles r WHERE r.rolsuper
 ), rels AS (
     SELECT l.ord, l.relation, l.schema_kind, l.guarded, l.auth_path, c.oid AS rel, c.relowner,
+           c.relrowsecurity, c.relforcerowsecurity,
            pg_catalog.format('%I.%I', n.nspname, c.relname) AS name
       FROM @extschema@.dskv2_catalog_legacy() l
       JOIN pg_catalog.pg_class c ON c.oid = pg_catalog.to_regclass(@extschema@.dskv2_legacy_relation(l.relation, source))
@@ -44,6 +45,16 @@ WITH me AS (
            pg_catalog.has_table_privilege(me.oid, r.rel, 'SELECT') AS ok, o.who AS grantor,
            pg_catalog.format('GRANT SELECT ON %s TO %I;', r.name, me.rolname) AS statement
       FROM rels r JOIN owner_of o ON o.rel = r.rel, me
+    UNION ALL
+    -- migrate: a legacy table under row level security is read whole (the
+    -- migration refuses with 42501 otherwise): BYPASSRLS, or its owner's rights
+    -- when the table does not force row level security.
+    SELECT 1, 'migrate', r.ord, r.name, 'BYPASSRLS (row level security is on, and not as its owner)',
+           me.rolsuper OR me.rolbypassrls
+               OR (pg_catalog.pg_has_role(me.oid, r.relowner, 'USAGE') AND NOT r.relforcerowsecurity),
+           pg_catalog.format('%s (superuser)', s.names),
+           pg_catalog.format('ALTER ROLE %I BYPASSRLS;', me.rolname)
+      FROM rels r, me, supers s WHERE r.relrowsecurity
     UNION ALL
     -- migrate: the V2 users reference the auth relation (a foreign key).
     SELECT 1, 'migrate', r.ord, r.name, 'REFERENCES',
@@ -75,8 +86,9 @@ WITH me AS (
            'GRANT EXECUTE on every routine of the extension (the recipe of the README, "Exposing V2 to the API")'
       FROM me
     UNION ALL
-    -- sync and cutover put triggers on legacy tables, and must drop them later as
-    -- the same role: only the table's owner (or a member of its role) can.
+    -- sync and cutover put triggers on legacy tables (the switch: its guards, and
+    -- the auth path's sync triggers), and must drop them later as the same role:
+    -- only the table's owner (or a member of its role) can.
     SELECT CASE WHEN k.step = 'sync' THEN 2 ELSE 3 END, k.step, r.ord, r.name,
            'ownership (to create and later drop its triggers)',
            pg_catalog.pg_has_role(me.oid, r.relowner, 'USAGE'),
@@ -88,10 +100,10 @@ WITH me AS (
                                 WHERE m.roleid = r.relowner AND m.admin_option) || ', ', '')
                      || CASE WHEN s.names = 'nobody' THEN '' ELSE s.names || ' (superuser)' END
                 ELSE 'nobody' END,
-           pg_catalog.format('GRANT %I TO %I;  -- or leave %s out of live sync', r.relowner::pg_catalog.regrole, me.rolname, r.name)
+           pg_catalog.format('GRANT %I TO %I;', r.relowner::pg_catalog.regrole, me.rolname)
       FROM rels r, me, supers s,
            (VALUES ('sync'), ('cutover')) AS k (step)
-     WHERE k.step = 'sync' OR r.guarded
+     WHERE k.step = 'sync' OR r.guarded OR r.auth_path
     UNION ALL
     -- rollback: drop the target (its owner only) and live sync's triggers.
     SELECT 4, 'rollback', 0, pg_catalog.format('schema %I', target), 'ownership of the target',

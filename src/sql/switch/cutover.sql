@@ -43,6 +43,8 @@ BEGIN
         RAISE EXCEPTION 'dskv2: target schema "%" does not exist', target USING ERRCODE = '3F000',
             HINT = 'Migrate first: dskv2_migrate_all() or CALL dskv2_migrate().';
     END IF;
+    -- Never a guard or an auth path trigger this role could not drop later (dskv2_preflight).
+    PERFORM @extschema@.dskv2_require_preflight('cutover', source, target);
     IF exempt_roles IS NULL OR EXISTS (SELECT 1 FROM pg_catalog.unnest(exempt_roles) x
                                         WHERE x IS NULL OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles pr WHERE pr.rolname = x)) THEN
         RAISE EXCEPTION 'dskv2: exempt_roles must list existing roles: %', exempt_roles USING ERRCODE = '22023';
