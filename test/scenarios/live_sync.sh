@@ -16,9 +16,9 @@ qa -f "$ROOT/fixtures/legacy_app_setup.sql" >/dev/null 2>&1
 # 0. As on Supabase: postgres is not a member of auth.users' owner. The preflight
 #    says so and who can give it; live sync refuses before attaching anything.
 q -c "SET client_min_messages = warning" -c "SELECT dskv2_create_schema()" >/dev/null 2>&1
-is "$(q -c "SELECT object || ' ' || grantor || ' ' || statement FROM dskv2_preflight() WHERE NOT ok")" \
-   "auth.users supabase_admin (superuser) GRANT supabase_auth_admin TO postgres;" \
-   "preflight as postgres: live sync lacks only the ownership of auth.users, which supabase_admin can give"
+is "$(q -c "SELECT string_agg(step || ' ' || object || ' ' || grantor || ' ' || statement, '; ' ORDER BY step) FROM dskv2_preflight() WHERE NOT ok")" \
+   "cutover auth.users supabase_admin (superuser) GRANT supabase_auth_admin TO postgres;; sync auth.users supabase_admin (superuser) GRANT supabase_auth_admin TO postgres;" \
+   "preflight as postgres: live sync and the switch lack only the ownership of auth.users, which supabase_admin can give"
 out=$(psql -qXAt -d "$DB" -v VERBOSITY=verbose -c "SELECT dskv2_sync_enable()" 2>&1)
 echo "$out" | grep -q "ERROR:  42501: dskv2: sync needs ownership .* on auth.users, which role postgres does not have"
 ok $? "dskv2_sync_enable as postgres refuses with 42501"
