@@ -2,11 +2,13 @@
 # The legacy app stays online: a pgbench writer runs during CALL dskv2_migrate
 # and sees no error; the migration never holds more than ACCESS SHARE on a
 # legacy table; a second migration fails at once with 55P03 naming the pid; a
-# catch-up run accounts for every legacy row. The migration and the writer run
-# as the DBA, postgres (not a superuser).
+# catch-up run accounts for every legacy row; live sync waiting for a lock an
+# open transaction holds gives up with 55P03 naming the tables, never the
+# statement. The migration and the writer run as the DBA, postgres (not a
+# superuser).
 source "$(dirname "$0")/tap.bash"
 LOGS=$(mktemp -d)
-plan 10
+plan 13
 fresh_db dskv2_scen_conc S
 q -c "SELECT dskv2_create_schema('dropskills_v2')" >/dev/null   # the FK to auth.users is added here, not under load
 
@@ -60,6 +62,30 @@ is "$(q -c "SELECT (SELECT count(*) FROM public.tags) || '/' || (SELECT count(*)
                   + (SELECT count(*) FROM dropskills_v2.migration_merges WHERE source_table = 'favorites')
                   + (SELECT count(*) FROM dropskills_v2.migration_rejects WHERE source_table = 'favorites'))")" \
    "every legacy tag and favorite is written, merged or quarantined"
+# A legacy transaction left open holds a lock live sync needs (CREATE TRIGGER
+# conflicts with its ROW EXCLUSIVE): dskv2_sync_enable retries, then gives up.
+# (supabase_admin lets the DBA own auth.users' triggers first, as live_sync.sh does.)
+qa -c "GRANT supabase_auth_admin TO $DBA" >/dev/null
+PGAPPNAME=dskv2_holder psql -qXAt -d "$DB" -c "BEGIN" -c "UPDATE public.product_stats SET views = views WHERE false" \
+     -c "SELECT pg_sleep(30)" >/dev/null 2>&1 &
+holder=$!
+for _ in $(seq 1 100); do
+    [ "$(q -c "SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+               WHERE c.relname = 'product_stats' AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()")" = 1 ] && break
+    sleep 0.05
+done
+out=$(psql -qXAt -d "$DB" -v VERBOSITY=verbose -c "SET dskv2.lock_timeout = '20ms'" -c "SET dskv2.lock_retries = 2" \
+      -c "SELECT dskv2_sync_enable()" 2>&1)
+echo "$out" | grep -q "ERROR:  55P03: dskv2: could not lock the legacy tables .*public.product_stats.* in time"
+ok $? "live sync behind an open legacy transaction gives up with 55P03 naming the tables"
+# The message, its detail and hint (PostgreSQL's CONTEXT lines quote the PL/pgSQL source).
+echo "$out" | grep -E '^(ERROR|DETAIL|HINT):' >"$LOGS/sync_lock.log"
+[ -s "$LOGS/sync_lock.log" ] && ! grep -qi "LOCK TABLE" "$LOGS/sync_lock.log"
+ok $? "... and the message carries no generated SQL"
+is "$(q -c "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'dskv2_sync%'")" "0" "... and nothing is attached"
+qa -c "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'dskv2_holder'" >/dev/null
+wait $holder 2>/dev/null
+qa -c "REVOKE supabase_auth_admin FROM $DBA" >/dev/null  # roles are the cluster's
 # The target had its audit triggers throughout (dskv2_create_schema above): the
 # batches' rows were not audited one by one.
 is "$(q -c "SELECT count(*) FROM dropskills_v2.admin_logs WHERE source = 'trigger'")" "0" \

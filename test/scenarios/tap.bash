@@ -33,7 +33,7 @@ qa() { psql -qXAt -v ON_ERROR_STOP=1 -U "$ADMIN" -d "$DB" "$@"; }  # q as supaba
 # superuser; what needs supabase_admin on Supabase uses qa or -U "$ADMIN".
 fresh_db() {
     DB=$1
-    psql -qX -U "$ADMIN" -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null 2>&1
+    psql -qX -U "$ADMIN" -d postgres -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" -c "CREATE DATABASE $DB" >/dev/null 2>&1
     fixture_load "$DB" "${2:-S}" >/dev/null 2>&1 && qa -c "CREATE EXTENSION dropskills_v2" >/dev/null 2>&1
     local rc=$?
     export PGUSER=$DBA

@@ -30,7 +30,8 @@ BEGIN
                           AND c.conname = fk.constraint_name) THEN
             PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format(
                 'ALTER TABLE %I.%I ADD CONSTRAINT %I FOREIGN KEY (%I) REFERENCES %s (%I) ON DELETE %s',
-                target, fk.table_name, fk.constraint_name, fk.column_name, parent, fk.parent_column, fk.on_delete));
+                target, fk.table_name, fk.constraint_name, fk.column_name, parent, fk.parent_column, fk.on_delete),
+                pg_catalog.format('table %I.%I and %s', target, fk.table_name, parent));
         END IF;
         IF fk.index_name IS NOT NULL
            AND pg_catalog.to_regclass(pg_catalog.format('%I.%I', target, fk.index_name)) IS NULL THEN

@@ -71,17 +71,17 @@ BEGIN
     FOR s IN SELECT st.* FROM @extschema@.dskv2_target_steps(target) WITH ORDINALITY AS st ORDER BY st.ordinality LOOP
         IF s.kind = 'table' THEN
             IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', target, s.table_name)) IS NULL THEN
-                PERFORM @extschema@.dskv2_ddl_with_retry(s.statement);
+                PERFORM @extschema@.dskv2_ddl_with_retry(s.statement, pg_catalog.format('table %I.%I', target, s.table_name));
             END IF;
         ELSIF s.kind = 'column' THEN
             IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
                             WHERE a.attrelid = pg_catalog.format('%I.%I', target, s.table_name)::pg_catalog.regclass
                               AND a.attname = s.object_name AND NOT a.attisdropped) THEN
-                PERFORM @extschema@.dskv2_ddl_with_retry(s.statement);
+                PERFORM @extschema@.dskv2_ddl_with_retry(s.statement, pg_catalog.format('table %I.%I', target, s.table_name));
             END IF;
         ELSIF s.kind = 'index' THEN
             IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', target, s.object_name)) IS NULL THEN
-                PERFORM @extschema@.dskv2_ddl_with_retry(s.statement);
+                PERFORM @extschema@.dskv2_ddl_with_retry(s.statement, pg_catalog.format('table %I.%I', target, s.table_name));
             END IF;
         ELSIF s.step > recorded THEN
             IF s.kind = 'batch' THEN
@@ -91,7 +91,7 @@ BEGIN
                     EXIT WHEN changed = 0;
                 END LOOP;
             ELSE
-                PERFORM @extschema@.dskv2_ddl_with_retry(s.statement);
+                PERFORM @extschema@.dskv2_ddl_with_retry(s.statement, pg_catalog.format('tables of schema %I', target));
             END IF;
         END IF;
     END LOOP;

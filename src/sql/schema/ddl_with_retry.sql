@@ -1,8 +1,9 @@
 -- Runs one DDL statement that locks a legacy or auth table under a short
 -- lock_timeout (dskv2.lock_timeout, default 500ms), retrying with a doubling
 -- backoff (dskv2.lock_retries attempts, default 8) instead of queueing behind
--- the application's transactions and blocking them in turn.
-CREATE OR REPLACE FUNCTION @extschema@.dskv2_ddl_with_retry(statement pg_catalog.text)
+-- the application's transactions and blocking them in turn. `object` names
+-- what the statement locks, for the error a DBA reads (never the statement).
+CREATE OR REPLACE FUNCTION @extschema@.dskv2_ddl_with_retry(statement pg_catalog.text, object pg_catalog.text)
 RETURNS void
 LANGUAGE plpgsql
 SET search_path = pg_catalog, pg_temp
@@ -22,7 +23,7 @@ BEGIN
         EXCEPTION WHEN lock_not_available THEN
             PERFORM pg_catalog.set_config('lock_timeout', previous, true);
             IF attempt >= attempts THEN
-                RAISE EXCEPTION 'dskv2: could not get the lock for: %', statement
+                RAISE EXCEPTION 'dskv2: could not lock % in time', object
                     USING ERRCODE = '55P03',
                           DETAIL = pg_catalog.format('%s attempts with lock_timeout %s', attempts, timeout),
                           HINT = 'Long transactions hold a conflicting lock; retry when they are done.';

@@ -31,7 +31,8 @@ BEGIN
         IF NOT (SELECT c.relrowsecurity FROM pg_catalog.pg_class c
                  WHERE c.oid = pg_catalog.format('%I.%I', target, t.table_name)::pg_catalog.regclass) THEN
             PERFORM @extschema@.dskv2_ddl_with_retry(
-                pg_catalog.format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', target, t.table_name));
+                pg_catalog.format('ALTER TABLE %I.%I ENABLE ROW LEVEL SECURITY', target, t.table_name),
+                pg_catalog.format('table %I.%I', target, t.table_name));
         END IF;
         EXECUTE pg_catalog.format('REVOKE ALL ON %I.%I FROM PUBLIC', target, t.table_name);
         FOREACH api_role IN ARRAY ARRAY['anon', 'authenticated', 'service_role'] LOOP
@@ -111,7 +112,8 @@ BEGIN
         PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('CREATE POLICY %I ON %I.%I AS PERMISSIVE FOR %s TO %s%s%s',
             p.policy_name, target, p.table_name, p.privileges, p.roles,
             CASE WHEN expr_using IS NOT NULL THEN ' USING (' || expr_using || ')' ELSE '' END,
-            CASE WHEN expr_check IS NOT NULL THEN ' WITH CHECK (' || expr_check || ')' ELSE '' END));
+            CASE WHEN expr_check IS NOT NULL THEN ' WITH CHECK (' || expr_check || ')' ELSE '' END),
+            pg_catalog.format('table %I.%I', target, p.table_name));
     END LOOP;
 END
 $$;

@@ -101,7 +101,8 @@ BEGIN
     FOR r IN SELECT s.* FROM @extschema@.dskv2_sync_relations(source) s WHERE s.rel IS NOT NULL AND s.guarded ORDER BY s.ord LOOP
         PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format(
             'CREATE OR REPLACE TRIGGER dskv2_guard BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON %s '
-            'FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.dskv2_guard_trigger(%L%s)', r.rel, target, role_args));
+            'FOR EACH STATEMENT EXECUTE FUNCTION @extschema@.dskv2_guard_trigger(%L%s)', r.rel, target, role_args),
+            pg_catalog.format('table %s', r.rel));
         guarded := guarded || r.rel::pg_catalog.text;
         steps := steps || 'guard'::pg_catalog.text; oks := oks || true;
         details := details || pg_catalog.format('%s is read-only for application roles (25006)', r.rel);
@@ -113,7 +114,8 @@ BEGIN
     FOR r IN SELECT s.*, t.tgname FROM @extschema@.dskv2_sync_relations(source) s
                JOIN pg_catalog.pg_trigger t ON t.tgrelid = s.rel AND t.tgname IN ('dskv2_sync', 'dskv2_sync_truncate', 'dskv2_sync_flush')
               WHERE NOT s.auth_path AND t.tgenabled <> 'D' ORDER BY s.ord, t.tgname LOOP
-        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('ALTER TABLE %s DISABLE TRIGGER %I', r.rel, r.tgname));
+        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('ALTER TABLE %s DISABLE TRIGGER %I', r.rel, r.tgname),
+                                                 pg_catalog.format('table %s', r.rel));
         IF r.tgname = 'dskv2_sync' THEN
             steps := steps || 'sync_off'::pg_catalog.text; oks := oks || true;
             details := details || pg_catalog.format('%s no longer synced', r.rel);

@@ -15,7 +15,7 @@ BEGIN
       FROM @extschema@.dskv2_sync_relations(source) r
      WHERE r.rel IS NOT NULL;
     IF rels IS NOT NULL THEN
-        PERFORM @extschema@.dskv2_ddl_with_retry('LOCK TABLE ' || rels || ' IN SHARE ROW EXCLUSIVE MODE');
+        PERFORM @extschema@.dskv2_ddl_with_retry('LOCK TABLE ' || rels || ' IN SHARE ROW EXCLUSIVE MODE', 'the legacy tables ' || rels);
     END IF;
 END
 $$;

@@ -70,7 +70,7 @@ BEGIN
              WHERE c.relnamespace <> pg_catalog.to_regnamespace(pg_catalog.quote_ident(target))
                AND t.tgnargs > 0
                AND @extschema@.dskv2_trigger_target(t.tgargs) = target;
-            PERFORM @extschema@.dskv2_ddl_with_retry('LOCK TABLE ' || rels || ' IN ACCESS EXCLUSIVE MODE');
+            PERFORM @extschema@.dskv2_ddl_with_retry('LOCK TABLE ' || rels || ' IN ACCESS EXCLUSIVE MODE', 'the tables ' || rels);
             locked := true;
         END IF;
         EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', r.tgname, r.rel);
@@ -94,7 +94,8 @@ BEGIN
     END LOOP;
     -- users.id references auth.users: dropping that key locks auth.users briefly
     -- (SHARE ROW EXCLUSIVE), hence the short lock_timeout and retries.
-    PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP SCHEMA %I CASCADE', target));
+    PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP SCHEMA %I CASCADE', target),
+                                             pg_catalog.format('schema %I and auth.users', target));
     dropped := dropped || pg_catalog.quote_ident(target);
     actions := actions || 'dropped schema'::pg_catalog.text;
     -- Its companion schemas (<target>_private, <target>_api) when they carry

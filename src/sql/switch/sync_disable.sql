@@ -35,7 +35,7 @@ BEGIN
      WHERE t.tgname IN ('dskv2_sync', 'dskv2_sync_truncate', 'dskv2_sync_flush')
        AND @extschema@.dskv2_trigger_target(t.tgargs) = target;
     IF rels IS NOT NULL THEN
-        PERFORM @extschema@.dskv2_ddl_with_retry('LOCK TABLE ' || rels || ' IN ACCESS EXCLUSIVE MODE');
+        PERFORM @extschema@.dskv2_ddl_with_retry('LOCK TABLE ' || rels || ' IN ACCESS EXCLUSIVE MODE', 'the tables ' || rels);
     END IF;
     FOR r IN SELECT t.tgrelid::pg_catalog.regclass AS rel, t.tgname
                FROM pg_catalog.pg_trigger t JOIN @extschema@.dskv2_sync_relations(source) s ON s.rel = t.tgrelid

@@ -23,7 +23,8 @@ BEGIN
           WHERE kind = ''ai_usage'' AND table_name = $1', t.target)
         USING t.table_name;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = tbl AND tgname = 'dskv2_ai_usage') THEN
-        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER dskv2_ai_usage ON %s', tbl));
+        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER dskv2_ai_usage ON %s', tbl),
+                                                 pg_catalog.format('table %s', tbl));
     END IF;
 END
 $$;

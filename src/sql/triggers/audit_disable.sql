@@ -24,10 +24,12 @@ BEGIN
          ON CONFLICT (kind, table_name) DO UPDATE SET enabled = false, updated_at = pg_catalog.now()', t.target)
         USING t.table_name;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = tbl AND tgname = 'dskv2_audit') THEN
-        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER dskv2_audit ON %s', tbl));
+        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER dskv2_audit ON %s', tbl),
+                                                 pg_catalog.format('table %s', tbl));
     END IF;
     IF EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = tbl AND tgname = 'dskv2_audit_truncate') THEN
-        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER dskv2_audit_truncate ON %s', tbl));
+        PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER dskv2_audit_truncate ON %s', tbl),
+                                                 pg_catalog.format('table %s', tbl));
     END IF;
 END
 $$;

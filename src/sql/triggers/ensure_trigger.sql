@@ -8,7 +8,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_trigger t WHERE t.tgrelid = rel AND t.tgname = name) THEN
-        PERFORM @extschema@.dskv2_ddl_with_retry(statement);
+        PERFORM @extschema@.dskv2_ddl_with_retry(statement, pg_catalog.format('table %s', rel));
     END IF;
 END
 $$;

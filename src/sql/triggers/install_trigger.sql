@@ -18,7 +18,8 @@ BEGIN
             args := args || ', ' || pg_catalog.quote_literal(col);
         END LOOP;
         IF replace AND EXISTS (SELECT 1 FROM pg_catalog.pg_trigger WHERE tgrelid = rel AND tgname = 'dskv2_audit') THEN
-            PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER dskv2_audit ON %s', rel));
+            PERFORM @extschema@.dskv2_ddl_with_retry(pg_catalog.format('DROP TRIGGER dskv2_audit ON %s', rel),
+                                                     pg_catalog.format('table %s', rel));
         END IF;
         PERFORM @extschema@.dskv2_ensure_trigger(rel, 'dskv2_audit', pg_catalog.format(
             'CREATE TRIGGER dskv2_audit AFTER INSERT OR UPDATE OR DELETE ON %s FOR EACH ROW '

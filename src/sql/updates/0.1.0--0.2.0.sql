@@ -8,3 +8,5 @@ DROP FUNCTION @extschema@.dskv2_mapping_tables();
 DROP FUNCTION @extschema@.dskv2_policies();
 -- dskv2_sync_relations also tells which relations are guarded and which stay on the auth path.
 DROP FUNCTION @extschema@.dskv2_sync_relations(pg_catalog.name);
+-- dskv2_ddl_with_retry names the object it locks in its error, not the statement.
+DROP FUNCTION @extschema@.dskv2_ddl_with_retry(pg_catalog.text);
