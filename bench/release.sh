@@ -36,6 +36,8 @@ release_install() {
 }
 
 copy_db() {  # copy_db DB FROM EXT
-    psql -qX -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1 TEMPLATE $2" >/dev/null &&
+    # A database's own privileges are not copied from its template: the DBA's, as fixtures/supabase.sql gives them.
+    psql -qX -d postgres -c "DROP DATABASE IF EXISTS $1" -c "CREATE DATABASE $1 TEMPLATE $2" \
+        -c "GRANT CREATE, CONNECT, TEMPORARY ON DATABASE $1 TO postgres" >/dev/null &&
         psql -qX -v ON_ERROR_STOP=1 -d "$1" -c "CREATE EXTENSION $3" >/dev/null
 }

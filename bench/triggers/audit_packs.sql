@@ -5,9 +5,9 @@
 \set src random(1, :npacks)
 \set upd random(1, :npacks)
 \set cents random(100, 9999)
-INSERT INTO dropskills_v2.packs (slug, title, description, price, category_id, cover_url, file_url, format, language,
+INSERT INTO dropskills_v2.packs (slug, title, description, price, category_id, cover_url, format, language,
                                  is_premium, status, author_id)
-SELECT 'bench-' || gen_random_uuid(), title, description, price, category_id, cover_url, file_url, format, language,
+SELECT 'bench-' || gen_random_uuid(), title, description, price, category_id, cover_url, format, language,
        is_premium, status, author_id
   FROM bench.pack_src WHERE n = :src
 RETURNING id AS new_pack \gset

@@ -1,9 +1,9 @@
 -- The writes of check.sql, run once per audit trigger: the statements of the
 -- two pgbench scripts on fixed rows, each in its own transaction.
-INSERT INTO dropskills_v2.packs (id, slug, title, description, price, category_id, cover_url, file_url, format,
+INSERT INTO dropskills_v2.packs (id, slug, title, description, price, category_id, cover_url, format,
                                  language, is_premium, status, author_id, created_at)
 SELECT '00000000-0000-4000-8000-00000000beec', 'bench-check', title, description, price, category_id, cover_url,
-       file_url, format, language, is_premium, status, author_id, '2026-01-01 00:00:00+00'
+       format, language, is_premium, status, author_id, '2026-01-01 00:00:00+00'
   FROM bench.pack_src WHERE n = 1;
 UPDATE dropskills_v2.packs SET price = 12.34, updated_at = '2026-01-02 00:00:00+00'
  WHERE id = '00000000-0000-4000-8000-00000000beec';

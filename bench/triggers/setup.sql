@@ -12,9 +12,11 @@ CREATE TABLE bench.users (n integer PRIMARY KEY, id uuid NOT NULL);
 INSERT INTO bench.users SELECT row_number() OVER (ORDER BY id), id FROM dropskills_v2.users;
 CREATE TABLE bench.packs (n integer PRIMARY KEY, id uuid NOT NULL);
 INSERT INTO bench.packs SELECT row_number() OVER (ORDER BY id), id FROM dropskills_v2.packs;
--- The content of new packs: copies of existing ones, under a fresh slug.
+-- The content of new packs: copies of existing ones, under a fresh slug (the
+-- columns both builds have: the release keeps file_url on packs, this build in
+-- pack_files; neither side writes it).
 CREATE TABLE bench.pack_src AS
-SELECT row_number() OVER (ORDER BY id)::integer AS n, title, description, price, category_id, cover_url, file_url,
+SELECT row_number() OVER (ORDER BY id)::integer AS n, title, description, price, category_id, cover_url,
        format, language, is_premium, status, author_id
   FROM dropskills_v2.packs;
 ALTER TABLE bench.pack_src ADD PRIMARY KEY (n);
