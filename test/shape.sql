@@ -22,9 +22,11 @@ SELECT is((SELECT count(*)::int FROM dskv2_target_steps('dropskills_v2') WHERE k
           (SELECT count(*)::int FROM dskv2_catalog_tables()), 'the steps create each catalogue table once');
 SELECT is((SELECT count(*)::int FROM pg_class WHERE relnamespace = 'dropskills_v2'::regnamespace AND relkind = 'r'),
           (SELECT count(*)::int FROM dskv2_catalog_tables()), '... and the target has exactly those tables');
-SELECT ok((SELECT bool_and(statement LIKE '%dropskills_v2.%') FROM dskv2_target_steps('dropskills_v2')),
-          'every step statement names the target, quoted by the server');
-SELECT ok((SELECT bool_and(statement LIKE '%"odd ""name""".%') FROM dskv2_target_steps('odd "name"')),
+SELECT ok((SELECT bool_and(statement LIKE '%dropskills_v2.%' OR statement LIKE '%dropskills_v2_private.%')
+             FROM dskv2_target_steps('dropskills_v2')),
+          'every step statement names the target or its private schema, quoted by the server');
+SELECT ok((SELECT bool_and(statement LIKE '%"odd ""name""".%' OR statement LIKE '%"odd ""name""_private".%')
+             FROM dskv2_target_steps('odd "name"')),
           '... an odd name too');
 
 SELECT md5(string_agg(row_to_json(x)::text, ',' ORDER BY x.step)) AS steps_before FROM dropskills_v2.shape_steps x \gset

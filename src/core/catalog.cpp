@@ -711,6 +711,16 @@ std::vector<ShapeStep> BuildShapeSteps() {
           "WHERE NOT EXISTS (SELECT 1 FROM @{tgt}.ai_tool_secrets s WHERE s.tool_id = t.id) ORDER BY t.id "
           "LIMIT 10000"},
          {}},
+        {5,
+         "legacy_secrets",
+         "unknown legacy columns with a secret-like name are kept in <target>_private.legacy_secrets, readable by "
+         "the owner only, never in legacy",
+         {"CREATE TABLE IF NOT EXISTS @{private}.legacy_secrets (table_name text NOT NULL, key text NOT NULL, "
+          "column_name text NOT NULL, value jsonb NOT NULL, PRIMARY KEY (table_name, key, column_name))",
+          "ALTER TABLE @{private}.legacy_secrets ENABLE ROW LEVEL SECURITY",
+          "REVOKE ALL ON @{private}.legacy_secrets FROM PUBLIC"},
+         {},
+         {}},
     };
 }
 
@@ -780,6 +790,18 @@ const std::vector<ShapeStep>& ShapeSteps() {
 }
 
 int CurrentShape() { return ShapeSteps().back().number; }
+
+std::string PrivateSchemaName(std::string_view target) {
+    std::string name = std::string(target) + "_private";
+    constexpr std::size_t kMaxBytes = 63;  // NAMEDATALEN - 1
+    if (name.size() > kMaxBytes) {
+        std::size_t cut = kMaxBytes;
+        // Never in the middle of a character: back over continuation bytes.
+        while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
+        name.resize(cut);
+    }
+    return name;
+}
 
 const char* OnDeleteSql(OnDelete action) {
     switch (action) {

@@ -181,7 +181,7 @@ struct ShapeStep {
     int number;
     std::string_view name;
     std::string_view description;
-    std::vector<std::string_view> statements;  // @{tgt}: the quoted target
+    std::vector<std::string_view> statements;  // @{tgt}: the quoted target; @{private}: its quoted <target>_private
     std::vector<std::string_view> batches;
     std::vector<std::pair<std::string_view, std::string_view>> policies;  // (table, policy)
 };
@@ -196,6 +196,11 @@ const LegacyTable* FindLegacyTable(LegacySchema schema, std::string_view name);
 const std::vector<Edge>& Edges();
 const std::vector<ShapeStep>& ShapeSteps();
 int CurrentShape();
+// <target>_private, as PostgreSQL names it: (target || '_private')::name,
+// cut to 63 bytes at a UTF-8 character boundary.
+std::string PrivateSchemaName(std::string_view target);
+// The shape step that keeps secret-like unknown columns apart (legacy_secrets).
+constexpr int kLegacySecretsStep = 5;
 
 const char* OnDeleteSql(OnDelete action);
 const char* TableRoleName(TableRole role);

@@ -137,7 +137,7 @@ std::vector<CatalogRow> CatalogMappingRows() {
     return rows;
 }
 
-std::vector<CatalogRow> TargetStepRows(const std::string& quoted_target) {
+std::vector<CatalogRow> TargetStepRows(const std::string& quoted_target, const std::string& quoted_private) {
     std::vector<CatalogRow> rows;
     const std::string tgt = quoted_target + ".";
     for (const ShapeStep& step : ShapeSteps()) {
@@ -172,9 +172,11 @@ std::vector<CatalogRow> TargetStepRows(const std::string& quoted_target) {
         }
         // Batches first: a data move copies without a lock, then its
         // statements finish it under one (shape step 4).
-        for (std::string_view s : step.batches) add("batch", {}, {}, Replace(std::string(s), "@{tgt}", quoted_target));
-        for (std::string_view s : step.statements)
-            add("statement", {}, {}, Replace(std::string(s), "@{tgt}", quoted_target));
+        auto expand = [&](std::string_view s) {
+            return Replace(Replace(std::string(s), "@{private}", quoted_private), "@{tgt}", quoted_target);
+        };
+        for (std::string_view s : step.batches) add("batch", {}, {}, expand(s));
+        for (std::string_view s : step.statements) add("statement", {}, {}, expand(s));
         for (const auto& [table, policy] : step.policies) {
             add("policy", table, policy,
                 "DROP POLICY IF EXISTS " + std::string(policy) + " ON " + tgt + std::string(table));

@@ -54,6 +54,6 @@ std::vector<CatalogRow> CatalogMappingRows();
 // missing; 'statement', 'batch' and 'policy' ones only for steps the target
 // has not recorded ('policy' drops a policy dskv2_apply_security then creates
 // again from the catalogue).
-std::vector<CatalogRow> TargetStepRows(const std::string& quoted_target);
+std::vector<CatalogRow> TargetStepRows(const std::string& quoted_target, const std::string& quoted_private);
 
 }  // namespace dskv2::core

@@ -92,6 +92,9 @@ struct SqlNames {
     std::string extension;      // where the dskv2_* functions live
     bool target_exists = true;  // false: a dry run before the first migration (no V2 tables yet)
     int shape = 0;              // the target's shape version; 0: the current one
+    // The quoted <target>_private.legacy_secrets (docs/mapping.md, "Unknown
+    // columns"); empty: secret-like unknown columns are left out and written nowhere.
+    std::string secrets{};
 
     int Shape() const { return shape > 0 ? shape : CurrentShape(); }
 };
@@ -139,7 +142,8 @@ std::string BuildStatement(Statement statement, const TableMapping& mapping, con
 struct DriftItem {
     std::string relation;
     std::string column;  // empty for a missing relation
-    enum class Kind { kMissingTable, kMissingRequired, kMissingOptional, kUnknown } kind;
+    // kUnknownSecret: an unknown column with a secret-like name (legacy_secrets, never legacy)
+    enum class Kind { kMissingTable, kMissingRequired, kMissingOptional, kUnknown, kUnknownSecret } kind;
 };
 
 // Missing relations, missing columns and unknown columns of one mapping.
@@ -208,7 +212,7 @@ std::string SyncSql(const TableMapping& mapping, const SqlNames& names, const So
 std::string SyncInsertSql(const TableMapping& mapping, const SqlNames& names, const SourceColumns& columns,
                           std::int64_t run_id);
 std::string SyncUpdateSql(const TableMapping& mapping, const SqlNames& names, const SourceColumns& columns);
-std::string SyncDeleteSql(const TableMapping& mapping, const SqlNames& names);
+std::string SyncDeleteSql(const TableMapping& mapping, const SqlNames& names, const SourceColumns& columns);
 // One row, `unchanged`: true when the key maps, is in V2 exactly as it maps
 // (every column SyncUpdateSql writes) and is not quarantined (nothing to do).
 std::string SyncUnchangedSql(const TableMapping& mapping, const SqlNames& names, const SourceColumns& columns);

@@ -104,4 +104,25 @@ struct GroupSides {
 GroupSides GroupComparison(const TableMapping& m, const SqlNames& names, const std::string& rows,
                            const std::string& kept);
 
+// Secret-like unknown columns (docs/mapping.md, "Unknown columns"): the
+// relation of the mapping whose unknown columns go to legacy and that has
+// present columns with a secret-like name, or nullptr. Its values go to
+// <target>_private.legacy_secrets (names.secrets), never to legacy.
+const LegacyTable* SecretsRelation(const TableMapping& m, const SourceColumns& columns);
+// True when the statements of this mapping keep legacy_secrets in step: a
+// secrets relation, and a target of the shape that has the table.
+bool WritesSecrets(const TableMapping& m, const SqlNames& names, const SourceColumns& columns);
+// `,\nsecrets_written AS (INSERT ...)`: the secret values of the accepted
+// mapped rows of `from` (a FROM item aliased x), "" unless WritesSecrets.
+std::string SecretsWrite(const TableMapping& m, const SqlNames& names, const SourceColumns& columns,
+                         const std::string& from);
+// `,\nsecrets_gone AS (DELETE ...)`: for the keys $1, the secret values whose
+// legacy row is gone or no longer has them (a rejected change keeps them, as
+// it keeps the V2 row); the statement's mapped rows are `mapped`.
+std::string SecretsGone(const TableMapping& m, const SqlNames& names, const SourceColumns& columns);
+// The secret values stored for the legacy key `key_text` (a text
+// expression), as one jsonb object (NULL when none).
+std::string StoredSecrets(const TableMapping& m, const SqlNames& names, const SourceColumns& columns,
+                          const std::string& key_text);
+
 }  // namespace dskv2::core::detail

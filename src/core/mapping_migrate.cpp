@@ -165,6 +165,8 @@ std::string MigrateSql(const TableMapping& mapping, const SqlNames& names, const
             merged = "(SELECT count(*) FROM merged)";
             break;
     }
+    // Secret-like unknown columns: kept apart, per legacy row read.
+    sql += detail::SecretsWrite(mapping, names, columns, "mapped x");
     if (rows == RowSet::kQuarantined) {
         sql += ",\nreleased AS (DELETE FROM " + names.target +
                ".migration_rejects r USING mapped WHERE mapped._reason IS NULL AND r.source_table = "

@@ -7,7 +7,9 @@
 // '{}' jsonb, and the parser refuses a brace in a placeholder's argument):
 //   @{src} @{tgt} @{ext}       quoted source, target and extension schemas
 //   @{c:alias.column}          a legacy column, or NULL::type when an optional one is missing
-//   @{legacy:alias}            the alias's unknown columns as jsonb (NULL when none)
+//   @{legacy:alias}            the alias's unknown columns as jsonb (NULL when none), but
+//   @{secrets:alias}           those with a secret-like name, which go to legacy_secrets
+//   @{redacted:alias}          to_jsonb(alias), secret-like unknown columns "[redacted]"
 //   @{rows:table:key}          the row-set predicate (pending, one batch, quarantined)
 //   @{parent:table:key}        the parent exists (in V2, or predicted by the dry run)
 //   @{key}                     the key in `done` (typed) and `row_data` (text) templates
@@ -35,7 +37,7 @@ SELECT x._source, x._key,
        END AS _reason,
        x._warn, x._o1, x._o2,
        x.id, x.email, x.full_name, x.avatar_url, x.role, x.subscription_status, x.stripe_customer_id,
-       x.created_at, x.updated_at, x.legacy, x.deleted_at
+       x.created_at, x.updated_at, x.legacy, x.deleted_at, x._secrets
 FROM (
     SELECT 'auth.users'::text AS _source, a.id::text AS _key, false AS _orphan,
            @{c:a.deleted_at} AS _deleted_at,
@@ -55,13 +57,13 @@ FROM (
                   || CASE WHEN @{c:p.role} IS NOT NULL AND lower(btrim(@{c:p.role}, E' \t\r\n\f')) NOT IN ('user', 'premium', 'admin')
                           THEN jsonb_build_object('role', @{c:p.role}) ELSE '{}'::jsonb END,
                   '{}'::jsonb) AS legacy,
-           @{c:a.deleted_at} AS deleted_at
+           @{c:a.deleted_at} AS deleted_at, @{secrets:p} AS _secrets
     FROM auth.users a LEFT JOIN @{src}.profiles p ON p.id = a.id
     WHERE @{rows:auth.users:a.id}
     @{orphans:UNION ALL
     SELECT 'auth.users'::text, p.id::text, true, NULL::timestamptz, false, @{c:p.created_at}, p.id,
            p.id, NULL::text, NULL::text, NULL::text, 'user'::text, NULL::text, NULL::text,
-           @{c:p.created_at}, NULL::timestamptz, NULL::jsonb, NULL::timestamptz
+           @{c:p.created_at}, NULL::timestamptz, NULL::jsonb, NULL::timestamptz, NULL::jsonb
     FROM @{src}.profiles p
     WHERE NOT EXISTS (SELECT 1 FROM auth.users oa WHERE oa.id = p.id) AND @{rows:auth.users:p.id}}
 ) x
@@ -74,10 +76,10 @@ constexpr std::string_view kUsersRowData = R"SQL(
 (SELECT jsonb_build_object('id', a.id, 'email', a.email, 'raw_user_meta_data', @{c:a.raw_user_meta_data},
                            'created_at', @{c:a.created_at}, 'updated_at', @{c:a.updated_at},
                            'last_sign_in_at', @{c:a.last_sign_in_at}, 'deleted_at', @{c:a.deleted_at},
-                           'profile', (SELECT to_jsonb(p) FROM @{src}.profiles p WHERE p.id = a.id))
+                           'profile', (SELECT @{redacted:p} FROM @{src}.profiles p WHERE p.id = a.id))
    FROM auth.users a WHERE a.id = (@{key})::uuid
  UNION ALL
- SELECT jsonb_build_object('id', p.id, 'profile', to_jsonb(p)) FROM @{src}.profiles p
+ SELECT jsonb_build_object('id', p.id, 'profile', @{redacted:p}) FROM @{src}.profiles p
   WHERE p.id = (@{key})::uuid AND NOT EXISTS (SELECT 1 FROM auth.users oa WHERE oa.id = p.id)
  LIMIT 1)
 )SQL";
@@ -87,7 +89,7 @@ SELECT 'categories'::text AS _source, s.id::text AS _key, NULL::text AS _reason,
        @{c:s.created_at} AS _o1, s.id AS _o2,
        @{ext}.dskv2_slugify(s.name) AS _slug_base,
        s.id, s.name, @{c:s.description} AS description, @{c:s.icon} AS icon,
-       @{c:s.created_at} AS created_at, @{legacy:s} AS legacy
+       @{c:s.created_at} AS created_at, @{legacy:s} AS legacy, @{secrets:s} AS _secrets
 FROM @{src}.categories s
 WHERE @{rows:categories:s.id}
 )SQL";
@@ -105,7 +107,8 @@ SELECT 'products'::text AS _source, s.id::text AS _key,
        @{c:s.language} AS language, COALESCE(@{c:s.is_premium}, false) AS is_premium,
        CASE WHEN @{c:s.is_published} THEN 'published' ELSE 'draft' END AS status,
        CASE WHEN @{parent:auth.users:@{c:s.created_by}} THEN @{c:s.created_by} END AS author_id,
-       @{c:s.created_at} AS created_at, @{c:s.updated_at} AS updated_at, @{legacy:s} AS legacy
+       @{c:s.created_at} AS created_at, @{c:s.updated_at} AS updated_at, @{legacy:s} AS legacy,
+       @{secrets:s} AS _secrets
 FROM @{src}.products s
 WHERE @{rows:products:s.id}
 )SQL";
@@ -116,7 +119,7 @@ SELECT 'samples'::text AS _source, s.id::text AS _key,
        false AS _warn, @{c:s.created_at} AS _o1, s.id AS _o2,
        s.id, s.product_id AS pack_id, @{c:s.title} AS title, s.file_url AS url,
        @{ext}.dskv2_detect_sample_type(s.file_url, @{c:s.file_type}) AS type,
-       @{c:s.created_at} AS created_at, @{legacy:s} AS legacy
+       @{c:s.created_at} AS created_at, @{legacy:s} AS legacy, @{secrets:s} AS _secrets
 FROM @{src}.samples s
 WHERE @{rows:samples:s.id}
 )SQL";
@@ -128,7 +131,7 @@ SELECT 'tags'::text AS _source, s.id::text AS _key,
             WHEN @{ext}.dskv2_slugify(s.name) = '' THEN 'empty_tag' END AS _reason,
        false AS _warn, NULL::timestamptz AS _o1, s.id AS _o2,
        @{ext}.dskv2_slugify(s.name) AS _slug_base, btrim(s.name) AS _name,
-       s.product_id AS pack_id, @{legacy:s} AS legacy
+       s.product_id AS pack_id, @{legacy:s} AS legacy, @{secrets:s} AS _secrets
 FROM @{src}.tags s
 WHERE @{rows:tags:s.id}
 )SQL";
@@ -138,7 +141,8 @@ SELECT 'favorites'::text AS _source, s.id::text AS _key,
        CASE WHEN s.user_id IS NULL OR NOT @{parent:auth.users:s.user_id} THEN 'orphan_user'
             WHEN s.product_id IS NULL OR NOT @{parent:products:s.product_id} THEN 'orphan_pack' END AS _reason,
        false AS _warn, @{c:s.created_at} AS _o1, s.id AS _o2,
-       s.user_id, s.product_id AS pack_id, @{c:s.created_at} AS created_at, @{legacy:s} AS legacy
+       s.user_id, s.product_id AS pack_id, @{c:s.created_at} AS created_at, @{legacy:s} AS legacy,
+       @{secrets:s} AS _secrets
 FROM @{src}.favorites s
 WHERE @{rows:favorites:s.id}
 )SQL";
@@ -153,7 +157,8 @@ SELECT 'product_stats'::text AS _source, s.product_id::text AS _key,
        GREATEST(COALESCE(@{c:s.views}, 0), 0)::bigint AS views,
        GREATEST(COALESCE(@{c:s.downloads}, 0), 0)::bigint AS downloads,
        GREATEST(COALESCE(@{c:s.favorites_count}, 0), 0)::bigint AS favorites_count,
-       @{c:s.last_viewed_at} AS last_viewed_at, @{c:s.updated_at} AS updated_at, @{legacy:s} AS legacy
+       @{c:s.last_viewed_at} AS last_viewed_at, @{c:s.updated_at} AS updated_at, @{legacy:s} AS legacy,
+       @{secrets:s} AS _secrets
 FROM @{src}.product_stats s
 WHERE @{rows:product_stats:s.product_id}
 )SQL";
@@ -165,7 +170,7 @@ SELECT 'trending_ideas'::text AS _source, s.id::text AS _key, NULL::text AS _rea
        s.id, s.title, @{c:s.description} AS description,
        @{v2value:(SELECT c.id FROM @{tgt}.categories c WHERE c.slug = @{ext}.dskv2_slugify(@{c:s.category}) ORDER BY c.id LIMIT 1)}::integer AS category_id,
        @{c:s.category} AS category_label, @{c:s.score} AS score, @{c:s.source} AS source,
-       @{c:s.metadata} AS data, @{c:s.created_at} AS created_at, @{legacy:s} AS legacy
+       @{c:s.metadata} AS data, @{c:s.created_at} AS created_at, @{legacy:s} AS legacy, @{secrets:s} AS _secrets
 FROM @{src}.trending_ideas s
 WHERE @{rows:trending_ideas:s.id}
 )SQL";
@@ -189,14 +194,14 @@ SELECT 'admin_logs'::text AS _source, s.id::text AS _key, NULL::text AS _reason,
               || CASE WHEN @{c:s.ip_address} IS NOT NULL AND COALESCE(@{c:s.details} ? 'ip_address', false)
                            AND (@{c:s.details} ->> 'ip_address') IS DISTINCT FROM @{c:s.ip_address}
                       THEN jsonb_build_object('ip_address', @{c:s.ip_address}) ELSE '{}'::jsonb END,
-              '{}'::jsonb) AS legacy
+              '{}'::jsonb) AS legacy, @{secrets:s} AS _secrets
 FROM @{src}.admin_logs s
 WHERE @{rows:admin_logs:s.id}
 )SQL";
 
 // The quarantined row of a one-relation mapping: the whole legacy row.
 constexpr std::string_view kWholeRow =
-    "(SELECT to_jsonb(s) FROM @{src}.@{table} s WHERE s.@{keycol} = (@{key})::@{keytype})";
+    "(SELECT @{redacted:s} FROM @{src}.@{table} s WHERE s.@{keycol} = (@{key})::@{keytype})";
 
 TableMapping Make(std::string_view name, std::string_view target, std::string_view target_key,
                   std::vector<RelationSpec> relations, Merge merge, std::string_view mapped, std::string_view done,

@@ -35,6 +35,11 @@ std::string MappedOneKey(const TableMapping& mapping, const SqlNames& names, con
     CheckRunnable(mapping, columns);
     Context ctx{mapping, names, columns, RowSet::kSync, ParentMode::kTarget, {}};
     ctx.single_key = true;
+    // Secret-like unknown columns: no fast path (no row, so the trigger runs
+    // the complete statement, which keeps legacy_secrets in step).
+    if (detail::WritesSecrets(mapping, names, columns)) {
+        return "SELECT * FROM (" + detail::Expand(mapping.mapped, ctx) + ") no_fast_path WHERE false";
+    }
     return detail::Expand(mapping.mapped, ctx);
 }
 
@@ -44,6 +49,17 @@ std::string QuarantinedKey(const TableMapping& m, const SqlNames& names, const s
     return "EXISTS (SELECT 1 FROM " + names.target +
            ".migration_rejects rq WHERE rq.source_table = " + QuoteLiteral(m.name) +
            " AND rq.source_key = " + key_text + ") AS quarantined";
+}
+
+// `\nUNION SELECT` the migrated keys of `mapped m` whose secret values
+// differ from what legacy_secrets holds ("" without secret-like columns);
+// `migrated` joins or filters m to the keys already migrated, ending in
+// WHERE or AND.
+std::string SecretsDiffer(const TableMapping& m, const SqlNames& names, const SourceColumns& columns,
+                          const std::string& migrated) {
+    if (!detail::WritesSecrets(m, names, columns)) return "";
+    return "\nUNION SELECT m._key FROM mapped m " + migrated + " m._reason IS NULL AND " +
+           detail::StoredSecrets(m, names, columns, "m._key") + " IS DISTINCT FROM m._secrets";
 }
 
 }  // namespace
@@ -67,7 +83,8 @@ std::string SyncSql(const TableMapping& mapping, const SqlNames& names, const So
            detail::Run(run_id) +
            " FROM (SELECT * FROM mapped WHERE mapped._reason IS NULL AND NOT EXISTS (SELECT 1 FROM " + table +
            " v WHERE " + tk + " = mapped._o2) ORDER BY mapped._o1 NULLS LAST, mapped._o2 OFFSET 0) x\n  RETURNING 1)" +
-           detail::SideWrites(mapping, names, "mapped x") + ",\n";
+           detail::SideWrites(mapping, names, "mapped x") + detail::SecretsWrite(mapping, names, columns, "mapped x") +
+           detail::SecretsGone(mapping, names, columns) + ",\n";
     // A deleted legacy row takes its V2 row along (V2's foreign keys act);
     // a rejected change keeps the last good V2 row, a rejected delete does not.
     sql += "deleted AS (DELETE FROM " + table + " v WHERE " + tk + " IN " + KeyList(mapping) + " AND v." +
@@ -138,12 +155,13 @@ std::string SyncUnchangedSql(const TableMapping& mapping, const SqlNames& names,
            " AND rq.source_key = x._key)";
 }
 
-std::string SyncDeleteSql(const TableMapping& mapping, const SqlNames& names) {
+std::string SyncDeleteSql(const TableMapping& mapping, const SqlNames& names, const SourceColumns& columns) {
     RequireMerge(mapping, true, "SyncDeleteSql");
     const PairSpec& p = mapping.table->pair;
     const std::string key(mapping.target_key);
+    const std::string no_fast_path = detail::WritesSecrets(mapping, names, columns) ? " AND false" : "";
     return "DELETE FROM " + detail::TargetTable(mapping, names) + " v WHERE v." + key +
-           " = ANY ($1::text[]::integer[])\nAND NOT EXISTS (SELECT 1 FROM " + names.target +
+           " = ANY ($1::text[]::integer[])" + no_fast_path + "\nAND NOT EXISTS (SELECT 1 FROM " + names.target +
            ".migration_merges mm WHERE mm.source_table = " + QuoteLiteral(mapping.name) +
            " AND mm.target_key = jsonb_build_array(v." + std::string(p.a) + "::text, v." + std::string(p.b) +
            "::text)::text)\nRETURNING " + QuarantinedKey(mapping, names, "v." + key + "::text");
@@ -161,7 +179,9 @@ std::string UnlinkSql(const TableMapping& mapping, const SqlNames& names, const 
     const std::string src = QuoteLiteral(mapping.name);
     std::string sql = "WITH mapped AS MATERIALIZED (" +
                       MappedRowsSql(mapping, names, columns, RowSet::kSync, ParentMode::kTarget) + "),\n";
-    sql += detail::QuarantineCte(ctx, "mapped", run_id) + ",\n";
+    // The secret values of deleted rows go now; kept rows' are written again
+    // with their group (the migration of the keys).
+    sql += detail::QuarantineCte(ctx, "mapped", run_id) + detail::SecretsGone(mapping, names, columns) + ",\n";
     // The keys whose group is rebuilt: all but rejected changes of rows whose
     // V2 group is still there (it keeps its last good version).
     sql +=
@@ -223,7 +243,8 @@ std::string ReconcileKeysSql(const TableMapping& mapping, const SqlNames& names,
         sql += "stale_keys AS (SELECT v." + key + "::text AS k FROM " + table + " v LEFT JOIN mapped m ON m._o2 = v." +
                key + " WHERE v." + std::string(mapping.table->provenance) +
                " IS NOT NULL AND (m._key IS NULL OR (m._reason IS NULL AND (" + cmp.v2_cols + ") IS DISTINCT FROM (" +
-               cmp.mapped_cols + ")) OR (m._reason IS NOT NULL AND " + not_quarantined + "))\nUNION " + stale + ")\n";
+               cmp.mapped_cols + ")) OR (m._reason IS NOT NULL AND " + not_quarantined + "))\nUNION " + stale +
+               SecretsDiffer(mapping, names, columns, "JOIN " + table + " v ON v." + key + " = m._o2 WHERE") + ")\n";
         return sql + "SELECT DISTINCT s.k FROM stale_keys s";
     }
     const PairSpec& p = mapping.table->pair;
@@ -261,7 +282,8 @@ std::string ReconcileKeysSql(const TableMapping& mapping, const SqlNames& names,
            not_quarantined +
            "\n"
            "UNION " +
-           stale + ")\n";
+           stale + SecretsDiffer(mapping, names, columns, "WHERE m._key IN (SELECT migrated.k FROM migrated) AND") +
+           ")\n";
     return sql + "SELECT DISTINCT s.k FROM stale_keys s";
 }
 

@@ -2,6 +2,7 @@
 // generator"): the template expander of mapping_rules.cpp, the builders the
 // statement families share, drift, and the statement names of
 // dskv2_mapping_sql().
+#include "core/audit.hpp"
 #include "core/errors.hpp"
 #include "core/mapping.hpp"
 #include "core/mapping_internal.hpp"
@@ -48,12 +49,13 @@ std::string ColumnRef(const Context& ctx, std::string_view arg) {
     return "NULL::" + std::string(spec->type);
 }
 
-// The unknown columns of a legacy relation as one jsonb object.
+// The unknown columns of a legacy relation as one jsonb object: those with a
+// secret-like name (secret), or the others.
 std::string UnknownColumnsJson(std::string_view alias, const LegacyTable& table,
-                               const std::vector<std::string>& present) {
+                               const std::vector<std::string>& present, bool secret) {
     std::vector<std::string> pairs;
     for (const std::string& column : present) {
-        if (table.Column(column) == nullptr) {
+        if (table.Column(column) == nullptr && IsSecretColumn(column) == secret) {
             pairs.push_back(QuoteLiteral(column) + ", " + std::string(alias) + "." + QuoteIdent(column));
         }
     }
@@ -70,6 +72,17 @@ std::string UnknownColumnsJson(std::string_view alias, const LegacyTable& table,
         out += ")";
     }
     out += "), '{}'::jsonb)";
+    return out;
+}
+
+// The present unknown columns of `table` whose name is secret-like (none
+// unless its unknown columns would go to legacy).
+std::vector<std::string> SecretColumns(const LegacyTable& table, const std::vector<std::string>* present) {
+    std::vector<std::string> out;
+    if (!table.unknown_to_legacy || present == nullptr) return out;
+    for (const std::string& column : *present) {
+        if (table.Column(column) == nullptr && IsSecretColumn(column)) out.push_back(column);
+    }
     return out;
 }
 
@@ -111,11 +124,31 @@ std::string Placeholder(std::string_view body, const Context& ctx) {
     // sees every older duplicate; the V2 probe only matters for a subset.
     if (kind == "v2exists") return ctx.names.target_exists && ctx.rows != RowSet::kAll ? Expand(arg, ctx) : "false";
     if (kind == "v2value") return ctx.names.target_exists ? Expand(arg, ctx) : "NULL";
-    if (kind == "legacy") {
+    if (kind == "legacy" || kind == "secrets") {
         const LegacyTable& table = RelationByAlias(ctx.mapping, arg);
         const std::vector<std::string>* present = ColumnsOf(ctx.columns, table);
         if (!table.unknown_to_legacy || present == nullptr) return "NULL::jsonb";
-        return UnknownColumnsJson(arg, table, *present);
+        return UnknownColumnsJson(arg, table, *present, kind == "secrets");
+    }
+    // The whole legacy row as jsonb, its secret-like unknown columns written
+    // "[redacted]" (the quarantine's row_data).
+    if (kind == "redacted") {
+        const LegacyTable& table = RelationByAlias(ctx.mapping, arg);
+        const std::string whole = "to_jsonb(" + std::string(arg) + ")";
+        const std::vector<std::string> secret = SecretColumns(table, ColumnsOf(ctx.columns, table));
+        if (secret.empty()) return whole;
+        std::string out = "((" + whole;
+        for (const std::string& column : secret) out += " - " + QuoteLiteral(column);
+        out += ")";
+        // jsonb_build_object takes at most 100 arguments: 50 pairs per call.
+        for (std::size_t i = 0; i < secret.size(); i += 50) {
+            out += " || jsonb_build_object(";
+            for (std::size_t j = i; j < secret.size() && j < i + 50; ++j) {
+                out += std::string(j > i ? ", " : "") + QuoteLiteral(secret[j]) + ", '[redacted]'::text";
+            }
+            out += ")";
+        }
+        return out + ")";
     }
     if (kind == "rows" || kind == "parent") {
         const std::size_t second = arg.find(':');
@@ -297,6 +330,46 @@ std::string SideWrites(const TableMapping& m, const SqlNames& names, const std::
     return sql;
 }
 
+const LegacyTable* SecretsRelation(const TableMapping& m, const SourceColumns& columns) {
+    for (const RelationSpec& r : m.relations) {
+        const LegacyTable* table = FindLegacyTable(r.table);
+        if (table != nullptr && !SecretColumns(*table, ColumnsOf(columns, *table)).empty()) return table;
+    }
+    return nullptr;
+}
+
+bool WritesSecrets(const TableMapping& m, const SqlNames& names, const SourceColumns& columns) {
+    return !names.secrets.empty() && SecretsRelation(m, columns) != nullptr;
+}
+
+std::string SecretsWrite(const TableMapping& m, const SqlNames& names, const SourceColumns& columns,
+                         const std::string& from) {
+    if (!WritesSecrets(m, names, columns)) return "";
+    const std::string relation = QuoteLiteral(SecretsRelation(m, columns)->Key());
+    return ",\nsecrets_written AS (INSERT INTO " + names.secrets +
+           " AS ls (table_name, key, column_name, value)\n  SELECT " + relation + ", x._key, e.key, e.value FROM " +
+           from +
+           " CROSS JOIN LATERAL jsonb_each(x._secrets) e WHERE x._reason IS NULL\n"
+           "  ON CONFLICT (table_name, key, column_name) DO UPDATE SET value = EXCLUDED.value WHERE ls.value IS "
+           "DISTINCT FROM EXCLUDED.value RETURNING 1)";
+}
+
+std::string SecretsGone(const TableMapping& m, const SqlNames& names, const SourceColumns& columns) {
+    if (!WritesSecrets(m, names, columns)) return "";
+    const std::string relation = QuoteLiteral(SecretsRelation(m, columns)->Key());
+    return ",\nsecrets_gone AS (DELETE FROM " + names.secrets + " ls WHERE ls.table_name = " + relation +
+           " AND ls.key = ANY ($1::text[]) AND NOT EXISTS (SELECT 1 FROM mapped x WHERE x._key = ls.key AND "
+           "(x._reason IS NOT NULL OR COALESCE(x._secrets ? ls.column_name, false))) RETURNING 1)";
+}
+
+std::string StoredSecrets(const TableMapping& m, const SqlNames& names, const SourceColumns& columns,
+                          const std::string& key_text) {
+    if (!WritesSecrets(m, names, columns)) return "NULL::jsonb";
+    return "(SELECT jsonb_object_agg(ls.column_name, ls.value) FROM " + names.secrets +
+           " ls WHERE ls.table_name = " + QuoteLiteral(SecretsRelation(m, columns)->Key()) +
+           " AND ls.key = " + key_text + ")";
+}
+
 std::string SideUnchanged(const TableMapping& m, const SqlNames& names, const std::string& alias) {
     std::string sql;
     for (const V2Table* side : SideTables(m, names)) {
@@ -390,7 +463,9 @@ std::vector<DriftItem> Drift(const TableMapping& mapping, const SourceColumns& c
         }
         if (table->unknown_to_legacy) {
             for (const std::string& column : present) {
-                if (table->Column(column) == nullptr) items.push_back({key, column, DriftItem::Kind::kUnknown});
+                if (table->Column(column) != nullptr) continue;
+                items.push_back({key, column,
+                                 IsSecretColumn(column) ? DriftItem::Kind::kUnknownSecret : DriftItem::Kind::kUnknown});
             }
         }
     }
@@ -498,7 +573,7 @@ std::string BuildStatement(Statement statement, const TableMapping& mapping, con
         case Statement::kSyncUnchanged:
             return SyncUnchangedSql(mapping, names, columns);
         case Statement::kSyncDelete:
-            return SyncDeleteSql(mapping, names);
+            return SyncDeleteSql(mapping, names, columns);
         case Statement::kReconcile:
             return ReconcileKeysSql(mapping, names, columns);
     }

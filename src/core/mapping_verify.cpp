@@ -70,6 +70,14 @@ std::string ContentDiff(const TableMapping& m, const SqlNames& names, const Sour
                        ") AS c_" + col;
             differs += " OR legacy_rows.c_" + col + " IS DISTINCT FROM v2_rows.c_" + col;
         }
+        // Secret-like unknown columns: compared with what legacy_secrets holds
+        // (only the differing keys are ever recorded, never a value).
+        if (detail::WritesSecrets(m, names, columns)) {
+            legacy_cols += ", m._secrets AS c__secrets";
+            v2_cols += ", " + detail::StoredSecrets(m, names, columns, "v." + std::string(m.target_key) + "::text") +
+                       " AS c__secrets";
+            differs += " OR legacy_rows.c__secrets IS DISTINCT FROM v2_rows.c__secrets";
+        }
         const std::string legacy_side =
             "SELECT " + legacy_cols + " FROM (" + mapped + ") m WHERE m._reason IS NULL AND " + not_quarantined;
         const std::string v2_side = "SELECT " + v2_cols + " FROM " + detail::TargetTable(m, names) + " v WHERE v." +

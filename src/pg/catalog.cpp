@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/catalog.hpp"
 #include "core/catalog_sql.hpp"
 #include "pg/boundary.hpp"
 
@@ -105,7 +106,9 @@ Datum dskv2_target_steps(PG_FUNCTION_ARGS) {
     const char* target = NameStr(*PG_GETARG_NAME(0));
     return Invoke(fcinfo, [&]() -> Datum {
         const std::string quoted(Call(quote_identifier, target));
-        return ReturnRows(fcinfo, core::TargetStepRows(quoted));
+        const std::string private_name = core::PrivateSchemaName(target);
+        const std::string quoted_private(Call(quote_identifier, static_cast<const char*>(private_name.c_str())));
+        return ReturnRows(fcinfo, core::TargetStepRows(quoted, quoted_private));
     });
 }
 

@@ -127,6 +127,9 @@ core::SqlNames Names(FunctionCallInfo fcinfo, const std::string& source, const s
     const bool target_exists = Call(get_namespace_oid, static_cast<const char*>(target.c_str()), true) != InvalidOid;
     core::SqlNames names{QuoteIdent(source), QuoteIdent(target), QuoteIdent(ext), target_exists};
     if (target_exists) names.shape = TargetShape(names.target);
+    if (target_exists && names.Shape() >= core::kLegacySecretsStep) {
+        names.secrets = QuoteIdent(core::PrivateSchemaName(target)) + ".legacy_secrets";
+    }
     return names;
 }
 
@@ -309,8 +312,8 @@ Datum dskv2_source_drift(PG_FUNCTION_ARGS) {
         Call(InitSrfUnsafe, fcinfo);
         auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
         for (const core::DriftItem& item : core::Drift(mapping, columns)) {
-            static constexpr const char* kKinds[] = {"missing_table", "missing_required", "missing_optional",
-                                                     "unknown"};
+            static constexpr const char* kKinds[] = {"missing_table", "missing_required", "missing_optional", "unknown",
+                                                     "unknown_secret"};
             Datum values[3];
             bool nulls[3] = {false, item.column.empty(), false};
             values[0] = TextDatum(item.relation);

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/audit.hpp"
@@ -497,7 +498,65 @@ text* RecordIdText(AuditRelation* rel, HeapTuple tuple, TupleDesc desc) {
     return result;
 }
 
-// One column's value as a jsonb value, exactly as to_jsonb() writes it.
+// True when an object anywhere in `j` has a key with a secret-like name.
+bool HasSecretKey(Jsonb* j) {
+    JsonbIterator* it = JsonbIteratorInit(&j->root);
+    JsonbValue v;
+    JsonbIteratorToken token;
+    while ((token = JsonbIteratorNext(&it, &v, false)) != WJB_DONE) {
+        if (token == WJB_KEY &&
+            core::IsSecretColumn(std::string_view(v.val.string.val, static_cast<std::size_t>(v.val.string.len)))) {
+            return true;
+        }
+    }
+    return false;
+}
+
+// A jsonb column's value, the values of secret-like keys at any depth written
+// "[redacted]" (docs/triggers.md, "Audit trail"); unchanged (as one binary
+// value) when it has none.
+void PushJsonb(JsonbParseState** state, Jsonb* j) {
+    JsonbValue v;
+    if (!HasSecretKey(j)) {
+        v.type = jbvBinary;
+        v.val.binary.data = &j->root;
+        v.val.binary.len = static_cast<int>(VARSIZE(j) - VARHDRSZ);
+        pushJsonbValue(state, WJB_VALUE, &v);
+        return;
+    }
+    static char redacted[] = "[redacted]";
+    JsonbIterator* it = JsonbIteratorInit(&j->root);
+    JsonbIteratorToken token;
+    bool redact_next = false;
+    while ((token = JsonbIteratorNext(&it, &v, false)) != WJB_DONE) {
+        if (redact_next) {
+            redact_next = false;
+            // The value of a secret-like key: a scalar, or a whole container skipped.
+            if (token == WJB_BEGIN_OBJECT || token == WJB_BEGIN_ARRAY) {
+                int depth = 1;
+                while (depth > 0 && (token = JsonbIteratorNext(&it, &v, false)) != WJB_DONE) {
+                    if (token == WJB_BEGIN_OBJECT || token == WJB_BEGIN_ARRAY) ++depth;
+                    if (token == WJB_END_OBJECT || token == WJB_END_ARRAY) --depth;
+                }
+            }
+            JsonbValue r;
+            r.type = jbvString;
+            r.val.string.len = sizeof(redacted) - 1;
+            r.val.string.val = redacted;
+            pushJsonbValue(state, WJB_VALUE, &r);
+            continue;
+        }
+        if (token == WJB_KEY) {
+            redact_next =
+                core::IsSecretColumn(std::string_view(v.val.string.val, static_cast<std::size_t>(v.val.string.len)));
+        }
+        const bool has_value = token == WJB_KEY || token == WJB_VALUE || token == WJB_ELEM;
+        pushJsonbValue(state, token, has_value ? &v : nullptr);
+    }
+}
+
+// One column's value as a jsonb value, exactly as to_jsonb() writes it (the
+// values of secret-like keys inside a json or jsonb value redacted).
 void PushColumn(JsonbParseState** state, AuditRelation* rel, int i, Datum value, bool isnull) {
     AuditColumn* col = &rel->columns[i];
     JsonbValue key;
@@ -574,14 +633,9 @@ void PushColumn(JsonbParseState** state, AuditRelation* rel, int i, Datum value,
             pushJsonbValue(state, WJB_VALUE, &v);
             return;
         }
-        case JSONBOID: {
-            Jsonb* j = DatumGetJsonbP(value);
-            v.type = jbvBinary;
-            v.val.binary.data = &j->root;
-            v.val.binary.len = static_cast<int>(VARSIZE(j) - VARHDRSZ);
-            pushJsonbValue(state, WJB_VALUE, &v);
+        case JSONBOID:
+            PushJsonb(state, DatumGetJsonbP(value));
             return;
-        }
         default:
             break;
     }
@@ -595,11 +649,7 @@ void PushColumn(JsonbParseState** state, AuditRelation* rel, int i, Datum value,
         MemoryContextSwitchTo(old);
         col->to_jsonb_ready = true;
     }
-    Jsonb* j = DatumGetJsonbP(FunctionCall1(&col->to_jsonb, value));
-    v.type = jbvBinary;
-    v.val.binary.data = &j->root;
-    v.val.binary.len = static_cast<int>(VARSIZE(j) - VARHDRSZ);
-    pushJsonbValue(state, WJB_VALUE, &v);
+    PushJsonb(state, DatumGetJsonbP(FunctionCall1(&col->to_jsonb, value)));
 }
 
 bool SameValue(const AuditColumn* col, Datum a, bool a_null, Datum b, bool b_null) {

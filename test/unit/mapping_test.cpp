@@ -237,7 +237,7 @@ std::vector<std::pair<std::string, std::string>> AllSql(const TableMapping& m, c
         out.emplace_back("SyncUnchangedSql", SyncUnchangedSql(m, names, catalog));
     } else {
         out.emplace_back("UnlinkSql", UnlinkSql(m, names, catalog, 42));
-        out.emplace_back("SyncDeleteSql", SyncDeleteSql(m, names));
+        out.emplace_back("SyncDeleteSql", SyncDeleteSql(m, names, catalog));
     }
     out.emplace_back("ReconcileKeysSql", ReconcileKeysSql(m, names, catalog));
     return out;
@@ -1018,11 +1018,11 @@ TEST(MappingSyncTest, MergingMappingsAreTakenApartThenWrittenAgain) {
         EXPECT_THROW(SyncUpdateSql(m, names, FullCatalog()), Error);
         // Fast paths: a new pair only (a known pair is a merge), a lone owner only.
         EXPECT_TRUE(Contains(SyncInsertSql(m, names, FullCatalog(), 5), "DO NOTHING"));
-        EXPECT_TRUE(
-            Contains(SyncDeleteSql(m, names), "NOT EXISTS (SELECT 1 FROM " + names.target + ".migration_merges mm"));
+        EXPECT_TRUE(Contains(SyncDeleteSql(m, names, FullCatalog()),
+                             "NOT EXISTS (SELECT 1 FROM " + names.target + ".migration_merges mm"));
     }
     EXPECT_THROW(UnlinkSql(Get("products"), names, FullCatalog(), 5), Error);
-    EXPECT_THROW(SyncDeleteSql(Get("products"), names), Error);
+    EXPECT_THROW(SyncDeleteSql(Get("products"), names, FullCatalog()), Error);
 }
 
 TEST(MappingSyncTest, StagedBatchesSkipRowsSyncQuarantined) {

@@ -23,6 +23,8 @@ DECLARE
     n pg_catalog.int8;
     pending pg_catalog.int8;
     blocking pg_catalog.text[];
+    secret_columns pg_catalog.bool;
+    plain_columns pg_catalog.bool;
     relation_name pg_catalog.text;
     qualified pg_catalog.text;
 BEGIN
@@ -37,6 +39,8 @@ BEGIN
         missing_columns := '{}';
         unmapped_columns := '{}';
         blocking := '{}';
+        secret_columns := false;
+        plain_columns := false;
         source_rows := NULL;
         predicted_rejects := NULL;
         reject_reasons := NULL;
@@ -55,6 +59,14 @@ BEGIN
                 EXECUTE pg_catalog.format('SELECT pg_catalog.count(%I) FROM %s', d.column_name, qualified) INTO n;
                 unmapped_columns := unmapped_columns
                     || pg_catalog.format('%s.%s (%s non-NULL)', d.relation, d.column_name, n);
+                plain_columns := true;
+            WHEN 'unknown_secret' THEN
+                EXECUTE pg_catalog.format('SELECT pg_catalog.count(%I) FROM %s', d.column_name, qualified) INTO n;
+                unmapped_columns := unmapped_columns
+                    || pg_catalog.format('%s.%s (%s non-NULL, secret-like: kept in %s.legacy_secrets)',
+                                         d.relation, d.column_name, n,
+                                         pg_catalog.quote_ident(@extschema@.dskv2_private_schema(target)));
+                secret_columns := true;
             END CASE;
         END LOOP;
         IF pg_catalog.cardinality(blocking) > 0 THEN
@@ -70,8 +82,12 @@ BEGIN
                 IF m.plan_note IS NOT NULL THEN
                     notes := notes || ' (' || m.plan_note || ')';
                 END IF;
-                IF pg_catalog.cardinality(unmapped_columns) > 0 THEN
+                IF plain_columns THEN
                     notes := notes || '; unmapped columns are kept in the V2 rows'' legacy jsonb';
+                END IF;
+                IF secret_columns THEN
+                    notes := notes || pg_catalog.format('; secret-like unmapped columns are kept in %s.legacy_secrets (owner only)',
+                                         pg_catalog.quote_ident(@extschema@.dskv2_private_schema(target)));
                 END IF;
             EXCEPTION WHEN OTHERS THEN
                 notes := 'cannot predict rejects: ' || SQLERRM;
