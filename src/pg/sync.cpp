@@ -44,6 +44,7 @@ extern "C" {
 #include "nodes/makefuncs.h"
 #include "nodes/pg_list.h"
 #include "parser/parse_func.h"
+#include "storage/lmgr.h"
 #include "storage/lock.h"
 #include "utils/acl.h"
 #include "utils/array.h"
@@ -486,6 +487,15 @@ SyncEntry* DescribeSync(TriggerData* td) {
 
     const Oid ext_nsp = get_func_namespace(trigger->tgfoid);
     Oid types[2] = {TEXTARRAYOID, BOOLOID};
+    // The statements are generated for the target's shape and the legacy
+    // columns as they are now, not as the legacy statement's snapshot saw
+    // them: the catalogue they are parsed against is the latest. The V2
+    // table's lock first, so that a dskv2_create_schema moving its columns
+    // (ACCESS EXCLUSIVE until it commits) has committed, and its shape is
+    // what the snapshot then reads.
+    if (OidIsValid(entry->relids[kMaxRelations - 1]))
+        LockRelationOid(entry->relids[kMaxRelations - 1], AccessShareLock);
+    PushActiveSnapshot(GetLatestSnapshot());
     entry->sync_plan = Prepare(MappingSql(ext_nsp, entry, "sync", "sync"), 2, types);
     entry->insert_plan = Prepare(MappingSql(ext_nsp, entry, "sync_insert", "sync"), 1, types);
     if (entry->merging) {
@@ -495,6 +505,7 @@ SyncEntry* DescribeSync(TriggerData* td) {
         entry->update_plan = Prepare(MappingSql(ext_nsp, entry, "sync_update", "sync"), 1, types);
         entry->unchanged_plan = Prepare(MappingSql(ext_nsp, entry, "sync_unchanged", "sync"), 1, types);
     }
+    PopActiveSnapshot();
     const char* t = quote_identifier(entry->target);
     Oid reject_types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
     entry->reject_plan = Prepare(
@@ -611,10 +622,14 @@ bool MustRaise(int sqlerrcode) {
 
 // One key, in a subtransaction: a change the mapping cannot apply (a V2
 // constraint, a concurrent e-mail) is quarantined as sync_error, and the
-// legacy statement goes on.
-void SyncKey(SyncEntry* entry, const char* key, Change change) {
+// legacy statement goes on. With may_retry, a failure of statements that went
+// stale while they ran (the entry invalidated: a dskv2_create_schema moved
+// columns and committed while this change waited for its lock) is not
+// quarantined: false asks the caller to describe the table again and retry once.
+bool SyncKey(SyncEntry* entry, const char* key, Change change, bool may_retry = true) {
     MemoryContext caller = CurrentMemoryContext;
     ResourceOwner owner = CurrentResourceOwner;
+    volatile bool retry = false;
     BeginInternalSubTransaction(nullptr);
     MemoryContextSwitchTo(caller);
     PG_TRY();
@@ -634,19 +649,33 @@ void SyncKey(SyncEntry* entry, const char* key, Change change) {
         MemoryContextSwitchTo(caller);
         CurrentResourceOwner = owner;
         if (MustRaise(edata->sqlerrcode)) ReThrowError(edata);
-        Datum values[4] = {CStringGetTextDatum(entry->mapping), CStringGetTextDatum(key),
-                           CStringGetTextDatum(unpack_sql_state(edata->sqlerrcode)),
-                           CStringGetTextDatum(edata->message != nullptr ? edata->message : "")};
-        const int rc = SPI_execute_plan(entry->reject_plan, values, nullptr, false, 0);
-        if (rc != SPI_OK_INSERT)
-            elog(ERROR, "dskv2: quarantining a live sync error failed: %s", SPI_result_code_string(rc));
-        ereport(WARNING, (errmsg("dskv2: live sync could not apply %s key %s: %s", entry->mapping, key,
-                                 edata->message != nullptr ? edata->message : ""),
-                          errdetail("The change is quarantined as sync_error; the legacy statement goes on."),
-                          errhint("Fix the cause, then run dskv2_sync_enable() again to catch up.")));
+        if (may_retry && !entry->valid) {
+            retry = true;
+        } else {
+            Datum values[4] = {CStringGetTextDatum(entry->mapping), CStringGetTextDatum(key),
+                               CStringGetTextDatum(unpack_sql_state(edata->sqlerrcode)),
+                               CStringGetTextDatum(edata->message != nullptr ? edata->message : "")};
+            const int rc = SPI_execute_plan(entry->reject_plan, values, nullptr, false, 0);
+            if (rc != SPI_OK_INSERT)
+                elog(ERROR, "dskv2: quarantining a live sync error failed: %s", SPI_result_code_string(rc));
+            ereport(WARNING, (errmsg("dskv2: live sync could not apply %s key %s: %s", entry->mapping, key,
+                                     edata->message != nullptr ? edata->message : ""),
+                              errdetail("The change is quarantined as sync_error; the legacy statement goes on."),
+                              errhint("Fix the cause, then run dskv2_sync_enable() again to catch up.")));
+        }
         FreeErrorData(edata);
     }
     PG_END_TRY();
+    return !retry;
+}
+
+// SyncKey, and once more with the table described again when its statements
+// went stale while they ran.
+void SyncKeyFresh(TriggerData* td, SyncEntry*& entry, const char* key, Change change) {
+    if (SyncKey(entry, key, change)) return;
+    elog(DEBUG1, "dskv2: live sync of %s key %s: statements went stale, described again", entry->mapping, key);
+    entry = DescribeSync(td);
+    SyncKey(entry, key, change, false);
 }
 
 char* KeyText(HeapTuple tuple, TupleDesc desc, AttrNumber attnum) {
@@ -799,7 +828,7 @@ Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
             for (int i = 0; i < count; ++i) {
                 // Still open: nothing synced it since the list was taken.
                 if (!IsPending(relid, keys[i])) continue;
-                SyncKey(entry, keys[i], Change::kInsert);
+                SyncKeyFresh(td, entry, keys[i], Change::kInsert);
                 CoverPending(relid, keys[i]);  // also when it failed (quarantined as sync_error)
             }
         } else if (TRIGGER_FIRED_BY_INSERT(event)) {
@@ -811,10 +840,10 @@ Datum dskv2_sync_trigger(PG_FUNCTION_ARGS) {
             old_key = KeyText(td->tg_trigtuple, desc, entry->key_attnum);
             if (key != nullptr && old_key != nullptr && strcmp(key, old_key) == 0) old_key = nullptr;
         }
-        if (old_key != nullptr) SyncKey(entry, old_key, Change::kDelete);
+        if (old_key != nullptr) SyncKeyFresh(td, entry, old_key, Change::kDelete);
         if (key != nullptr) {
-            SyncKey(entry, key,
-                    TRIGGER_FIRED_BY_INSERT(event) || old_key != nullptr ? Change::kInsert : Change::kUpdate);
+            SyncKeyFresh(td, entry, key,
+                         TRIGGER_FIRED_BY_INSERT(event) || old_key != nullptr ? Change::kInsert : Change::kUpdate);
         }
     }
     PG_FINALLY();

@@ -8,7 +8,7 @@
 # superuser).
 source "$(dirname "$0")/tap.bash"
 LOGS=$(mktemp -d)
-plan 13
+plan 17
 fresh_db dskv2_scen_conc S
 q -c "SELECT dskv2_create_schema('dropskills_v2')" >/dev/null   # the FK to auth.users is added here, not under load
 
@@ -90,4 +90,51 @@ qa -c "REVOKE supabase_auth_admin FROM $DBA" >/dev/null  # roles are the cluster
 # batches' rows were not audited one by one.
 is "$(q -c "SELECT count(*) FROM dropskills_v2.admin_logs WHERE source = 'trigger'")" "0" \
    "batches written into a target with audit triggers are not audited row by row"
+
+# dskv2_create_schema brings an older target up to date (step 4 moves
+# packs.file_url) while the application writes with live sync on: a session
+# whose sync statements were prepared before (warm) and one describing the
+# table for the first time (cold) both wait for the step's lock, and when it
+# commits their changes reach V2 with the new shape's statements: no failed
+# legacy statement, no sync_error.
+qa -c "GRANT supabase_auth_admin TO $DBA" >/dev/null
+q -c "SELECT dskv2_sync_enable()" >/dev/null
+ok $? "live sync on, before the target falls behind"
+q >/dev/null <<'SQL'
+DELETE FROM dropskills_v2.shape_steps WHERE step > 3;
+ALTER TABLE dropskills_v2.packs ADD COLUMN file_url text;
+UPDATE dropskills_v2.packs p SET file_url = f.file_url FROM dropskills_v2.pack_files f WHERE f.pack_id = p.id;
+DROP TABLE dropskills_v2.pack_files;
+ALTER TABLE dropskills_v2.ai_tools ADD COLUMN config jsonb NOT NULL DEFAULT '{}';
+DROP TABLE dropskills_v2.ai_tool_secrets;
+SQL
+warm_id=$(q -c "SELECT p.id FROM public.products p JOIN dropskills_v2.packs v ON v.id = p.id ORDER BY p.id LIMIT 1")
+cold_id=$(q -c "SELECT p.id FROM public.products p JOIN dropskills_v2.packs v ON v.id = p.id ORDER BY p.id DESC LIMIT 1")
+wait_for_step='DO $$ BEGIN
+    WHILE NOT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                       WHERE a.application_name = '"'dskv2_shape'"' AND l.granted AND l.mode = '"'AccessExclusiveLock'"'
+                         AND l.relation = '"'dropskills_v2.packs'"'::regclass) LOOP
+        PERFORM pg_sleep(0.02);
+    END LOOP;
+END $$'
+psql -qXAt -v ON_ERROR_STOP=1 -d "$DB" -c "UPDATE public.products SET title = title || ' (avant)' WHERE id = '$warm_id'" \
+     -c "$wait_for_step" -c "UPDATE public.products SET title = title || ' (pendant)' WHERE id = '$warm_id'" \
+     >"$LOGS/warm.log" 2>&1 &
+warm=$!
+psql -qXAt -v ON_ERROR_STOP=1 -d "$DB" -c "$wait_for_step" \
+     -c "UPDATE public.products SET title = title || ' (froid)' WHERE id = '$cold_id'" >"$LOGS/cold.log" 2>&1 &
+cold=$!
+PGAPPNAME=dskv2_shape psql -qXAt -v ON_ERROR_STOP=1 -d "$DB" -c "BEGIN" -c "SELECT dskv2_create_schema()" \
+     -c "SELECT pg_sleep(1)" -c "COMMIT" >"$LOGS/shape.log" 2>&1
+shape_rc=$?
+wait $warm; warm_rc=$?
+wait $cold; cold_rc=$?
+[ $shape_rc -eq 0 ] && [ $warm_rc -eq 0 ] && [ $cold_rc -eq 0 ] && ! grep -q "WARNING\|ERROR" "$LOGS/warm.log" "$LOGS/cold.log"
+ok $? "legacy writes waiting for dskv2_create_schema's step go through, with no warning" || cat "$LOGS"/{shape,warm,cold}.log | sed 's/^/# /'
+is "$(q -c "SELECT count(*) FROM dropskills_v2.packs WHERE (id = '$warm_id' AND title LIKE '% (avant) (pendant)')
+                                                         OR (id = '$cold_id' AND title LIKE '% (froid)')")" \
+   "2" "... their changes reached V2 with the new shape's statements"
+is "$(q -c "SELECT count(*) FROM dropskills_v2.migration_rejects WHERE reason = 'sync_error'")" "0" "... and nothing was quarantined as sync_error"
+q -c "SELECT dskv2_sync_disable()" >/dev/null
+qa -c "REVOKE supabase_auth_admin FROM $DBA" >/dev/null
 finish
