@@ -154,6 +154,10 @@ if [ "${DSKV2_HOSTILE:-1}" != 0 ]; then
     started=$?
     trap summary EXIT
     if [ "$started" -eq 0 ]; then
+        # Every hostile setting is in force, from the configuration file.
+        names=$(printf '%s\n' "${DSKV2_HOSTILE_SETTINGS[@]}" | sed 's/ *=.*//' | paste -sd, -)
+        check "hostile: settings in force" test "$(psql -qXAt -c "SELECT count(*) FROM pg_settings
+            WHERE name = ANY (string_to_array('$names', ',')) AND source = 'configuration file'")" -eq ${#DSKV2_HOSTILE_SETTINGS[@]}
         sql_layers "hostile: " "--launcher='env -u PGTZ -u PGDATESTYLE'"
     else
         count 0 1 "hostile: cluster start"
