@@ -79,6 +79,7 @@ log "libFuzzer harnesses (${DSKV2_FUZZ_SECONDS:-60}s each)"
 if CXX=clang++ cmake -S . -B build-fuzz -DDSKV2_FUZZ=ON -DDSKV2_TESTS=OFF >/dev/null \
    && cmake --build build-fuzz -j"$NPROC" >/dev/null; then
     for fuzzer in build-fuzz/*_fuzz; do
+        [ -f "$fuzzer" ] && [ -x "$fuzzer" ] || continue  # not the corpus-*_fuzz directories of a former run
         name=$(basename "$fuzzer")
         corpus=build-fuzz/corpus-$name; mkdir -p "$corpus"
         seeds=fuzz/seeds/${name%_fuzz}; [ -d "$seeds" ] || seeds=
