@@ -60,8 +60,28 @@ as_pg_owner() {
     fi
 }
 
-# cluster_start NAME [extra postgres -c settings...]: initdb + start a throwaway
-# cluster, export PGHOST/PGPORT/PGUSER, and stop it when the calling shell exits.
+# The hostile values of the pinned settings (docs/security.md, "Pinned settings"), one
+# postgresql.conf line each: scripts/test.sh runs the SQL layers a second time on a cluster
+# started with them (CONTRIBUTING.md, "The hostile pass"). By hand:
+#   cluster_start hostile "${DSKV2_HOSTILE_SETTINGS[@]}"
+# session_replication_role stays origin: the DBA entry points refuse a replica session (22023),
+# which test/attacks/ covers directly. escape_string_warning only keeps the server log quiet.
+DSKV2_HOSTILE_SETTINGS=(
+    "search_path = '\"\$user\", public, pg_catalog'"
+    "standard_conforming_strings = off"
+    "escape_string_warning = off"
+    "transform_null_equals = on"
+    "array_nulls = off"
+    "TimeZone = 'Pacific/Chatham'"
+    "DateStyle = 'SQL, DMY'"
+    "IntervalStyle = sql_standard"
+    "bytea_output = escape"
+    "extra_float_digits = -15"
+)
+
+# cluster_start NAME [postgresql.conf settings...]: initdb + start a throwaway cluster
+# (each setting, e.g. fsync=off, appended to its postgresql.conf), export
+# PGHOST/PGPORT/PGUSER, and stop it when the calling shell exits.
 # As on Supabase, the bootstrap superuser is supabase_admin (PGUSER, for the
 # set-up); fixtures/supabase.sql creates `postgres`, the DBA role, which is not
 # a superuser.
@@ -86,8 +106,8 @@ cluster_start() {
     as_pg_owner "$bindir/initdb" -D "$DSKV2_PGDATA" -U supabase_admin --auth=trust \
         --encoding=UTF8 --locale=C.UTF-8 >"$DSKV2_RUN_DIR/initdb.log" 2>&1 \
         || { cat "$DSKV2_RUN_DIR/initdb.log"; return 1; }
-    local opts="-c listen_addresses='' -k $DSKV2_RUN_DIR -p $PGPORT" setting
-    for setting in "$@"; do opts="$opts -c $setting"; done
+    local opts="-c listen_addresses='' -k $DSKV2_RUN_DIR -p $PGPORT"
+    [ $# -eq 0 ] || printf '%s\n' "" "# cluster_start (scripts/lib.sh)" "$@" >>"$DSKV2_PGDATA/postgresql.conf"
     trap cluster_stop EXIT
     as_pg_owner "$bindir/pg_ctl" -D "$DSKV2_PGDATA" -l "$DSKV2_RUN_DIR/server.log" -o "$opts" -w start >/dev/null \
         || { cat "$DSKV2_RUN_DIR/server.log"; return 1; }

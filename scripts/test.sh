@@ -4,9 +4,11 @@
 # libFuzzer harnesses (bounded), pg_regress (make installcheck) and pgTAP
 # (pg_prove), the upgrade from the last release (make upgradecheck) and the
 # mutation check (make mutationcheck) against real, throwaway PostgreSQL 15
-# clusters.
+# clusters; then pg_regress, pgTAP and the scenarios once more on a cluster
+# whose postgresql.conf sets the pinned settings to hostile values.
 # Ends with one line: "N passed, N failed".
 #   DSKV2_FUZZ_SECONDS  seconds per fuzzer (default 60)
+#   DSKV2_HOSTILE=0     skips the hostile pass
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$DSKV2_ROOT"
@@ -77,6 +79,7 @@ log "libFuzzer harnesses (${DSKV2_FUZZ_SECONDS:-60}s each)"
 if CXX=clang++ cmake -S . -B build-fuzz -DDSKV2_FUZZ=ON -DDSKV2_TESTS=OFF >/dev/null \
    && cmake --build build-fuzz -j"$NPROC" >/dev/null; then
     for fuzzer in build-fuzz/*_fuzz; do
+        [ -f "$fuzzer" ] && [ -x "$fuzzer" ] || continue  # not the corpus-*_fuzz directories of a former run
         name=$(basename "$fuzzer")
         corpus=build-fuzz/corpus-$name; mkdir -p "$corpus"
         seeds=fuzz/seeds/${name%_fuzz}; [ -d "$seeds" ] || seeds=
@@ -102,20 +105,26 @@ started=$?
 trap summary EXIT  # cluster_start set its own stop trap; summary stops the cluster too
 [ "$started" -eq 0 ] || { count 0 1 "cluster start"; exit 1; }
 
-log "pg_regress: make installcheck"
-out=$(make -s installcheck 2>&1); echo "$out" | tail -25
-ok=$(echo "$out" | grep -cE '\.\.\. ok|^ok [0-9]+ ')
-bad=$(echo "$out" | grep -cE '\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ ')
-[ -f regression.diffs ] && [ "$bad" -gt 0 ] && head -100 regression.diffs
-[ $((ok + bad)) -eq 0 ] && bad=1
-count "$ok" "$bad" "pg_regress"
+# sql_layers PREFIX [pg_regress option]: pg_regress, pgTAP and the scenarios on the running
+# cluster, their counts labelled "PREFIXpg_regress", "PREFIXpgTAP", "PREFIXscenarios".
+sql_layers() {
+    local prefix=$1 regress_opts=${2:-} out ok bad
+    log "${prefix}pg_regress: make installcheck"
+    out=$(make -s installcheck EXTRA_REGRESS_OPTS="$regress_opts" 2>&1); echo "$out" | tail -25
+    ok=$(echo "$out" | grep -cE '\.\.\. ok|^ok [0-9]+ ')
+    bad=$(echo "$out" | grep -cE '\.\.\. FAILED|\.\.\. failed|^not ok [0-9]+ ')
+    [ -f regression.diffs ] && [ "$bad" -gt 0 ] && head -100 regression.diffs
+    [ $((ok + bad)) -eq 0 ] && bad=1
+    count "$ok" "$bad" "${prefix}pg_regress"
 
-log "pgTAP: pg_prove test/ test/attacks/"
-psql -qX -c "CREATE DATABASE dskv2_tap" >/dev/null && psql -qX -d dskv2_tap -c "CREATE EXTENSION pgtap" >/dev/null
-tap_count "pgTAP" "$(PGDATABASE=dskv2_tap pg_prove --ext .sql test/ test/attacks/ 2>&1)"
+    log "${prefix}pgTAP: pg_prove test/ test/attacks/"
+    psql -qX -c "CREATE DATABASE dskv2_tap" >/dev/null && psql -qX -d dskv2_tap -c "CREATE EXTENSION pgtap" >/dev/null
+    tap_count "${prefix}pgTAP" "$(PGDATABASE=dskv2_tap pg_prove --ext .sql test/ test/attacks/ 2>&1)"
 
-log "scenarios: prove test/scenarios/ test/attacks/ (top-level CALLs, kills, concurrent sessions, attacks)"
-tap_count "scenarios" "$(prove test/scenarios/*.sh test/attacks/*.sh 2>&1)"
+    log "${prefix}scenarios: prove test/scenarios/ test/attacks/ (top-level CALLs, kills, concurrent sessions, attacks)"
+    tap_count "${prefix}scenarios" "$(prove test/scenarios/*.sh test/attacks/*.sh 2>&1)"
+}
+sql_layers ""
 
 log "upgrade: make upgradecheck (the last release, live, upgraded to this build)"
 tap_count "upgrade" "$(make -s upgradecheck 2>&1)"
@@ -133,6 +142,27 @@ if fixture_load dskv2_clients S && psql -qX -v ON_ERROR_STOP=1 -d dskv2_clients 
     tap_count "clients" "$(PGUSER=postgres PGDATABASE=dskv2_clients prove clients/run.sh 2>&1)"
 else
     count 0 1 "clients (database set-up)"
+fi
+
+# The hostile pass (CONTRIBUTING.md, "The hostile pass"): the SQL layers again on a cluster whose
+# postgresql.conf sets every pinned setting to a hostile value (DSKV2_HOSTILE_SETTINGS, lib.sh).
+# pg_regress gives its psql sessions PGTZ and PGDATESTYLE: the launcher drops them, so that the
+# server's values reach the sessions and the extension. DSKV2_HOSTILE=0 skips the pass.
+if [ "${DSKV2_HOSTILE:-1}" != 0 ]; then
+    cluster_stop
+    DSKV2_RUN_DIR=$DSKV2_RUN_DIR-hostile DSKV2_PGPORT=$((PGPORT + 1)) \
+        cluster_start test-hostile fsync=off synchronous_commit=off full_page_writes=off "${DSKV2_HOSTILE_SETTINGS[@]}"
+    started=$?
+    trap summary EXIT
+    if [ "$started" -eq 0 ]; then
+        # Every hostile setting is in force, from the configuration file.
+        names=$(printf '%s\n' "${DSKV2_HOSTILE_SETTINGS[@]}" | sed 's/ *=.*//' | paste -sd, -)
+        check "hostile: settings in force" test "$(psql -qXAt -c "SELECT count(*) FROM pg_settings
+            WHERE name = ANY (string_to_array('$names', ',')) AND source = 'configuration file'")" -eq ${#DSKV2_HOSTILE_SETTINGS[@]}
+        sql_layers "hostile: " "--launcher='env -u PGTZ -u PGDATESTYLE'"
+    else
+        count 0 1 "hostile: cluster start"
+    fi
 fi
 
 [ "$FAILED" -eq 0 ]

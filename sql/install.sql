@@ -7,7 +7,7 @@ FROM pg_extension e JOIN pg_available_extensions a ON a.name = e.extname
 WHERE e.extname = 'dropskills_v2';
 
 -- Every function is named dskv2_* and lives in the extension's schema.
-SELECT count(*) > 0 AS has_members, count(*) FILTER (WHERE p.proname NOT LIKE 'dskv2\_%') AS misnamed,
+SELECT count(*) > 0 AS has_members, count(*) FILTER (WHERE NOT starts_with(p.proname, 'dskv2_')) AS misnamed,
        count(*) FILTER (WHERE p.pronamespace <> e.extnamespace) AS elsewhere
 FROM pg_proc p
 JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e'

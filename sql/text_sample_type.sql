@@ -44,33 +44,33 @@ FROM (VALUES
 -- Magic bytes beat everything else.
 SELECT name, dskv2_detect_sample_type(source, hint, head) AS type
 FROM (VALUES
-    ('pdf named mp4',   'apercu.mp4', NULL, '\x255044462d312e370a'::bytea),
-    ('png',              NULL, NULL, '\x89504e470d0a1a0a0000000d49484452'::bytea),
-    ('jpeg',             NULL, NULL, '\xffd8ffe000104a464946'::bytea),
-    ('gif',              NULL, NULL, '\x474946383961'::bytea),
-    ('zip',              NULL, NULL, '\x504b0304140000000800'::bytea),
-    ('zip named epub',   'livre.epub', NULL, '\x504b0304140000000800'::bytea),
-    ('zip named docx',   'cours.docx', NULL, '\x504b0304140000000800'::bytea),
-    ('mp4 (isom)',       NULL, NULL, '\x000000206674797069736f6d0000020069736f6d'::bytea),
-    ('m4a',              NULL, NULL, '\x00000020667479704d344120000000004d344120'::bytea),
-    ('webm',             NULL, NULL, '\x1a45dfa3'::bytea),
-    ('wav',              NULL, NULL, '\x524946462400000057415645666d7420'::bytea),
-    ('ogg',              NULL, NULL, '\x4f67675300020000'::bytea),
-    ('flac',             NULL, NULL, '\x664c614300000022'::bytea),
-    ('mp3 id3',          NULL, NULL, '\x494433030000'::bytea),
-    ('gzip',             NULL, NULL, '\x1f8b0800'::bytea),
-    ('7z',               NULL, NULL, '\x377abcaf271c'::bytea),
-    ('rar',              NULL, NULL, '\x526172211a0700'::bytea),
-    ('elf',              'tool.pdf', NULL, '\x7f454c46020101'::bytea),
+    ('pdf named mp4',   'apercu.mp4', NULL, E'\\x255044462d312e370a'::bytea),
+    ('png',              NULL, NULL, E'\\x89504e470d0a1a0a0000000d49484452'::bytea),
+    ('jpeg',             NULL, NULL, E'\\xffd8ffe000104a464946'::bytea),
+    ('gif',              NULL, NULL, E'\\x474946383961'::bytea),
+    ('zip',              NULL, NULL, E'\\x504b0304140000000800'::bytea),
+    ('zip named epub',   'livre.epub', NULL, E'\\x504b0304140000000800'::bytea),
+    ('zip named docx',   'cours.docx', NULL, E'\\x504b0304140000000800'::bytea),
+    ('mp4 (isom)',       NULL, NULL, E'\\x000000206674797069736f6d0000020069736f6d'::bytea),
+    ('m4a',              NULL, NULL, E'\\x00000020667479704d344120000000004d344120'::bytea),
+    ('webm',             NULL, NULL, E'\\x1a45dfa3'::bytea),
+    ('wav',              NULL, NULL, E'\\x524946462400000057415645666d7420'::bytea),
+    ('ogg',              NULL, NULL, E'\\x4f67675300020000'::bytea),
+    ('flac',             NULL, NULL, E'\\x664c614300000022'::bytea),
+    ('mp3 id3',          NULL, NULL, E'\\x494433030000'::bytea),
+    ('gzip',             NULL, NULL, E'\\x1f8b0800'::bytea),
+    ('7z',               NULL, NULL, E'\\x377abcaf271c'::bytea),
+    ('rar',              NULL, NULL, E'\\x526172211a0700'::bytea),
+    ('elf',              'tool.pdf', NULL, E'\\x7f454c46020101'::bytea),
     ('plain text',       NULL, NULL, convert_to('Bonjour, voici le plan du cours.', 'UTF8')),
     ('html',             NULL, NULL, convert_to('<!DOCTYPE html><html><body>', 'UTF8')),
-    ('binary junk',      NULL, NULL, '\x00ff00fe01'::bytea),
+    ('binary junk',      NULL, NULL, E'\\x00ff00fe01'::bytea),
     ('empty head',       NULL, NULL, ''::bytea)
 ) AS h(name, source, hint, head);
 
 -- A generic zip head is refined by a compatible specific MIME first, then by the
 -- extension: the MIME wins over a compatible extension of another type.
-SELECT name, dskv2_detect_sample_type(source, hint, '\x504b0304140000000800'::bytea) AS type
+SELECT name, dskv2_detect_sample_type(source, hint, E'\\x504b0304140000000800'::bytea) AS type
 FROM (VALUES
     ('docx mime, xlsx name', 'report.xlsx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'),
     ('xlsx mime, docx name', 'rapport.docx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),

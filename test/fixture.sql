@@ -209,7 +209,7 @@ SELECT ok((SELECT count(DISTINCT role) >= 12 AND count(*) FILTER (WHERE role IS 
            FROM public.profiles),
           'free-text roles: NULL, case and space variants, unknown roles');
 SELECT ok((SELECT count(DISTINCT subscription_status) >= 5 AND count(*) FILTER (WHERE subscription_status IS NULL) > 0
-                  AND count(*) FILTER (WHERE stripe_customer_id LIKE 'cus\_%') > 0 FROM public.profiles),
+                  AND count(*) FILTER (WHERE starts_with(stripe_customer_id, 'cus_')) > 0 FROM public.profiles),
           'subscription_status mixed, stripe_customer_id cus_... or NULL');
 SELECT cmp_ok((SELECT count(*)::int FROM public.profiles WHERE created_at IS NULL), '>', 0, 'profiles with NULL created_at');
 -- categories
@@ -222,7 +222,7 @@ SELECT cmp_ok((SELECT count(*)::int FROM public.products WHERE price IS NULL), '
 SELECT cmp_ok((SELECT (count(*) - count(DISTINCT title))::int FROM public.products), '>', 20, 'duplicate titles');
 SELECT cmp_ok((SELECT count(*)::int FROM public.products WHERE title !~ '[[:alnum:]]'), '>', 0,
               'titles that are only symbols or emoji (empty slug)');
-SELECT cmp_ok((SELECT count(DISTINCT title)::int FROM public.products WHERE title ~* '^\s*pack\M'
+SELECT cmp_ok((SELECT count(DISTINCT title)::int FROM public.products WHERE title ~* E'^\\s*pack\\M'
                AND title !~ '[[:alpha:]]{5,}'), '>=', 2, 'Pack / Pack 2 / pack-2 titles (suffix collisions)');
 SELECT ok((SELECT count(*) FILTER (WHERE title ~ '&(amp|eacute);') > 0 AND count(*) FILTER (WHERE title LIKE '%’%') > 0
                   AND count(*) FILTER (WHERE title ~ '[éèàçô]') > 0 AND count(*) FILTER (WHERE title LIKE '%🚀%') > 0
@@ -241,8 +241,8 @@ SELECT ok((SELECT count(*) FILTER (WHERE category_id IS NULL) > 0 AND count(*) F
 -- samples
 SELECT ok((SELECT count(DISTINCT file_type) >= 15 AND count(*) FILTER (WHERE file_type IS NULL) > 0
                   AND count(*) FILTER (WHERE file_url IS NULL) > 0 AND count(*) FILTER (WHERE file_url ~ 'youtu') > 0
-                  AND count(*) FILTER (WHERE file_url ~ 'vimeo') > 0 AND count(*) FILTER (WHERE file_url ~ 'docs\.google') > 0
-                  AND count(*) FILTER (WHERE file_url ~* '\.(pdf|mp4|mp3|zip|docx|epub)') > 0
+                  AND count(*) FILTER (WHERE file_url ~ 'vimeo') > 0 AND count(*) FILTER (WHERE file_url ~ 'docs[.]google') > 0
+                  AND count(*) FILTER (WHERE file_url ~* '[.](pdf|mp4|mp3|zip|docx|epub)') > 0
               FROM public.samples),
           'samples: free-text file_type, NULL URLs, YouTube, Vimeo, Google Docs and file URLs');
 SELECT cmp_ok((SELECT count(*)::int FROM public.samples WHERE file_url LIKE 'data:%'), '>', 0, 'a data: URL');

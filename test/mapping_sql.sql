@@ -55,8 +55,8 @@ CREATE FUNCTION pg_temp.rejects(tbl text) RETURNS text LANGUAGE sql AS $$
 
 -- Shorter keys in the outputs: users a0000000-…-0000000000NN as uNN, products b0000000-…-0000000000NN as pNN.
 CREATE FUNCTION pg_temp.short(t text) RETURNS text LANGUAGE sql AS $$
-    SELECT regexp_replace(regexp_replace(t, 'a0000000-0000-4000-8000-0000000000(\d\d)', 'u\1', 'g'),
-                          'b0000000-0000-4000-8000-0000000000(\d\d)', 'p\1', 'g') $$;
+    SELECT regexp_replace(regexp_replace(t, E'a0000000-0000-4000-8000-0000000000(\\d\\d)', E'u\\1', 'g'),
+                          E'b0000000-0000-4000-8000-0000000000(\\d\\d)', E'p\\1', 'g') $$;
 
 -- ---------------------------------------------------------------------------------------------
 -- Legacy data
@@ -223,7 +223,7 @@ SELECT is(pg_temp.rejects('tags'), '4=empty_tag 5=orphan_pack', '... and the qua
 SELECT is(pg_temp.reasons('favorites'), '2=ok 1=ok 4=orphan_user 5=orphan_pack 7=orphan_user 6=ok 3=ok',
           'mapped favorites: orphan_user before orphan_pack; a rejected user is missing');
 SELECT is(pg_temp.migrate('favorites'), '7 2 2 3 0', 'migrate favorites: 2 written, 2 merged, 3 rejected');
-SELECT is((SELECT pg_temp.short(string_agg(format('%s %s %s %s', user_id, pack_id, created_at::date, legacy_id), '; ' ORDER BY user_id, pack_id))
+SELECT is((SELECT pg_temp.short(string_agg(format('%s %s %s %s', user_id, pack_id, to_char(created_at, 'YYYY-MM-DD'), legacy_id), '; ' ORDER BY user_id, pack_id))
              FROM dropskills_v2.favorites),
           'u01 p01 2023-03-01 2; u05 p03 2023-04-01 6', '... duplicates merge into the earliest (created_at and legacy row)');
 SELECT is((SELECT pg_temp.short(string_agg(format('%s %s', source_key, target_key), '; ' ORDER BY source_key))
@@ -234,7 +234,7 @@ SELECT is(pg_temp.rejects('favorites'), '4=orphan_user 5=orphan_pack 7=orphan_us
 INSERT INTO public.favorites (id, user_id, product_id, created_at)
 VALUES (8, 'a0000000-0000-4000-8000-000000000001', 'b0000000-0000-4000-8000-000000000001', '2023-02-15');
 SELECT is(pg_temp.migrate('favorites'), '1 0 1 0 0', 'migrate favorites again: the new duplicate merges');
-SELECT is((SELECT created_at::date || ' ' || legacy_id FROM dropskills_v2.favorites
+SELECT is((SELECT to_char(created_at, 'YYYY-MM-DD') || ' ' || legacy_id FROM dropskills_v2.favorites
             WHERE user_id = 'a0000000-0000-4000-8000-000000000001' AND pack_id = 'b0000000-0000-4000-8000-000000000001'),
           '2023-02-15 2', '... and, being earlier, moves the V2 row''s created_at back');
 
@@ -347,7 +347,7 @@ SELECT is((SELECT string_agg(r::text, ' ') FROM pg_temp.run('favorites', 'sync_i
 SELECT is((SELECT count(*) FROM pg_temp.run('favorites', 'sync_insert', 'sync', '{10}')), 0::bigint,
           '... one of an existing pair is left to the complete statement');
 SELECT is(pg_temp.migrate('favorites', 'keys', '{10}'), '1 0 1 0 0', 'migrate favorites, keys {10}: it merges');
-SELECT is((SELECT created_at::date || ' ' || legacy_id FROM dropskills_v2.favorites
+SELECT is((SELECT to_char(created_at, 'YYYY-MM-DD') || ' ' || legacy_id FROM dropskills_v2.favorites
             WHERE user_id = 'a0000000-0000-4000-8000-000000000001' AND pack_id = 'b0000000-0000-4000-8000-000000000001'),
           '2023-01-01 2', '... and, being the earliest, moves the created_at back');
 -- The group's first row deleted: the group is taken apart, then written again from legacy.
@@ -357,7 +357,7 @@ SELECT is((SELECT r FROM pg_temp.run('favorites', 'sync', 'sync', '{2}', true) r
           'sync (unlink) favorites: every member of the group is returned, its V2 row and merge records released');
 SELECT is((SELECT count(*) FROM dropskills_v2.favorites WHERE user_id = 'a0000000-0000-4000-8000-000000000001'), 0::bigint, '... the V2 row is gone');
 SELECT is(pg_temp.migrate('favorites', 'keys', '{1,10,2,3,8}'), '4 1 3 0 0', 'migrate favorites, those keys: the group written again');
-SELECT is((SELECT created_at::date || ' ' || legacy_id FROM dropskills_v2.favorites
+SELECT is((SELECT to_char(created_at, 'YYYY-MM-DD') || ' ' || legacy_id FROM dropskills_v2.favorites
             WHERE user_id = 'a0000000-0000-4000-8000-000000000001' AND pack_id = 'b0000000-0000-4000-8000-000000000001'),
           '2023-01-01 10', '... from its earliest row');
 SELECT is((SELECT string_agg(source_key, ' ' ORDER BY source_key) FROM dropskills_v2.migration_merges WHERE source_table = 'favorites'),

@@ -55,7 +55,7 @@ BEGIN
         PERFORM set_config('request.jwt.claims',
             CASE WHEN sub IS NULL THEN json_build_object('role', CASE who WHEN 'anon' THEN 'anon' ELSE 'service_role' END)
                  ELSE json_build_object('sub', sub, 'role', 'authenticated') END::text, true);
-        IF sql ~* '^\s*select' THEN
+        IF sql ~* E'^\\s*select' THEN
             EXECUTE sql INTO n;
         ELSE
             EXECUTE sql;
@@ -301,8 +301,8 @@ SELECT is((SELECT array_agg(p.proname::text ORDER BY p.proname) FROM pg_proc p
             WHERE p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'c') AND p.proconfig IS NOT NULL),
           NULL, 'no C function has a SET clause');
 SELECT is((SELECT array_agg(format('%s.%s', tablename, policyname) ORDER BY tablename, policyname) FROM pg_policies
-            WHERE schemaname = 'dropskills_v2' AND (coalesce(qual, '') || coalesce(with_check, '')) ~ 'auth\.uid\(\)'
-              AND (coalesce(qual, '') || coalesce(with_check, '')) !~ '\(\s*SELECT auth\.uid\(\)'),
+            WHERE schemaname = 'dropskills_v2' AND (coalesce(qual, '') || coalesce(with_check, '')) ~ 'auth[.]uid[(][)]'
+              AND (coalesce(qual, '') || coalesce(with_check, '')) !~ '[(][[:space:]]*SELECT auth[.]uid[(][)]'),
           NULL, 'every policy calls auth.uid() as (select auth.uid())');
 
 -- API roles created after CREATE EXTENSION (the grant made then found none):

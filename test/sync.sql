@@ -198,10 +198,10 @@ ALTER TABLE auth.users ENABLE TRIGGER dskv2_sync_flush;
 INSERT INTO public.favorites (id, user_id, product_id, created_at)
 VALUES (900001, '00000000-0000-4000-8000-0000000000b1', '00000000-0000-4000-8000-0000000000a1', '2026-03-02'),
        (900002, '00000000-0000-4000-8000-0000000000b1', '00000000-0000-4000-8000-0000000000a1', '2026-03-01');
-SELECT results_eq($$SELECT created_at::date::text, legacy_id FROM dropskills_v2.favorites WHERE user_id = '00000000-0000-4000-8000-0000000000b1'$$,
+SELECT results_eq($$SELECT to_char(created_at, 'YYYY-MM-DD'), legacy_id FROM dropskills_v2.favorites WHERE user_id = '00000000-0000-4000-8000-0000000000b1'$$,
                   $$VALUES ('2026-03-01', 900001)$$, 'duplicate favorites: one V2 row with the earliest date');
 DELETE FROM public.favorites WHERE id = 900002;
-SELECT is((SELECT created_at::date::text FROM dropskills_v2.favorites WHERE user_id = '00000000-0000-4000-8000-0000000000b1'),
+SELECT is((SELECT to_char(created_at, 'YYYY-MM-DD') FROM dropskills_v2.favorites WHERE user_id = '00000000-0000-4000-8000-0000000000b1'),
           '2026-03-02', 'removing the earlier one moves the date forward');
 
 -- Legacy admin_logs follow their source, through the append-only guard.

@@ -73,7 +73,7 @@ SELECT lives_ok($$SELECT count(dskv2_detect_sample_type(md5(g::text) || '.' || l
 CREATE TEMP TABLE big_files(name text, head bytea);
 ALTER TABLE big_files ALTER COLUMN head SET STORAGE EXTERNAL;
 INSERT INTO big_files VALUES
-    ('big.pdf', '\x255044462d312e37'::bytea || decode(repeat('00', 4 * 1024 * 1024), 'hex')),
+    ('big.pdf', E'\\x255044462d312e37'::bytea || decode(repeat('00', 4 * 1024 * 1024), 'hex')),
     ('big.bin', decode(repeat('ff', 4 * 1024 * 1024), 'hex'));
 SELECT is(dskv2_detect_sample_type('x.mp4', NULL, head), 'pdf', 'a toasted 4 MB PDF head is still a PDF')
 FROM big_files WHERE name = 'big.pdf';

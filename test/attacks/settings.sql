@@ -68,13 +68,17 @@ CREATE OPERATOR public.+ (LEFTARG = bigint, RIGHTARG = integer, FUNCTION = publi
 CREATE OPERATOR public.* (LEFTARG = numeric, RIGHTARG = bigint, FUNCTION = public.eve_mul_num);
 CREATE OPERATOR public.->> (LEFTARG = jsonb, RIGHTARG = text, FUNCTION = public.eve_get_jsonb);
 RESET ROLE;
+-- The test's own statements, pgTAP's among them, run with pg_catalog first: eve's operators
+-- are for dskv2's code, not for the assertions (the cluster's default search_path may put
+-- public first: scripts/test.sh runs the suite on such a cluster too).
+SET LOCAL search_path = pg_catalog, public;
 
 -- The traps work: a statement written with bare operators under eve's search_path runs her code
 -- (here eve's own statement: as a superuser's, it would have made her one).
 SET LOCAL ROLE eve;
 SET LOCAL search_path = public, pg_catalog;
 SELECT 'a'::text = 'a'::text;
-RESET search_path;
+SET LOCAL search_path = pg_catalog, public;
 RESET ROLE;
 SELECT ok((SELECT is_called FROM public.eve_log), 'the planted operator runs when an unpinned statement meets it');
 SELECT ok(NOT (SELECT rolsuper FROM pg_roles WHERE rolname = 'eve'), 'run by a non-superuser, it gains nothing');
@@ -97,12 +101,14 @@ SELECT ok(position(quote_literal(E'\\'', public.eve_pwn())),NULL) AS legacy --')
 -- ---------------------------------------------------------------------------------------------
 -- The DBA's session: every hostile value at once.
 -- :hostile: the settings a database owner can make the default of every session (ALTER DATABASE
--- ... SET), for the rest of the transaction; RESET ALL puts them back (not the role).
+-- ... SET), for the rest of the transaction; RESET ALL puts the cluster's defaults back (not the
+-- role), and the test's own search_path follows it.
 \set hostile 'SELECT count(*) FROM (SELECT set_config(\'search_path\', \'public, pg_catalog\', true), set_config(\'standard_conforming_strings\', \'off\', true), set_config(\'transform_null_equals\', \'on\', true), set_config(\'array_nulls\', \'off\', true), set_config(\'TimeZone\', \'Pacific/Chatham\', true), set_config(\'DateStyle\', \'SQL, DMY\', true), set_config(\'IntervalStyle\', \'sql_standard\', true), set_config(\'bytea_output\', \'escape\', true), set_config(\'extra_float_digits\', \'-15\', true), set_config(\'escape_string_warning\', \'off\', true)) s'
 
 :hostile;
 SELECT count(*) AS planned FROM dskv2_plan() \gset
 RESET ALL;
+SET LOCAL search_path = pg_catalog, public;
 SET LOCAL client_min_messages = warning;
 SELECT is(:planned::int, 9, 'dskv2_plan runs under hostile settings');
 SELECT ok(NOT pg_temp.eve_ran(), 'dskv2_plan: nothing of eve''s ran (planted operators, the column name)');
@@ -110,6 +116,7 @@ SELECT ok(NOT pg_temp.eve_ran(), 'dskv2_plan: nothing of eve''s ran (planted ope
 :hostile;
 SELECT count(*) AS migrated FROM dskv2_migrate_all() \gset
 RESET ALL;
+SET LOCAL search_path = pg_catalog, public;
 SET LOCAL client_min_messages = warning;
 SELECT is(:migrated::int, 9, 'dskv2_migrate_all runs under hostile settings');
 SELECT ok(NOT pg_temp.eve_ran(), 'dskv2_migrate_all: nothing of eve''s ran');
@@ -120,6 +127,7 @@ SELECT is((SELECT count(*)::int FROM dropskills_v2.users WHERE legacy ? E'\\'', 
 :hostile;
 SELECT count(*) FILTER (WHERE NOT ok) AS failing FROM dskv2_verify_integrity() \gset
 RESET ALL;
+SET LOCAL search_path = pg_catalog, public;
 SET LOCAL client_min_messages = warning;
 SELECT is(:failing::int, 0, 'dskv2_verify_integrity under hostile settings: every check ok');
 SELECT ok(NOT pg_temp.eve_ran(), 'dskv2_verify_integrity: nothing of eve''s ran');
@@ -130,6 +138,7 @@ SELECT is((SELECT count(*)::int FROM dropskills_v2.users u JOIN auth.users a ON 
 :hostile;
 SELECT dskv2_sync_enable();
 RESET ALL;
+SET LOCAL search_path = pg_catalog, public;
 SET LOCAL client_min_messages = warning;
 SELECT ok(NOT pg_temp.eve_ran(), 'dskv2_sync_enable: nothing of eve''s ran');
 
@@ -140,6 +149,7 @@ SET LOCAL ROLE eve;
 :hostile;
 UPDATE public.profiles SET full_name = 'Ève Pirate' WHERE id OPERATOR(pg_catalog.=) :'eve_user';
 RESET ALL;
+SET LOCAL search_path = pg_catalog, public;
 RESET ROLE;
 SET LOCAL client_min_messages = warning;
 SELECT ok(NOT pg_temp.eve_ran(), 'the sync trigger, fired by eve''s hostile session: nothing of eve''s ran');
@@ -153,6 +163,7 @@ INSERT INTO dropskills_v2.ai_tools (slug, name, daily_quota) VALUES ('resume', '
 UPDATE dropskills_v2.packs SET title = title || ' (édition)' WHERE id OPERATOR(pg_catalog.=) :'a_pack';
 SELECT dskv2_track_ai_usage('resume', :'eve_user', 10, 20) AS usage_id \gset
 RESET ALL;
+SET LOCAL search_path = pg_catalog, public;
 SET LOCAL client_min_messages = warning;
 SELECT ok(NOT pg_temp.eve_ran(), 'the audit trigger and dskv2_track_ai_usage under hostile settings: nothing of eve''s ran');
 SELECT ok(EXISTS (SELECT 1 FROM dropskills_v2.admin_logs WHERE table_name = 'packs' AND record_id = :'a_pack' AND action = 'UPDATE'),

@@ -17,7 +17,7 @@ BEGIN
     END IF;
     IF target IN ('pg_catalog', 'information_schema', 'auth', 'extensions', 'pg_toast', 'public',
                   'storage', 'realtime', 'graphql', 'graphql_public', 'vault', 'supabase_functions')
-       OR target LIKE 'pg\_%' THEN
+       OR pg_catalog.starts_with(target, 'pg_') THEN
         RAISE EXCEPTION 'dskv2: refusing target schema "%": it is a system or platform schema', target
             USING ERRCODE = '42P06',
                   HINT = 'Use a dedicated schema such as dropskills_v2.';
