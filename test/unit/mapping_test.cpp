@@ -469,7 +469,8 @@ TEST(MappingTest, FindMapping) {
 // --- Drift and CheckRunnable ---------------------------------------------------------
 
 std::string Show(const DriftItem& d) {
-    static const char* const kKinds[] = {"kMissingTable", "kMissingRequired", "kMissingOptional", "kUnknown"};
+    static const char* const kKinds[] = {"kMissingTable", "kMissingRequired", "kMissingOptional", "kUnknown",
+                                         "kUnknownSecret"};
     return "{" + d.relation + ", \"" + d.column + "\", " + kKinds[static_cast<int>(d.kind)] + "}";
 }
 
@@ -701,6 +702,45 @@ TEST(MappingSqlTest, UnknownColumnGoesToLegacyJson) {
     const Catalog profiles = With(FullCatalog(), "profiles", {"nickname"});
     EXPECT_TRUE(Contains(MappedRowsSql(Get("auth.users"), OddNames(), profiles, RowSet::kPending, ParentMode::kTarget),
                          "'nickname', p.\"nickname\""));
+}
+
+// Secret-like unknown columns (docs/mapping.md, "Unknown columns"): never in
+// legacy; in _secrets, written to legacy_secrets by the statements that
+// write V2 rows; "[redacted]" in the quarantine's row_data; no fast path.
+TEST(MappingSqlTest, SecretLikeUnknownColumnsGoApart) {
+    const Catalog catalog = With(FullCatalog(), "products", {"download_token", "legacy_sku"});
+    EXPECT_EQ(D(Drift(Get("products"), catalog)), Strings({{"products", "download_token", Kind::kUnknownSecret},
+                                                           {"products", "legacy_sku", Kind::kUnknown}}));
+    SqlNames names = OddNames();
+    const std::string mapped = MappedRowsSql(Get("products"), names, catalog, RowSet::kPending, ParentMode::kTarget);
+    EXPECT_TRUE(Contains(mapped, "jsonb_build_object('legacy_sku', s.\"legacy_sku\")"));
+    EXPECT_TRUE(Contains(mapped, "jsonb_build_object('download_token', s.\"download_token\")"));
+    EXPECT_TRUE(Lacks(mapped, "'download_token', s.\"download_token\"), '{}'::jsonb) AS legacy"));
+    EXPECT_TRUE(Contains(mapped, "AS _secrets"));
+    // Without legacy_secrets (a dry run, an older shape): written nowhere.
+    EXPECT_TRUE(Lacks(MigrateSql(Get("products"), names, catalog, RowSet::kPending, 7), "secrets_written"));
+    names.secrets = "\"v2 private\".legacy_secrets";
+    const std::string migrate = MigrateSql(Get("products"), names, catalog, RowSet::kPending, 7);
+    EXPECT_TRUE(Contains(migrate, "secrets_written AS (INSERT INTO \"v2 private\".legacy_secrets"));
+    EXPECT_TRUE(Contains(migrate, "SELECT 'products', x._key, e.key, e.value FROM mapped x"));
+    EXPECT_TRUE(Contains(
+        migrate, "(to_jsonb(s) - 'download_token') || jsonb_build_object('download_token', '[redacted]'::text)"));
+    const std::string sync = SyncSql(Get("products"), names, catalog, 7);
+    EXPECT_TRUE(Contains(sync, "secrets_written AS"));
+    EXPECT_TRUE(Contains(sync, "secrets_gone AS (DELETE FROM \"v2 private\".legacy_secrets"));
+    EXPECT_TRUE(Contains(SyncInsertSql(Get("products"), names, catalog, 7), "no_fast_path WHERE false"));
+    EXPECT_TRUE(Contains(SyncUpdateSql(Get("products"), names, catalog), "no_fast_path WHERE false"));
+    EXPECT_TRUE(Contains(SyncUnchangedSql(Get("products"), names, catalog), "no_fast_path WHERE false"));
+    EXPECT_TRUE(Contains(ReconcileKeysSql(Get("products"), names, catalog), "IS DISTINCT FROM m._secrets"));
+    EXPECT_TRUE(Contains(VerifySql(names, catalog, 10), "AS c__secrets"));
+    // A merging mapping: its fast delete does nothing either, its unlink drops gone values.
+    const Catalog tags = With(FullCatalog(), "tags", {"secret_note"});
+    EXPECT_TRUE(Contains(SyncDeleteSql(Get("tags"), names, tags), " AND false"));
+    EXPECT_TRUE(Contains(UnlinkSql(Get("tags"), names, tags, 7), "secrets_gone AS"));
+    // Without such a column nothing changes: the fast paths stay.
+    EXPECT_TRUE(Lacks(SyncInsertSql(Get("products"), names, FullCatalog(), 7), "no_fast_path"));
+    EXPECT_TRUE(Lacks(SyncDeleteSql(Get("tags"), names, FullCatalog()), " AND false"));
+    EXPECT_TRUE(Lacks(MigrateSql(Get("products"), names, FullCatalog(), RowSet::kPending, 7), "legacy_secrets"));
 }
 
 TEST(MappingSqlTest, UnknownColumnNamesAreQuoted) {
