@@ -338,14 +338,26 @@ const LegacyTable* SecretsRelation(const TableMapping& m, const SourceColumns& c
     return nullptr;
 }
 
+namespace {
+
+// The table_name of the mapping's legacy_secrets rows as a literal, or ""
+// when its statements write none.
+std::string SecretsTableLiteral(const TableMapping& m, const SqlNames& names, const SourceColumns& columns) {
+    if (names.secrets.empty()) return "";
+    const LegacyTable* relation = SecretsRelation(m, columns);
+    return relation == nullptr ? "" : QuoteLiteral(relation->Key());
+}
+
+}  // namespace
+
 bool WritesSecrets(const TableMapping& m, const SqlNames& names, const SourceColumns& columns) {
-    return !names.secrets.empty() && SecretsRelation(m, columns) != nullptr;
+    return !SecretsTableLiteral(m, names, columns).empty();
 }
 
 std::string SecretsWrite(const TableMapping& m, const SqlNames& names, const SourceColumns& columns,
                          const std::string& from) {
-    if (!WritesSecrets(m, names, columns)) return "";
-    const std::string relation = QuoteLiteral(SecretsRelation(m, columns)->Key());
+    const std::string relation = SecretsTableLiteral(m, names, columns);
+    if (relation.empty()) return "";
     return ",\nsecrets_written AS (INSERT INTO " + names.secrets +
            " AS ls (table_name, key, column_name, value)\n  SELECT " + relation + ", x._key, e.key, e.value FROM " +
            from +
@@ -355,8 +367,8 @@ std::string SecretsWrite(const TableMapping& m, const SqlNames& names, const Sou
 }
 
 std::string SecretsGone(const TableMapping& m, const SqlNames& names, const SourceColumns& columns) {
-    if (!WritesSecrets(m, names, columns)) return "";
-    const std::string relation = QuoteLiteral(SecretsRelation(m, columns)->Key());
+    const std::string relation = SecretsTableLiteral(m, names, columns);
+    if (relation.empty()) return "";
     return ",\nsecrets_gone AS (DELETE FROM " + names.secrets + " ls WHERE ls.table_name = " + relation +
            " AND ls.key = ANY ($1::text[]) AND NOT EXISTS (SELECT 1 FROM mapped x WHERE x._key = ls.key AND "
            "(x._reason IS NOT NULL OR COALESCE(x._secrets ? ls.column_name, false))) RETURNING 1)";
@@ -364,10 +376,10 @@ std::string SecretsGone(const TableMapping& m, const SqlNames& names, const Sour
 
 std::string StoredSecrets(const TableMapping& m, const SqlNames& names, const SourceColumns& columns,
                           const std::string& key_text) {
-    if (!WritesSecrets(m, names, columns)) return "NULL::jsonb";
+    const std::string relation = SecretsTableLiteral(m, names, columns);
+    if (relation.empty()) return "NULL::jsonb";
     return "(SELECT jsonb_object_agg(ls.column_name, ls.value) FROM " + names.secrets +
-           " ls WHERE ls.table_name = " + QuoteLiteral(SecretsRelation(m, columns)->Key()) +
-           " AND ls.key = " + key_text + ")";
+           " ls WHERE ls.table_name = " + relation + " AND ls.key = " + key_text + ")";
 }
 
 std::string SideUnchanged(const TableMapping& m, const SqlNames& names, const std::string& alias) {

@@ -55,18 +55,16 @@ BEGIN
                 blocking := blocking || pg_catalog.format('required column %s.%s is missing', d.relation, d.column_name);
             WHEN 'missing_optional' THEN
                 missing_columns := missing_columns || (d.relation || '.' || d.column_name);
-            WHEN 'unknown' THEN
+            WHEN 'unknown', 'unknown_secret' THEN
                 EXECUTE pg_catalog.format('SELECT pg_catalog.count(%I) FROM %s', d.column_name, qualified) INTO n;
+                secret_columns := secret_columns OR d.kind = 'unknown_secret';
+                plain_columns := plain_columns OR d.kind = 'unknown';
                 unmapped_columns := unmapped_columns
-                    || pg_catalog.format('%s.%s (%s non-NULL)', d.relation, d.column_name, n);
-                plain_columns := true;
-            WHEN 'unknown_secret' THEN
-                EXECUTE pg_catalog.format('SELECT pg_catalog.count(%I) FROM %s', d.column_name, qualified) INTO n;
-                unmapped_columns := unmapped_columns
-                    || pg_catalog.format('%s.%s (%s non-NULL, secret-like: kept in %s.legacy_secrets)',
-                                         d.relation, d.column_name, n,
-                                         pg_catalog.quote_ident(@extschema@.dskv2_private_schema(target)));
-                secret_columns := true;
+                    || pg_catalog.format('%s.%s (%s non-NULL%s)', d.relation, d.column_name, n,
+                                         CASE WHEN d.kind = 'unknown_secret'
+                                              THEN pg_catalog.format(', secret-like: kept in %s.legacy_secrets',
+                                                       pg_catalog.quote_ident(@extschema@.dskv2_private_schema(target)))
+                                              ELSE '' END);
             END CASE;
         END LOOP;
         IF pg_catalog.cardinality(blocking) > 0 THEN
